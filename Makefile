@@ -1,0 +1,19 @@
+.PHONY: demo test lint format worker beat
+
+demo:      ## install, migrate, seed the demo and serve http://127.0.0.1:8000
+	bin/demo
+
+test:      ## the whole test suite (lint, deploy check, SQLite, then PostgreSQL + Redis + worker)
+	bin/test
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+worker:    ## a Celery worker (needs CELERY_BROKER_URL)
+	.venv/bin/celery -A cco_portal worker --loglevel=INFO
+
+beat:      ## the Celery beat scheduler (needs CELERY_BROKER_URL)
+	.venv/bin/celery -A cco_portal beat --loglevel=INFO

@@ -1,0 +1,46 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import SetPasswordMixin
+
+from .models import Organization
+from .roles import ROLE_DESCRIPTIONS, Role
+
+User = get_user_model()
+
+ROLE_CHOICES = [(role.value, f"{role.label} — {ROLE_DESCRIPTIONS[role]}") for role in Role]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(help_text="The invitation link goes to this address and is valid for 7 days.")
+    role = forms.ChoiceField(choices=ROLE_CHOICES, widget=forms.RadioSelect, initial=Role.EXECUTIVE)
+
+
+class MemberRolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        choices=ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one role, or remove the member instead."},
+    )
+
+
+class OrganizationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name"]
+
+
+class AcceptInvitationForm(SetPasswordMixin, forms.Form):
+    """A new account for the invited email: a name and a password checked by Django's validators."""
+
+    full_name = forms.CharField(max_length=150, label="Your name")
+    password1, password2 = SetPasswordMixin.create_password_fields()
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        self.validate_passwords()
+        # An unsaved user lets the similarity validator compare the password with the name and email.
+        self.validate_password_for_user(User(email=self.email, full_name=self.cleaned_data.get("full_name", "")))
+        return super().clean()

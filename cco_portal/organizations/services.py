@@ -1,0 +1,169 @@
+"""Writes of the organization base: organizations, memberships and invitations."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Invitation, Membership, Organization, default_invitation_expiry
+from .roles import Role
+
+User = get_user_model()
+
+INVITATION_SALT = "cco_portal.invitation"
+
+
+class InvitationError(Exception):
+    """An invitation link that cannot be used; the message says why and what to do."""
+
+
+@transaction.atomic
+def create_organization(*, name: str, slug: str, admin=None) -> Organization:
+    """Create an organization; `admin`, when given, becomes its first admin."""
+    organization = Organization(name=name, slug=slug)
+    organization.full_clean()
+    organization.save()
+    if admin is not None:
+        add_member(organization=organization, user=admin, role=Role.ADMIN)
+    return organization
+
+
+def add_member(*, organization: Organization, user, role: str) -> Membership:
+    """Grant `role` in `organization` to `user`; granting a role already held changes nothing."""
+    if role not in Role.values:
+        raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
+    membership, _ = Membership.objects.get_or_create(organization=organization, user=user, role=role)
+    return membership
+
+
+def _ensure_an_admin_remains(organization: Organization) -> None:
+    if not Membership.objects.filter(organization=organization, role=Role.ADMIN).exists():
+        raise ValidationError("An organization needs at least one admin: make someone else admin first.")
+
+
+@transaction.atomic
+def set_member_roles(*, organization: Organization, user, roles: Iterable[str]) -> None:
+    """Make `roles` exactly the roles `user` holds in `organization`; the last admin cannot be demoted."""
+    roles = set(roles)
+    if not roles:
+        raise ValidationError("Choose at least one role, or remove the member instead.")
+    Membership.objects.filter(organization=organization, user=user).exclude(role__in=roles).delete()
+    for role in roles:
+        add_member(organization=organization, user=user, role=role)
+    _ensure_an_admin_remains(organization)
+
+
+@transaction.atomic
+def remove_member(*, organization: Organization, user) -> None:
+    """Take every role of `user` in `organization`; the last admin cannot be removed."""
+    Membership.objects.filter(organization=organization, user=user).delete()
+    _ensure_an_admin_remains(organization)
+
+
+@transaction.atomic
+def remove_membership(*, membership: Membership) -> None:
+    """Take one role away; the last admin cannot lose the admin role."""
+    organization = membership.organization
+    membership.delete()
+    _ensure_an_admin_remains(organization)
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    path = reverse("accept_invitation", kwargs={"token": invitation_token(invitation)})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def invite_member(*, organization: Organization, email: str, role: str, invited_by) -> Invitation:
+    """Invite `email` to join with `role`; the email is sent by a worker once the invitation is committed.
+
+    Inviting an address that already has a pending invitation for the same role renews that invitation.
+    """
+    from .tasks import send_invitation_email_task
+
+    email = User.objects.normalize_email(email).lower()
+    if role not in Role.values:
+        raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
+    if Membership.objects.filter(organization=organization, user__email__iexact=email, role=role).exists():
+        raise ValidationError(f"{email} already holds the role {Role(role).label} here.")
+    invitation = Invitation.objects.pending().filter(organization=organization, email__iexact=email, role=role).first()
+    if invitation is None:
+        invitation = Invitation.objects.create(organization=organization, email=email, role=role, invited_by=invited_by)
+    else:
+        invitation.expires_at = default_invitation_expiry()
+        invitation.save(update_fields=["expires_at"])
+    transaction.on_commit(lambda: send_invitation_email_task.delay(invitation.pk))
+    return invitation
+
+
+def send_invitation_email(*, invitation: Invitation) -> None:
+    """Email the invitation link; records when it was sent."""
+    context = {"invitation": invitation, "url": invitation_url(invitation)}
+    send_mail(
+        subject=f"You are invited to {invitation.organization.name} on the CCO Portal",
+        message=render_to_string("organizations/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation) -> None:
+    """Withdraw a pending invitation; its link stops working."""
+    if invitation.is_accepted:
+        raise ValidationError("This invitation was already accepted; change the member's roles instead.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+def get_invitation_for_token(token: str) -> Invitation:
+    """The usable invitation behind a link, or InvitationError saying why it cannot be used."""
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT)
+        invitation = Invitation.objects.select_related("organization").get(pk=pk)
+    except (signing.BadSignature, Invitation.DoesNotExist):
+        raise InvitationError("This invitation link is not valid. Check that you copied the whole link.") from None
+    if invitation.is_accepted:
+        raise InvitationError("This invitation has already been used. Sign in with the account it created.")
+    if invitation.is_revoked:
+        raise InvitationError("This invitation was withdrawn. Ask an admin of the organization for a new one.")
+    if invitation.is_expired:
+        raise InvitationError("This invitation has expired. Ask an admin of the organization to send a new one.")
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user=None, full_name: str = "", password: str = ""):
+    """Join the organization: as `user` when signed in, otherwise as a new account for the invited email.
+
+    The invitation row is locked so that the same link used twice at once still makes one account.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise InvitationError("This invitation has already been used, withdrawn, or has expired.")
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise InvitationError("An account with this email already exists: sign in to accept the invitation.")
+        user = User.objects.create_user(invitation.email, password, full_name=full_name)
+    elif user.email.lower() != invitation.email.lower():
+        raise InvitationError(
+            f"This invitation is for {invitation.email}; sign out and open the link again, or ask for a new one."
+        )
+    add_member(organization=invitation.organization, user=user, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user

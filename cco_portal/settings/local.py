@@ -1,0 +1,7 @@
+"""The embedded default for a newcomer's machine: debug on, SQLite, email to the console, Celery in-process."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-development-key-not-for-production")

@@ -1,0 +1,14 @@
+"""Settings for the test suite: fast hashing, in-memory email, Celery eager unless a broker is given."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-key-not-for-production")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tests run tasks in-process; the integration tests start a real worker against CELERY_BROKER_URL.
+CELERY_TASK_ALWAYS_EAGER = True
