@@ -14,12 +14,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def organization():
+def organization(db):
     return OrganizationFactory(name="Acme Outfitters", slug="acme")
 
 
 @pytest.fixture
-def other_organization():
+def other_organization(db):
     return OrganizationFactory(name="Globex", slug="globex")
 
 

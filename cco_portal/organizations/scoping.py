@@ -33,6 +33,8 @@ class OrganizationMixin(AccessMixin):
     """
 
     required_roles: Iterable[str] = ANY_MEMBER
+    # HTML forms only GET and POST; Django's form views would otherwise also answer PUT.
+    http_method_names = ["get", "post", "head", "options"]
 
     organization: Organization
     roles: frozenset[str]

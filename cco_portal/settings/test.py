@@ -12,3 +12,7 @@ STORAGES = {
 }
 # Tests run tasks in-process; the integration tests start a real worker against CELERY_BROKER_URL.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Serve static files from the source folders, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
