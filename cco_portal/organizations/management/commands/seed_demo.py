@@ -1,3 +1,7 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -20,7 +24,10 @@ DEMO_PEOPLE = [
 
 
 class Command(BaseCommand):
-    help = "Create (or refresh) a demo organization with one user per role, and print how to sign in."
+    help = (
+        "Create (or refresh) a demo organization with one user per role, and print how to sign in. "
+        "Each app that has a `demo` module adds its sample data through that module's seed_demo()."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -35,6 +42,12 @@ class Command(BaseCommand):
         cco = User.objects.get(email="cco@demo.example")
         services.add_member(organization=second, user=cco, role=Role.LEADERSHIP)
         services.add_member(organization=second, user=User.objects.get(email="admin@demo.example"), role=Role.ADMIN)
+
+        people = {role: User.objects.get(email=email) for email, _, role in DEMO_PEOPLE}
+        # The base knows no feature app: each one that has sample data offers it in its own `demo` module.
+        for app in apps.get_app_configs():
+            if find_spec(f"{app.name}.demo") is not None:
+                import_module(f"{app.name}.demo").seed_demo(organization=organization, people=people)
 
         self.stdout.write(
             self.style.SUCCESS(f"Demo organization {organization.name} is ready at /o/{organization.slug}/")
