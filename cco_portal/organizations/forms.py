@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin
 
@@ -11,7 +12,9 @@ ROLE_CHOICES = [(role.value, f"{role.label} — {ROLE_DESCRIPTIONS[role]}") for 
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(help_text="The invitation link goes to this address and is valid for 7 days.")
+    email = forms.EmailField(
+        help_text=f"The invitation link goes to this address and is valid for {settings.INVITATION_VALID_DAYS} days."
+    )
     role = forms.ChoiceField(choices=ROLE_CHOICES, widget=forms.RadioSelect, initial=Role.EXECUTIVE)
 
 

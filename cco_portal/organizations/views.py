@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -159,10 +160,15 @@ class InvitationRevokeView(InvitationActionView):
 class InvitationResendView(InvitationActionView):
     def post(self, request, *args, **kwargs):
         invitation = self.get_invitation()
-        services.invite_member(
-            organization=self.organization, email=invitation.email, role=invitation.role, invited_by=request.user
-        )
-        messages.success(request, f"The invitation to {invitation.email} was sent again and is valid for 7 more days.")
+        try:
+            services.invite_member(
+                organization=self.organization, email=invitation.email, role=invitation.role, invited_by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            days = settings.INVITATION_VALID_DAYS
+            messages.success(request, f"The invitation to {invitation.email} was sent again, valid for {days} days.")
         return redirect("organizations:members", org_slug=self.organization.slug)
 
 
