@@ -1,0 +1,215 @@
+"""Reads of the roadmap: roll-ups per competency, filtered milestone lists, the timeline and history."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from cco_portal.organizations.models import Organization
+
+from .models import Competency, MaturityAssessment, Milestone, OperationalArea, Status
+
+
+@dataclass
+class CompetencyRollup:
+    competency: Competency
+    total: int
+    done: int
+    in_progress: int
+    blocked: int
+    overdue: int
+    due_soon: int
+    stage: int | None
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def competency_rollup(organization: Organization, *, today: date | None = None) -> list[CompetencyRollup]:
+    """Per competency: milestones done of total, in progress, blocked, overdue, due in 30 days, and the
+    current maturity stage, in one query."""
+    today = today or timezone.localdate()
+    mine = Q(milestones__organization=organization)
+    open_ = mine & ~Q(milestones__status=Status.DONE)
+    latest_stage = (
+        MaturityAssessment.objects.filter(organization=organization, competency=OuterRef("pk"))
+        .order_by("-assessed_at", "-pk")
+        .values("stage")[:1]
+    )
+    competencies = Competency.objects.annotate(
+        total=Count("milestones", filter=mine),
+        done=Count("milestones", filter=mine & Q(milestones__status=Status.DONE)),
+        in_progress=Count("milestones", filter=mine & Q(milestones__status=Status.IN_PROGRESS)),
+        blocked=Count("milestones", filter=mine & Q(milestones__status=Status.BLOCKED)),
+        overdue=Count("milestones", filter=open_ & Q(milestones__due_date__lt=today)),
+        due_soon=Count(
+            "milestones",
+            filter=open_ & Q(milestones__due_date__gte=today, milestones__due_date__lte=today + timedelta(days=30)),
+        ),
+        stage=Subquery(latest_stage),
+    ).order_by("number")
+    return [
+        CompetencyRollup(
+            competency=c,
+            total=c.total,
+            done=c.done,
+            in_progress=c.in_progress,
+            blocked=c.blocked,
+            overdue=c.overdue,
+            due_soon=c.due_soon,
+            stage=c.stage,
+        )
+        for c in competencies
+    ]
+
+
+@dataclass(frozen=True)
+class MilestoneFilter:
+    competency: int | None = None  # competency number
+    owner: int | None = None  # user id
+    area: int | None = None
+    status: str | None = None
+    overdue: bool = False
+    due_from: date | None = None
+    due_to: date | None = None
+
+
+def milestones(organization: Organization, filters: MilestoneFilter = MilestoneFilter()) -> QuerySet[Milestone]:
+    """The organization's milestones matching `filters`, with everything a list or board shows preloaded,
+    so that the number of queries does not grow with the number of milestones."""
+    queryset = (
+        Milestone.objects.for_organization(organization)
+        .select_related("competency", "owner")
+        .prefetch_related(
+            Prefetch("areas", queryset=OperationalArea.objects.order_by("name")),
+            Prefetch("dependencies", queryset=Milestone.objects.only("id", "title", "status")),
+        )
+    )
+    if filters.competency:
+        queryset = queryset.filter(competency__number=filters.competency)
+    if filters.owner:
+        queryset = queryset.filter(owner_id=filters.owner)
+    if filters.area:
+        queryset = queryset.filter(areas__id=filters.area)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.overdue:
+        queryset = queryset.overdue()
+    if filters.due_from:
+        queryset = queryset.filter(due_date__gte=filters.due_from)
+    if filters.due_to:
+        queryset = queryset.filter(due_date__lte=filters.due_to)
+    return queryset.order_by("competency__number", "due_date", "pk")
+
+
+def my_milestones(organization: Organization, user) -> QuerySet[Milestone]:
+    """What `user` owns here, open ones first by due date."""
+    done_last = Case(When(status=Status.DONE, then=Value(1)), default=Value(0))
+    return milestones(organization, MilestoneFilter(owner=user.pk)).order_by(
+        done_last, F("due_date").asc(nulls_last=True)
+    )
+
+
+def maturity_history(organization: Organization) -> dict[int, list[MaturityAssessment]]:
+    """Every dated stage change per competency number, newest first."""
+    history: dict[int, list[MaturityAssessment]] = {}
+    assessments = (
+        MaturityAssessment.objects.for_organization(organization)
+        .select_related("competency", "assessed_by")
+        .order_by("-assessed_at", "-pk")
+    )
+    for assessment in assessments:
+        history.setdefault(assessment.competency.number, []).append(assessment)
+    return history
+
+
+@dataclass
+class Change:
+    when: object
+    who: str
+    what: str  # created, changed or deleted
+    fields: list[tuple[str, str, str]]  # (field label, before, after)
+
+
+def milestone_history(milestone: Milestone) -> list[Change]:
+    """Who changed what and when, newest first, from the milestone's recorded history."""
+    records = list(milestone.history.select_related("history_user").order_by("history_date", "history_id"))
+    changes = []
+    previous = None
+    for record in records:
+        who = record.history_user.display_name if record.history_user else "The portal"
+        if previous is None:
+            changes.append(Change(record.history_date, who, "created", []))
+        else:
+            delta = record.diff_against(previous)
+            fields = [
+                (Milestone._meta.get_field(c.field).verbose_name, _show(c.field, c.old), _show(c.field, c.new))
+                for c in delta.changes
+            ]
+            if fields:
+                changes.append(Change(record.history_date, who, "changed", fields))
+        previous = record
+    return list(reversed(changes))
+
+
+def _show(field_name: str, value) -> str:
+    """A recorded value as a person reads it: choice labels, related objects by name, lists by count."""
+    field = Milestone._meta.get_field(field_name)
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, list):
+        return f"{len(value)} {field.verbose_name if len(value) != 1 else field.related_model._meta.verbose_name}"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related else "(removed)"
+    return str(value)
+
+
+@dataclass
+class TimelineBar:
+    milestone: Milestone
+    left: float  # percent of the timeline width
+    width: float
+
+
+@dataclass
+class Timeline:
+    start: date
+    end: date
+    today: float | None  # percent position of today's line, when within the range
+    months: list[tuple[date, float]]  # month starts and their positions
+    rows: list[tuple[Competency, list[TimelineBar]]]
+
+
+def timeline(organization: Organization, filters: MilestoneFilter = MilestoneFilter()) -> Timeline:
+    """Milestones placed on a shared time axis, grouped by competency; undated ones are left out."""
+    today = timezone.localdate()
+    dated = [m for m in milestones(organization, filters) if m.due_date]
+    starts = [m.start_date or m.due_date for m in dated]
+    start = min([*starts, today]).replace(day=1)
+    end = max([m.due_date for m in dated] + [today]) + timedelta(days=14)
+    span = max((end - start).days, 1)
+
+    def position(day: date) -> float:
+        return round(100 * (day - start).days / span, 2)
+
+    months, month = [], start
+    while month <= end:
+        months.append((month, position(month)))
+        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    by_competency: dict[int, tuple[Competency, list[TimelineBar]]] = {}
+    for m in dated:
+        first = m.start_date or m.due_date
+        bar = TimelineBar(m, position(first), max(position(m.due_date + timedelta(days=1)) - position(first), 0.8))
+        by_competency.setdefault(m.competency.number, (m.competency, []))[1].append(bar)
+    return Timeline(
+        start=start,
+        end=end,
+        today=position(today),
+        months=months,
+        rows=[by_competency[n] for n in sorted(by_competency)],
+    )

@@ -1,0 +1,318 @@
+"""Writes of the roadmap: maturity stages, operational areas, milestones and their dependency rules."""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cco_portal.organizations.models import Membership, Organization
+
+from .models import Competency, MaturityAssessment, Milestone, OperationalArea, Status
+from .starter import STARTER_MILESTONES
+
+# What the owner of a milestone may change without being cco or admin.
+OWNER_FIELDS = frozenset({"status", "percent_complete", "notes", "blocked_reason"})
+EDITABLE_FIELDS = frozenset(
+    {"competency", "title", "description", "owner", "start_date", "due_date", "override_reason"} | OWNER_FIELDS
+)
+
+
+def set_maturity_stage(
+    *, organization: Organization, competency: Competency, stage: int, note: str, assessed_by
+) -> MaturityAssessment:
+    """Record the organization's maturity in a competency, with the dated note that explains it."""
+    if not note.strip():
+        raise ValidationError({"note": "Say in a sentence why this is the stage: what is in place, what is missing."})
+    assessment = MaturityAssessment(
+        organization=organization, competency=competency, stage=stage, note=note.strip(), assessed_by=assessed_by
+    )
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+def add_operational_area(*, organization: Organization, name: str) -> OperationalArea:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Give the area a name, such as Sales or Operations."})
+    if OperationalArea.objects.for_organization(organization).filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"{name} is already on the list."})
+    return OperationalArea.objects.create(organization=organization, name=name)
+
+
+def rename_operational_area(*, area: OperationalArea, name: str) -> OperationalArea:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Give the area a name, such as Sales or Operations."})
+    if (
+        OperationalArea.objects.for_organization(area.organization)
+        .filter(name__iexact=name)
+        .exclude(pk=area.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": f"{name} is already on the list."})
+    area.name = name
+    area.save(update_fields=["name"])
+    return area
+
+
+def remove_operational_area(*, area: OperationalArea) -> None:
+    """Remove an area from the list; milestones that involved it simply no longer name it."""
+    area.delete()
+
+
+def _check_same_organization(organization: Organization, *, owner=None, areas=(), dependencies=()) -> dict:
+    errors = {}
+    if owner is not None and not Membership.objects.filter(organization=organization, user=owner).exists():
+        errors["owner"] = f"{owner} is not a member of {organization.name}."
+    if any(area.organization_id != organization.pk for area in areas):
+        errors["areas"] = "Choose operational areas of this organization."
+    if any(dependency.organization_id != organization.pk for dependency in dependencies):
+        errors["dependencies"] = "A milestone can only depend on milestones of the same organization."
+    return errors
+
+
+def _dependency_cycle(milestone: Milestone, dependencies: Iterable[Milestone]) -> list[Milestone] | None:
+    """The chain from a new dependency back to `milestone`, if the dependencies would close a loop."""
+    edges: dict[int, list[int]] = {}
+    through = Milestone.dependencies.through.objects.filter(from_milestone__organization=milestone.organization_id)
+    for from_id, to_id in through.values_list("from_milestone_id", "to_milestone_id"):
+        edges.setdefault(from_id, []).append(to_id)
+    for start in dependencies:
+        # Depth-first from the new dependency, following what it depends on; reaching `milestone` is a loop.
+        stack, parents = [start.pk], {start.pk: None}
+        while stack:
+            current = stack.pop()
+            if current == milestone.pk:
+                chain, node = [], current
+                while node is not None:
+                    chain.append(node)
+                    node = parents[node]
+                titles = dict(Milestone.objects.filter(pk__in=chain).values_list("pk", "title"))
+                return [titles[pk] for pk in reversed(chain)]
+            for following in edges.get(current, []):
+                if following not in parents:
+                    parents[following] = current
+                    stack.append(following)
+    return None
+
+
+def _validate(milestone: Milestone, dependencies: list[Milestone] | None, *, may_override: bool) -> None:
+    errors = {}
+    if milestone.status == Status.BLOCKED and not milestone.blocked_reason.strip():
+        errors["blocked_reason"] = "Say what blocks the milestone, so someone can unblock it."
+    if milestone.start_date and milestone.due_date and milestone.due_date < milestone.start_date:
+        errors["due_date"] = "The due date must be on or after the start date."
+    deps = dependencies if dependencies is not None else (list(milestone.dependencies.all()) if milestone.pk else [])
+    if milestone.pk and any(dep.pk == milestone.pk for dep in deps):
+        errors["dependencies"] = "A milestone cannot depend on itself."
+    elif milestone.pk and dependencies is not None and (chain := _dependency_cycle(milestone, dependencies)):
+        errors["dependencies"] = (
+            "That would make a loop: " + " → ".join([milestone.title, *chain]) + ". Remove one of these dependencies."
+        )
+    if milestone.status == Status.DONE:
+        unfinished = [dep.title for dep in deps if dep.status != Status.DONE]
+        if unfinished and not (may_override and milestone.override_reason.strip()):
+            errors["status"] = (
+                f"It depends on milestones that are not done: {', '.join(unfinished)}. Finish them first"
+                + (", or give a reason to override." if may_override else ", or ask the CCO to override.")
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_milestone(
+    *,
+    organization: Organization,
+    competency: Competency,
+    title: str,
+    created_by,
+    description: str = "",
+    owner=None,
+    areas: Iterable[OperationalArea] = (),
+    start_date: date | None = None,
+    due_date: date | None = None,
+    status: str = Status.PLANNED,
+    percent_complete: int = 0,
+    blocked_reason: str = "",
+    override_reason: str = "",
+    notes: str = "",
+    dependencies: Iterable[Milestone] = (),
+) -> Milestone:
+    """Add a milestone to a competency; its owner is emailed once the milestone is saved."""
+    areas, dependencies = list(areas), list(dependencies)
+    if errors := _check_same_organization(organization, owner=owner, areas=areas, dependencies=dependencies):
+        raise ValidationError(errors)
+    milestone = Milestone(
+        organization=organization,
+        competency=competency,
+        title=title.strip(),
+        description=description,
+        owner=owner,
+        start_date=start_date,
+        due_date=due_date,
+        status=status,
+        percent_complete=100 if status == Status.DONE else percent_complete,
+        blocked_reason=blocked_reason if status == Status.BLOCKED else "",
+        override_reason=override_reason,
+        notes=notes,
+        created_by=created_by,
+    )
+    milestone.full_clean(exclude=["organization", "competency", "owner", "created_by"])
+    _validate(milestone, dependencies, may_override=True)
+    milestone._history_user = created_by
+    milestone.save()
+    milestone.areas.set(areas)
+    milestone.dependencies.set(dependencies)
+    if owner is not None and owner != created_by:
+        _notify_assignment_on_commit(milestone)
+    return milestone
+
+
+@transaction.atomic
+def update_milestone(
+    *,
+    milestone: Milestone,
+    changed_by,
+    may_edit_all: bool,
+    areas: Iterable[OperationalArea] | None = None,
+    dependencies: Iterable[Milestone] | None = None,
+    **changes,
+) -> Milestone:
+    """Change a milestone. Owners who are not cco or admin (`may_edit_all` false) may change only
+    status, percent complete, notes and the blocked reason; only cco and admin override a dependency."""
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    allowed = EDITABLE_FIELDS if may_edit_all else OWNER_FIELDS
+    refused = set(changes) - allowed
+    if not may_edit_all and (areas is not None or dependencies is not None):
+        refused.add("areas" if areas is not None else "dependencies")
+    if refused:
+        raise ValidationError(f"You may not change: {', '.join(sorted(refused))}. Ask the CCO.")
+    areas = list(areas) if areas is not None else None
+    dependencies = list(dependencies) if dependencies is not None else None
+    owner_before = milestone.owner_id
+    due_before = milestone.due_date
+    if errors := _check_same_organization(
+        milestone.organization, owner=changes.get("owner"), areas=areas or [], dependencies=dependencies or []
+    ):
+        raise ValidationError(errors)
+
+    for field, value in changes.items():
+        setattr(milestone, field, value)
+    if milestone.status == Status.DONE:
+        milestone.percent_complete = 100
+    if milestone.status != Status.BLOCKED:
+        milestone.blocked_reason = ""
+    if milestone.due_date != due_before:
+        milestone.overdue_notified_at = None  # a new due date may become overdue again, and deserves its own email
+    milestone.full_clean(exclude=["organization", "competency", "owner", "created_by"])
+    _validate(milestone, dependencies, may_override=may_edit_all)
+    milestone._history_user = changed_by
+    milestone.save()
+    if areas is not None:
+        milestone.areas.set(areas)
+    if dependencies is not None:
+        milestone.dependencies.set(dependencies)
+    if milestone.owner_id and milestone.owner_id != owner_before and milestone.owner != changed_by:
+        _notify_assignment_on_commit(milestone)
+    return milestone
+
+
+@transaction.atomic
+def delete_milestone(*, milestone: Milestone, deleted_by) -> None:
+    milestone._history_user = deleted_by
+    milestone.delete()
+
+
+def _notify_assignment_on_commit(milestone: Milestone) -> None:
+    from .tasks import notify_milestone_owner_task
+
+    transaction.on_commit(lambda: notify_milestone_owner_task.delay(milestone.pk))
+
+
+def milestone_url(milestone: Milestone) -> str:
+    return settings.SITE_URL.rstrip("/") + milestone.get_absolute_url()
+
+
+def notify_milestone_owner(*, milestone: Milestone) -> None:
+    """Tell the owner a milestone is now theirs."""
+    if milestone.owner is None:
+        return
+    send_mail(
+        subject=f"{milestone.organization.name}: milestone “{milestone.title}” is yours",
+        message=render_to_string(
+            "roadmap/email/assigned.txt", {"milestone": milestone, "url": milestone_url(milestone)}
+        ),
+        from_email=None,
+        recipient_list=[milestone.owner.email],
+    )
+
+
+def notify_overdue_milestones(*, today: date | None = None) -> int:
+    """Email each owner once about each milestone that became overdue; returns how many were reported.
+
+    Safe to run twice a day or twice at once: a milestone is claimed by setting overdue_notified_at
+    in the same statement that checks it was still unset.
+    """
+    today = today or timezone.localdate()
+    candidates = (
+        Milestone.objects.overdue(today)
+        .filter(owner__isnull=False, overdue_notified_at__isnull=True)
+        .select_related("owner", "organization", "competency")
+    )
+    reported = 0
+    for milestone in candidates:
+        claimed = Milestone.objects.filter(pk=milestone.pk, overdue_notified_at__isnull=True).update(
+            overdue_notified_at=timezone.now()
+        )
+        if not claimed:
+            continue
+        send_mail(
+            subject=f"{milestone.organization.name}: “{milestone.title}” is overdue",
+            message=render_to_string(
+                "roadmap/email/overdue.txt", {"milestone": milestone, "url": milestone_url(milestone), "today": today}
+            ),
+            from_email=None,
+            recipient_list=[milestone.owner.email],
+        )
+        reported += 1
+    return reported
+
+
+@transaction.atomic
+def apply_starter_roadmap(*, organization: Organization, created_by, start: date | None = None) -> list[Milestone]:
+    """Add the starter milestones of each competency, dated from `start`; ones already there are left alone.
+
+    The CCO then edits them: they are a first draft written from the method, not a plan.
+    """
+    start = start or timezone.localdate()
+    competencies = {c.number: c for c in Competency.objects.all()}
+    existing = set(Milestone.objects.for_organization(organization).values_list("title", flat=True))
+    created: dict[str, Milestone] = {}
+    for item in STARTER_MILESTONES:
+        if item.title in existing:
+            continue
+        milestone = Milestone(
+            organization=organization,
+            competency=competencies[item.competency],
+            title=item.title,
+            description=item.description,
+            start_date=start + timedelta(weeks=item.starts_after_weeks),
+            due_date=start + timedelta(weeks=item.starts_after_weeks + item.lasts_weeks),
+            created_by=created_by,
+        )
+        milestone._history_user = created_by
+        milestone.save()
+        created[item.title] = milestone
+    for item in STARTER_MILESTONES:
+        if item.title in created and item.depends_on:
+            created[item.title].dependencies.set(
+                Milestone.objects.for_organization(organization).filter(title__in=item.depends_on)
+            )
+    return list(created.values())
