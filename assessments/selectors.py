@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Case, Count, F, FloatField, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Case, CharField, Count, F, FloatField, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
 
 from cco_portal.organizations.models import Organization
+from cco_portal.organizations.roles import Role, roles_allow
 
 from .models import Answer, Choice, Invitee, Kind, Question, Response, Round
 
@@ -159,7 +160,12 @@ def _comments(round_: Round):
         _submitted_answers(round_)
         .exclude(comment="")
         .annotate(
-            author_name=Coalesce("response__respondent__full_name", "response__respondent__email"),
+            # As User.display_name: the full name, or the email when none was given (stored as "", not NULL).
+            author_name=Coalesce(
+                NullIf("response__respondent__full_name", Value("")),
+                "response__respondent__email",
+                output_field=CharField(),
+            ),
         )
         .order_by("question__number", "updated_at")
         .values_list("question_id", "comment", "author_name")
@@ -245,7 +251,11 @@ def commitment_results(round_: Round) -> CommitmentResults:
         for section in sections
     ]
     submitted = Response.objects.filter(round=round_, submitted_at__isnull=False)
-    reviews = list(rounds_for(round_.organization, Kind.COMMITMENT).filter(closes_on__lte=round_.closes_on))
+    reviews = list(
+        rounds_for(round_.organization, Kind.COMMITMENT).filter(
+            Q(closes_on__lt=round_.closes_on) | Q(closes_on=round_.closes_on, created_at__lte=round_.created_at)
+        )
+    )
     overall_by_review = _view_scores(
         Answer.objects.filter(response__round__in=reviews, response__submitted_at__isnull=False), "response__round_id"
     )
@@ -276,3 +286,53 @@ def progress(response: Response | None, round_: Round) -> tuple[int, int]:
     """(answered, total) questions of a response."""
     total = round_.questionnaire.questions.count()
     return (response.answers.count() if response else 0), total
+
+
+def rounds_with_progress(organization: Organization, kind: str):
+    """Rounds of `kind`, newest first, each with `invited_count` and `submitted_count`, in one query."""
+    return (
+        rounds_for(organization, kind)
+        .annotate(
+            invited_count=Count("invitees", distinct=True),
+            submitted_count=Count("responses", filter=Q(responses__submitted_at__isnull=False), distinct=True),
+        )
+        # Meta.ordering is not applied to aggregating queries, so it is spelled out.
+        .order_by("-closes_on", "-created_at")
+    )
+
+
+def response_of(round_: Round, user) -> Response | None:
+    """The user's response to the round, submitted or not; None before their first visit."""
+    return Response.objects.filter(round=round_, respondent=user).first()
+
+
+def has_submitted(round_: Round, user) -> bool:
+    return Response.objects.filter(round=round_, respondent=user, submitted_at__isnull=False).exists()
+
+
+RESULT_READERS = frozenset({Role.CCO, Role.LEADERSHIP})
+
+
+def can_read_results(round_: Round, user, roles) -> bool:
+    """The CCO, admins and leadership always; anyone else once they have submitted their own answers."""
+    return roles_allow(roles, RESULT_READERS) or has_submitted(round_, user)
+
+
+def questions_of(round_: Round) -> list[Question]:
+    """The questions of the round's questionnaire version in order, with their section (CEO action)."""
+    return list(round_.questionnaire.questions.select_related("section").order_by("number"))
+
+
+def answers_by_question(response: Response | None) -> dict[int, Answer]:
+    """The answers of a response keyed by question id; empty before the first answer."""
+    if response is None:
+        return {}
+    return {answer.question_id: answer for answer in response.answers.all()}
+
+
+def comments_by_question(round_: Round) -> dict[int, list[Comment]]:
+    """Comments of submitted answers per question id; without authors in anonymous rounds."""
+    comments: dict[int, list[Comment]] = {}
+    for question_id, text, author in _comments(round_):
+        comments.setdefault(question_id, []).append(Comment(text, author))
+    return comments

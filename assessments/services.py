@@ -39,6 +39,9 @@ def open_round(
     needs its CEO, who is always invited.
     """
     errors = {}
+    title = title.strip()
+    if not title:
+        errors["title"] = "Give the round a title, such as “Readiness, spring 2027”."
     if closes_on < opens_on:
         errors["closes_on"] = "The closing date must be on or after the opening date."
     elif closes_on < timezone.localdate():
@@ -161,12 +164,12 @@ def start_response(*, round_: Round, user) -> Response:
 @transaction.atomic
 def record_answer(*, round_: Round, user, question: Question, choice: str, comment: str = "") -> Answer:
     """Save one answer as it is given; answering again replaces it until the response is submitted."""
+    response = _answerable_response(round_, user)
     if question.questionnaire_id != round_.questionnaire_id:
         raise ValidationError("This question does not belong to this round.")
     if choice not in round_.questionnaire.choices:
         allowed = " or ".join(c.label for c in round_.questionnaire.choices)
         raise ValidationError(f"Answer {allowed}.")
-    response = _answerable_response(round_, user)
     answer, _ = Answer.objects.update_or_create(
         response=response, question=question, defaults={"choice": choice, "comment": comment.strip()}
     )

@@ -10,4 +10,6 @@ urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),
     path("v1/orgs/", organization_api.OrganizationListView.as_view(), name="api-organizations"),
     path("v1/orgs/<slug:org_slug>/", include("cco_portal.organizations.api.urls")),
+    path("v1/orgs/<slug:org_slug>/assessments/", include("assessments.api.urls")),
+    path("v1/orgs/<slug:org_slug>/roadmap/", include("roadmap.api.urls")),
 ]

@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("invitations/<str:token>/", organization_views.AcceptInvitationView.as_view(), name="accept_invitation"),
     path("o/<slug:org_slug>/", include("cco_portal.organizations.urls")),
+    path("o/<slug:org_slug>/assessments/", include("assessments.urls")),
+    path("o/<slug:org_slug>/roadmap/", include("roadmap.urls")),
     path("api/", include("cco_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

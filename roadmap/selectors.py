@@ -213,3 +213,17 @@ def timeline(organization: Organization, filters: MilestoneFilter = MilestoneFil
         months=months,
         rows=[by_competency[n] for n in sorted(by_competency)],
     )
+
+
+def undated_milestone_count(organization: Organization, filters: MilestoneFilter = MilestoneFilter()) -> int:
+    """How many milestones matching `filters` have no due date, and so no place on the timeline."""
+    return milestones(organization, filters).filter(due_date__isnull=True).count()
+
+
+def operational_areas(organization: Organization) -> QuerySet[OperationalArea]:
+    """The organization's operational areas by name, each with the number of milestones that involve it."""
+    return (
+        OperationalArea.objects.for_organization(organization)
+        .annotate(milestone_count=Count("milestones"))
+        .order_by("name")
+    )

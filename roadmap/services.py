@@ -102,7 +102,9 @@ def _dependency_cycle(milestone: Milestone, dependencies: Iterable[Milestone]) -
     return None
 
 
-def _validate(milestone: Milestone, dependencies: list[Milestone] | None, *, may_override: bool) -> None:
+def _validate(
+    milestone: Milestone, dependencies: list[Milestone] | None, *, may_override: bool, was_done: bool = False
+) -> None:
     errors = {}
     if milestone.status == Status.BLOCKED and not milestone.blocked_reason.strip():
         errors["blocked_reason"] = "Say what blocks the milestone, so someone can unblock it."
@@ -115,7 +117,9 @@ def _validate(milestone: Milestone, dependencies: list[Milestone] | None, *, may
         errors["dependencies"] = (
             "That would make a loop: " + " → ".join([milestone.title, *chain]) + ". Remove one of these dependencies."
         )
-    if milestone.status == Status.DONE:
+    # Checked when a milestone becomes done or its dependencies change, so that a milestone done by an
+    # override, or before a dependency reopened, can still take notes and other edits.
+    if milestone.status == Status.DONE and not (was_done and dependencies is None):
         unfinished = [dep.title for dep in deps if dep.status != Status.DONE]
         if unfinished and not (may_override and milestone.override_reason.strip()):
             errors["status"] = (
@@ -164,7 +168,8 @@ def create_milestone(
         notes=notes,
         created_by=created_by,
     )
-    milestone.full_clean(exclude=["organization", "competency", "owner", "created_by"])
+    # The check constraints guard the database; _validate states the same rules in words people read.
+    milestone.full_clean(exclude=["organization", "competency", "owner", "created_by"], validate_constraints=False)
     _validate(milestone, dependencies, may_override=True)
     milestone._history_user = created_by
     milestone.save()
@@ -198,6 +203,7 @@ def update_milestone(
     dependencies = list(dependencies) if dependencies is not None else None
     owner_before = milestone.owner_id
     due_before = milestone.due_date
+    was_done = milestone.is_done
     if errors := _check_same_organization(
         milestone.organization, owner=changes.get("owner"), areas=areas or [], dependencies=dependencies or []
     ):
@@ -211,8 +217,8 @@ def update_milestone(
         milestone.blocked_reason = ""
     if milestone.due_date != due_before:
         milestone.overdue_notified_at = None  # a new due date may become overdue again, and deserves its own email
-    milestone.full_clean(exclude=["organization", "competency", "owner", "created_by"])
-    _validate(milestone, dependencies, may_override=may_edit_all)
+    milestone.full_clean(exclude=["organization", "competency", "owner", "created_by"], validate_constraints=False)
+    _validate(milestone, dependencies, may_override=may_edit_all, was_done=was_done)
     milestone._history_user = changed_by
     milestone.save()
     if areas is not None:
@@ -273,14 +279,20 @@ def notify_overdue_milestones(*, today: date | None = None) -> int:
         )
         if not claimed:
             continue
-        send_mail(
-            subject=f"{milestone.organization.name}: “{milestone.title}” is overdue",
-            message=render_to_string(
-                "roadmap/email/overdue.txt", {"milestone": milestone, "url": milestone_url(milestone), "today": today}
-            ),
-            from_email=None,
-            recipient_list=[milestone.owner.email],
-        )
+        try:
+            send_mail(
+                subject=f"{milestone.organization.name}: “{milestone.title}” is overdue",
+                message=render_to_string(
+                    "roadmap/email/overdue.txt",
+                    {"milestone": milestone, "url": milestone_url(milestone), "today": today},
+                ),
+                from_email=None,
+                recipient_list=[milestone.owner.email],
+            )
+        except Exception:
+            # Give the claim back, so that the task's retry sends the email it could not send now.
+            Milestone.objects.filter(pk=milestone.pk).update(overdue_notified_at=None)
+            raise
         reported += 1
     return reported
 

@@ -41,7 +41,7 @@ def _require_services() -> None:
             "or set DATABASE_URL=postgres://… and CELERY_BROKER_URL=redis://…",
             pytrace=False,
         )
-    if not settings.CELERY_BROKER_URL:
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
         pytest.fail("This test needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/15", pytrace=False)
     try:
         with celery_app.connection_for_write() as broker:

@@ -6,13 +6,19 @@ fails until the view is given its expected roles in ACCESS below.
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from cco_portal.organizations.roles import ADMINS, ANY_MEMBER, Role
+from assessments.models import Kind
+from assessments.services import invite_to_round
+from cco_portal.organizations.roles import ADMINS, ANY_MEMBER, MANAGERS, Role
 from cco_portal.organizations.scoping import OrganizationMixin, OrganizationScopedAPIMixin
+from tests.assessments.factories import RoundFactory
 from tests.factories import InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.roadmap.factories import MilestoneFactory, OperationalAreaFactory
 
 ORG_KWARG = "org_slug"
 
@@ -22,7 +28,13 @@ class Access:
     roles: frozenset[str]
     status: int  # the answer to a role that may
     data: dict | None = None
+    invited: bool = False  # the member under test is first invited to the round (objects["round"])
 
+
+# Dates of a round opened through the page: from today, for two weeks.
+TODAY = timezone.localdate()
+# A complete milestone form, as the CCO sends it from the roadmap pages.
+MILESTONE_FORM = {"competency": 2, "title": "Map the journey", "status": "planned", "percent_complete": 0}
 
 # (url name, method) -> who may, and what they get.
 ACCESS = {
@@ -49,12 +61,93 @@ ACCESS = {
     ("api-invitation-list", "post"): Access(ADMINS, 201, {"email": "new@example.com", "role": Role.EXECUTIVE}),
     ("api-invitation-detail", "get"): Access(ADMINS, 200),
     ("api-invitation-detail", "delete"): Access(ADMINS, 204),
+    ("api-questionnaire-list", "get"): Access(ANY_MEMBER, 200),
+    ("api-round-list", "get"): Access(ANY_MEMBER, 200),
+    ("api-round-list", "post"): Access(
+        MANAGERS,
+        201,
+        {"kind": "readiness", "title": "Q3", "closes_on": "2099-12-31", "invitee_emails": ["target@example.com"]},
+    ),
+    ("api-round-detail", "get"): Access(ANY_MEMBER, 200),
+    # Only invitees answer; a member who is not invited gets 403 (invitees: tests/assessments/test_api.py).
+    ("api-my-response", "get"): Access(ANY_MEMBER, 403),
+    ("api-my-response", "post"): Access(ANY_MEMBER, 403),
+    ("api-my-response", "put"): Access(ANY_MEMBER, 403),
+    ("api-my-response-submit", "post"): Access(ANY_MEMBER, 403),
+    # Executives read a round's results once they have submitted their answers; a new member has not.
+    ("api-round-results", "get"): Access(MANAGERS | {Role.LEADERSHIP}, 200),
+    ("assessments:index", "get"): Access(ANY_MEMBER, 200),
+    ("assessments:open_round", "get"): Access(MANAGERS, 200),
+    ("assessments:open_round", "post"): Access(
+        MANAGERS,
+        302,
+        {
+            "title": "Readiness, spring",
+            "opens_on": TODAY.isoformat(),
+            "closes_on": (TODAY + timedelta(days=14)).isoformat(),
+            "invitee_emails": "newcomer@example.com",
+        },
+    ),
+    # Members of every role answer the rounds they are invited to; an invitee who has not submitted is
+    # sent from the round's link to the survey. Who is not invited: tests/assessments/test_views.py.
+    ("assessments:round", "get"): Access(ANY_MEMBER, 302, invited=True),
+    ("assessments:answer", "get"): Access(ANY_MEMBER, 200, invited=True),
+    ("assessments:answer", "post"): Access(
+        ANY_MEMBER, 302, {"mode": "one", "q": "1", "q1-choice": "yes", "go": "next"}, invited=True
+    ),
+    ("assessments:review", "get"): Access(ANY_MEMBER, 200, invited=True),
+    # Refused with a message (nothing is answered yet) and sent back to the review page.
+    ("assessments:review", "post"): Access(ANY_MEMBER, 302, invited=True),
+    # An executive reads the results once they have submitted; the invited executive under test has not.
+    ("assessments:results", "get"): Access(MANAGERS | {Role.LEADERSHIP}, 200, invited=True),
+    ("assessments:results_csv", "get"): Access(MANAGERS | {Role.LEADERSHIP}, 200, invited=True),
+    ("assessments:invitees", "get"): Access(MANAGERS, 200),
+    ("assessments:invitees", "post"): Access(MANAGERS, 302, {"invitee_emails": "late@example.com"}),
+    ("roadmap:overview", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:starter", "post"): Access(MANAGERS, 302),
+    ("roadmap:board", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:board", "post"): Access(MANAGERS, 302, {"stage": 2, "note": "Leaders now count customers monthly."}),
+    ("roadmap:timeline", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:mine", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:milestones", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:milestones_csv", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:milestone_create", "get"): Access(MANAGERS, 200),
+    ("roadmap:milestone_create", "post"): Access(MANAGERS, 302, MILESTONE_FORM),
+    ("roadmap:milestone", "get"): Access(ANY_MEMBER, 200),
+    # cco and admin change everything; a milestone's owner (of any role) its progress, which the member
+    # under test does not own: tests/roadmap/test_views.py follows an owner.
+    ("roadmap:milestone", "post"): Access(MANAGERS, 302, MILESTONE_FORM),
+    ("roadmap:milestone_delete", "get"): Access(MANAGERS, 200),
+    ("roadmap:milestone_delete", "post"): Access(MANAGERS, 302),
+    ("roadmap:areas", "get"): Access(MANAGERS, 200),
+    ("roadmap:areas", "post"): Access(MANAGERS, 302, {"action": "add", "new-name": "Logistics"}),
+    ("api-competency-list", "get"): Access(ANY_MEMBER, 200),
+    ("api-maturity-list", "get"): Access(ANY_MEMBER, 200),
+    ("api-maturity-list", "post"): Access(MANAGERS, 201, {"competency": 1, "stage": 2, "note": "Counted monthly."}),
+    ("api-operational-area-list", "get"): Access(ANY_MEMBER, 200),
+    ("api-operational-area-list", "post"): Access(MANAGERS, 201, {"name": "Logistics"}),
+    ("api-operational-area-detail", "get"): Access(ANY_MEMBER, 200),
+    ("api-operational-area-detail", "patch"): Access(MANAGERS, 200, {"name": "Field sales"}),
+    ("api-operational-area-detail", "delete"): Access(MANAGERS, 204),
+    ("api-milestone-list", "get"): Access(ANY_MEMBER, 200),
+    ("api-milestone-list", "post"): Access(MANAGERS, 201, {"competency": 2, "title": "Map the journey"}),
+    ("api-milestone-detail", "get"): Access(ANY_MEMBER, 200),
+    # As on the page, a milestone's owner of any role changes its progress: tests/roadmap/test_api.py.
+    ("api-milestone-detail", "patch"): Access(MANAGERS, 200, {"percent_complete": 50}),
+    ("api-milestone-detail", "delete"): Access(MANAGERS, 204),
+    ("api-milestone-history", "get"): Access(ANY_MEMBER, 200),
+    ("api-starter-roadmap", "post"): Access(MANAGERS, 201),
 }
 
 # What each route's other URL arguments point at: objects of the organization under test.
 OBJECT_KWARGS = {
     "user_id": lambda objects: objects["target"].user_id,
     "invitation_id": lambda objects: objects["invitation"].pk,
+    "round_id": lambda objects: objects["round"].pk,
+    "milestone_id": lambda objects: objects["milestone"].pk,
+    "area_id": lambda objects: objects["area"].pk,
+    "number": lambda objects: objects["milestone"].competency.number,
+    "kind": lambda objects: Kind.READINESS.value,
     "pk": lambda objects: objects[("invitation" if "invitation" in objects["_name"] else "target")].pk,
 }
 
@@ -104,6 +197,9 @@ def objects(organization):
     return {
         "target": MembershipFactory(organization=organization, user=target_user, role=Role.EXECUTIVE),
         "invitation": InvitationFactory(organization=organization, email="pending@example.com"),
+        "round": RoundFactory(organization=organization),
+        "milestone": MilestoneFactory(organization=organization),
+        "area": OperationalAreaFactory(organization=organization),
     }
 
 
@@ -130,7 +226,10 @@ CASES = sorted(ACCESS)
 def test_role_gets_what_its_role_allows(client, organization, objects, member_of, role, name, method):
     """A member whose role may use the route gets the route's answer; any other member gets 403."""
     access = ACCESS[(name, method)]
-    client.force_login(member_of(role))
+    user = member_of(role)
+    if access.invited:
+        invite_to_round(round_=objects["round"], invitees=[user])
+    client.force_login(user)
     response = _request(client, method, _url(name, organization, objects), access.data, name.startswith("api-"))
     expected = access.status if role in access.roles or role == Role.ADMIN else 403
     assert response.status_code == expected, response.content[:300]

@@ -1,0 +1,279 @@
+"""The shapes of the assessments API: questionnaires, rounds, my response, and the results of a round.
+
+Results are written from the selectors' dataclasses; nothing here computes a figure.
+"""
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Answer, Choice, Kind, Question, Questionnaire, Round, Section
+from ..selectors import Alignment
+
+User = get_user_model()
+
+
+# questionnaires
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Section
+        fields = ["number", "title", "description"]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    section = serializers.IntegerField(
+        source="section.number", allow_null=True, read_only=True, help_text="The number of its section, if any."
+    )
+
+    class Meta:
+        model = Question
+        fields = ["id", "number", "section", "label", "text", "tip"]
+
+
+class QuestionnaireSerializer(serializers.ModelSerializer):
+    choices = serializers.SerializerMethodField(help_text="The answers a question of this questionnaire takes.")
+    sections = SectionSerializer(many=True, read_only=True)
+    questions = QuestionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Questionnaire
+        fields = ["id", "kind", "version", "title", "introduction", "source", "choices", "sections", "questions"]
+
+    def get_choices(self, questionnaire) -> list[str]:
+        return [choice.value for choice in questionnaire.choices]
+
+
+# rounds
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(source="questionnaire.kind", choices=Kind.choices, read_only=True)
+    questionnaire_version = serializers.IntegerField(source="questionnaire.version", read_only=True)
+    ceo_name = serializers.CharField(source="ceo.display_name", allow_null=True, read_only=True)
+    is_open = serializers.BooleanField(read_only=True)
+    has_closed = serializers.BooleanField(read_only=True)
+    invited = serializers.IntegerField(read_only=True, help_text="How many people are asked to answer.")
+    submitted = serializers.IntegerField(read_only=True, help_text="How many have submitted their answers.")
+    is_invitee = serializers.SerializerMethodField(help_text="Whether the requesting user is asked to answer.")
+    has_submitted = serializers.SerializerMethodField(help_text="Whether the requesting user has submitted.")
+
+    class Meta:
+        model = Round
+        fields = [
+            "id",
+            "kind",
+            "questionnaire",
+            "questionnaire_version",
+            "title",
+            "opens_on",
+            "closes_on",
+            "is_anonymous",
+            "is_open",
+            "has_closed",
+            "ceo",
+            "ceo_name",
+            "created_by",
+            "created_at",
+            "invited",
+            "submitted",
+            "is_invitee",
+            "has_submitted",
+        ]
+        read_only_fields = fields
+
+    def get_is_invitee(self, round_) -> bool:
+        return round_.pk in self.context["my_responses"]
+
+    def get_has_submitted(self, round_) -> bool:
+        response = self.context["my_responses"].get(round_.pk)
+        return response is not None and response.is_submitted
+
+
+class MemberField(serializers.PrimaryKeyRelatedField):
+    """A user id that must belong to a member of the organization in the serializer's context."""
+
+    default_error_messages = {"does_not_exist": "No member of this organization has the id {pk_value}."}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=User.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(memberships__organization=self.context["organization"]).distinct()
+
+
+class RoundInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    title = serializers.CharField(max_length=200)
+    opens_on = serializers.DateField(default=timezone.localdate, help_text="Defaults to today.")
+    closes_on = serializers.DateField(help_text="The last day answers are accepted.")
+    invitees = MemberField(many=True, default=list, help_text="User ids of members asked to answer.")
+    invitee_emails = serializers.ListField(
+        child=serializers.EmailField(),
+        default=list,
+        help_text="Anyone's address; people who are not members are also invited to join as executives.",
+    )
+    is_anonymous = serializers.BooleanField(default=False)
+    ceo = MemberField(
+        allow_null=True, default=None, help_text="CEO commitment reviews: the member whose answers are the self-view."
+    )
+
+
+# my response
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    number = serializers.IntegerField(source="question.number", read_only=True)
+
+    class Meta:
+        model = Answer
+        fields = ["question", "number", "choice", "comment", "updated_at"]
+        read_only_fields = fields
+
+
+class MyResponseSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    started_at = serializers.DateTimeField(allow_null=True, help_text="Null until the first answer.")
+    submitted_at = serializers.DateTimeField(allow_null=True, help_text="Null while the answers may still change.")
+    answered = serializers.IntegerField()
+    total = serializers.IntegerField()
+    answers = AnswerSerializer(many=True)
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all(), help_text="A question id.")
+    choice = serializers.ChoiceField(choices=Choice.choices, help_text="Partly only in CEO commitment reviews.")
+    comment = serializers.CharField(max_length=2000, allow_blank=True, default="")
+
+
+# results
+
+
+class CommentSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    author = serializers.CharField(allow_null=True, help_text="Null in anonymous rounds.")
+
+
+class ReadinessQuestionResultSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    number = serializers.IntegerField(source="question.number")
+    label = serializers.CharField(source="question.label")
+    yes = serializers.IntegerField()
+    no = serializers.IntegerField()
+    answers = serializers.IntegerField()
+    yes_share = serializers.FloatField(allow_null=True, help_text="YES over all answers; null without answers.")
+    alignment = serializers.ChoiceField(
+        choices=[Alignment.UNANIMOUS_YES, Alignment.UNANIMOUS_NO, Alignment.SPLIT, Alignment.NO_ANSWERS]
+    )
+    previous_yes_share = serializers.FloatField(allow_null=True)
+    yes_share_change = serializers.FloatField(allow_null=True)
+    comments = CommentSerializer(many=True)
+
+
+class NextStepSerializer(serializers.Serializer):
+    number = serializers.IntegerField(source="question.number")
+    label = serializers.CharField(source="question.label")
+    tip = serializers.CharField(source="question.tip")
+
+
+class PreviousReadinessSerializer(serializers.Serializer):
+    round = serializers.IntegerField(source="round.pk")
+    title = serializers.CharField(source="round.title")
+    closes_on = serializers.DateField(source="round.closes_on")
+    readiness = serializers.FloatField(allow_null=True)
+
+
+class AlignmentCountsSerializer(serializers.Serializer):
+    unanimous_yes = serializers.IntegerField()
+    unanimous_no = serializers.IntegerField()
+    split = serializers.IntegerField()
+    no_answers = serializers.IntegerField()
+
+
+class ReadinessResultsSerializer(serializers.Serializer):
+    kind = serializers.CharField(source="round.kind")
+    round = serializers.IntegerField(source="round.pk")
+    readiness = serializers.FloatField(allow_null=True, help_text="YES answers over all answers.")
+    readiness_change = serializers.FloatField(allow_null=True, help_text="Since the previous round.")
+    yes_answers = serializers.IntegerField()
+    all_answers = serializers.IntegerField()
+    respondents = serializers.IntegerField()
+    invited = serializers.IntegerField()
+    alignment_counts = serializers.SerializerMethodField()
+    questions = ReadinessQuestionResultSerializer(many=True)
+    next_steps = NextStepSerializer(many=True, help_text="Questions not unanimous YES, with their tips.")
+    not_answered = serializers.ListField(
+        child=serializers.CharField(), allow_null=True, help_text="Who has not submitted; null in anonymous rounds."
+    )
+    previous = PreviousReadinessSerializer(allow_null=True)
+
+    @extend_schema_field(AlignmentCountsSerializer)
+    def get_alignment_counts(self, results) -> dict:
+        return {
+            "unanimous_yes": results.count(Alignment.UNANIMOUS_YES),
+            "unanimous_no": results.count(Alignment.UNANIMOUS_NO),
+            "split": results.count(Alignment.SPLIT),
+            "no_answers": results.count(Alignment.NO_ANSWERS),
+        }
+
+
+class ViewScoresSerializer(serializers.Serializer):
+    """Shares of a full Yes (Yes 1, Partly 0.5, No 0); null where nobody of that side has answered."""
+
+    self_view = serializers.FloatField(allow_null=True, help_text="The CEO's answers.")
+    leaders_view = serializers.FloatField(allow_null=True, help_text="Everyone else's answers.")
+    gap = serializers.FloatField(allow_null=True, help_text="Self-view minus leaders' view.")
+
+
+class CommitmentQuestionResultSerializer(serializers.Serializer):
+    question = serializers.IntegerField()
+    number = serializers.IntegerField()
+    label = serializers.CharField()
+    scores = ViewScoresSerializer()
+
+    def to_representation(self, pair):
+        question, scores = pair
+        return super().to_representation(
+            {"question": question.pk, "number": question.number, "label": question.label, "scores": scores}
+        )
+
+
+class CommitmentActionResultSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    scores = ViewScoresSerializer()
+    questions = CommitmentQuestionResultSerializer(many=True)
+
+
+class TrendPointSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    title = serializers.CharField()
+    closes_on = serializers.DateField()
+    scores = ViewScoresSerializer()
+
+    def to_representation(self, pair):
+        review, scores = pair
+        return super().to_representation(
+            {"round": review.pk, "title": review.title, "closes_on": review.closes_on, "scores": scores}
+        )
+
+
+class CommitmentResultsSerializer(serializers.Serializer):
+    kind = serializers.CharField(source="round.kind")
+    round = serializers.IntegerField(source="round.pk")
+    ceo = serializers.IntegerField(source="round.ceo_id", allow_null=True)
+    ceo_name = serializers.CharField(source="round.ceo.display_name", allow_null=True)
+    ceo_responded = serializers.BooleanField()
+    leaders_responded = serializers.IntegerField()
+    overall = ViewScoresSerializer()
+    actions = CommitmentActionResultSerializer(many=True)
+    actions_by_gap = serializers.SerializerMethodField(
+        help_text="Action numbers, the largest gap between the two views first."
+    )
+    not_answered = serializers.ListField(child=serializers.CharField())
+    trend = TrendPointSerializer(many=True, help_text="This organization's reviews up to this one, oldest first.")
+
+    def get_actions_by_gap(self, results) -> list[int]:
+        return [action.number for action in results.actions_by_gap]

@@ -1,0 +1,197 @@
+"""The assessments API: questionnaires, rounds, answering as an invitee, and the results of a round.
+
+Writes go through assessments.services, results come from assessments.selectors; the views only parse,
+check who may, and shape the answer.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from cco_portal.organizations.roles import MANAGERS
+from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
+
+from .. import models, selectors, services
+from ..models import Kind, Questionnaire, Round
+from .serializers import (
+    AnswerInputSerializer,
+    CommitmentResultsSerializer,
+    MyResponseSerializer,
+    QuestionnaireSerializer,
+    ReadinessResultsSerializer,
+    RoundInputSerializer,
+    RoundSerializer,
+)
+
+# Who reads every result of the organization; executives read a round's results once they have answered it.
+
+
+def _as_api_error(error: ValidationError) -> serializers.ValidationError:
+    """A service's refusal as a 400: per field when the service named fields, otherwise under `detail`."""
+    if hasattr(error, "error_dict"):
+        return serializers.ValidationError(error.message_dict)
+    return serializers.ValidationError({"detail": error.messages})
+
+
+class QuestionnaireListView(OrganizationScopedAPIMixin, generics.ListAPIView):
+    """The current version of each questionnaire, with its sections and questions: what new rounds ask."""
+
+    serializer_class = QuestionnaireSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        # Questionnaires are the portal's shared content, not data of one organization: nothing to scope.
+        current = [Questionnaire.objects.current(kind).pk for kind in Kind.values]
+        return Questionnaire.objects.filter(pk__in=current).prefetch_related("sections", "questions__section")
+
+
+class RoundViewSet(
+    OrganizationScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The organization's readiness rounds and CEO commitment reviews; the CCO and admins open them."""
+
+    queryset = Round.objects.select_related("questionnaire", "ceo")
+    serializer_class = RoundSerializer
+    write_roles = MANAGERS
+    lookup_url_kwarg = "round_id"
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        rounds = (
+            super()
+            .get_queryset()
+            .annotate(
+                invited=Count("invitees", distinct=True),
+                submitted=Count("responses", filter=Q(responses__submitted_at__isnull=False), distinct=True),
+            )
+            # Aggregation drops Meta.ordering, and pages need a stable order.
+            .order_by("-closes_on", "-created_at", "-pk")
+        )
+        if self.action == "list" and (kind := self.request.query_params.get("kind")):
+            rounds = rounds.of_kind(kind)
+        return rounds
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "organization", None) is not None:
+            context["my_responses"] = {
+                round_.pk: response for round_, response in selectors.my_rounds(self.organization, self.request.user)
+            }
+        return context
+
+    @extend_schema(parameters=[OpenApiParameter("kind", enum=Kind.values, description="Only rounds of this kind.")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=RoundInputSerializer, responses={201: RoundSerializer})
+    def create(self, request, *args, **kwargs):
+        """Open a round and invite people; their emails go out once it is saved."""
+        data = RoundInputSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        try:
+            round_ = services.open_round(organization=self.organization, created_by=request.user, **data.validated_data)
+        except ValidationError as error:
+            raise _as_api_error(error) from error
+        return Response(self.get_serializer(self.get_queryset().get(pk=round_.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class RoundScopedView(OrganizationScopedAPIMixin, generics.GenericAPIView):
+    """A view about one round of the organization in the URL: another organization's round is 404."""
+
+    queryset = Round.objects.select_related("questionnaire", "organization", "ceo")
+    lookup_url_kwarg = "round_id"
+
+
+class InviteeMixin:
+    """For the views of the requesting user's own response: only invitees may use them (403 otherwise)."""
+
+    def get_invited_round(self) -> Round:
+        round_ = self.get_object()
+        if not services.is_invited(round_, self.request.user):
+            raise PermissionDenied("You are not invited to answer this round.")
+        return round_
+
+    def my_response(self, round_: Round) -> Response:
+        """The answer to every request of these views: the user's progress and answers so far."""
+        response = (
+            models.Response.objects.filter(round=round_, respondent=self.request.user)
+            .prefetch_related("answers__question")
+            .first()
+        )
+        answered, total = selectors.progress(response, round_)
+        answers = sorted(response.answers.all(), key=lambda a: a.question.number) if response else []
+        data = {
+            "round": round_.pk,
+            "started_at": response.started_at if response else None,
+            "submitted_at": response.submitted_at if response else None,
+            "answered": answered,
+            "total": total,
+            "answers": answers,
+        }
+        return Response(MyResponseSerializer(data).data)
+
+
+class MyResponseView(InviteeMixin, RoundScopedView):
+    """The requesting invitee's answers to a round; each answer is saved as it is given."""
+
+    @extend_schema(responses=MyResponseSerializer)
+    def get(self, request, *args, **kwargs):
+        return self.my_response(self.get_invited_round())
+
+    @extend_schema(request=AnswerInputSerializer, responses=MyResponseSerializer)
+    def post(self, request, *args, **kwargs):
+        """Answer one question, or change an answer until the response is submitted."""
+        round_ = self.get_invited_round()
+        data = AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.record_answer(round_=round_, user=request.user, **data.validated_data)
+        except ValidationError as error:
+            raise _as_api_error(error) from error
+        return self.my_response(round_)
+
+    @extend_schema(request=AnswerInputSerializer, responses=MyResponseSerializer)
+    def put(self, request, *args, **kwargs):
+        """The same as POST: record the answer to the question named in the body."""
+        return self.post(request, *args, **kwargs)
+
+
+class SubmitResponseView(InviteeMixin, RoundScopedView):
+    """Make the requesting invitee's answers final; every question needs an answer first."""
+
+    @extend_schema(request=None, responses=MyResponseSerializer)
+    def post(self, request, *args, **kwargs):
+        round_ = self.get_invited_round()
+        try:
+            services.submit_response(round_=round_, user=request.user)
+        except ValidationError as error:
+            raise _as_api_error(error) from error
+        return self.my_response(round_)
+
+
+RESULTS_SCHEMA = PolymorphicProxySerializer(
+    component_name="RoundResults",
+    serializers={Kind.READINESS.value: ReadinessResultsSerializer, Kind.COMMITMENT.value: CommitmentResultsSerializer},
+    resource_type_field_name="kind",
+)
+
+
+class RoundResultsView(RoundScopedView):
+    """A round's results, shaped by its kind; anonymous rounds never name anyone.
+
+    Managers and leadership read every round's results; an executive reads them once they have submitted.
+    """
+
+    @extend_schema(responses=RESULTS_SCHEMA)
+    def get(self, request, *args, **kwargs):
+        round_ = self.get_object()
+        if not self.may_read_results(round_):
+            raise PermissionDenied("Results are shown to executives once they have submitted their own answers.")
+        if round_.kind == Kind.COMMITMENT:
+            return Response(CommitmentResultsSerializer(selectors.commitment_results(round_)).data)
+        return Response(ReadinessResultsSerializer(selectors.readiness_results(round_)).data)
+
+    def may_read_results(self, round_: Round) -> bool:
+        return selectors.can_read_results(round_, self.request.user, self.roles)

@@ -1,0 +1,75 @@
+"""Formatting of results: shares as percentages, changes in points, and bars drawn as inline SVG.
+
+The bars are SVG rectangles sized by attributes, not by style="width: …", so they need neither
+JavaScript nor inline styles and keep working under a strict Content-Security-Policy.
+"""
+
+from django import template
+
+from ..selectors import Alignment
+
+register = template.Library()
+
+ALIGNMENT_BADGES = {
+    Alignment.UNANIMOUS_YES: "text-bg-success",
+    Alignment.UNANIMOUS_NO: "text-bg-danger",
+    Alignment.SPLIT: "text-bg-warning",
+    Alignment.NO_ANSWERS: "text-bg-light border",
+}
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """0.734 → "73%"; no value → "—"."""
+    return "—" if share is None else f"{round(share * 100)}%"
+
+
+@register.filter
+def points(change: float | None) -> str:
+    """A change of two shares in percentage points: +12 pts, -5 pts (with a true minus sign), ±0 pts."""
+    if change is None:
+        return "—"
+    value = round(change * 100)
+    if value == 0:
+        return "±0 pts"
+    return f"+{value} pts" if value > 0 else f"\u2212{-value} pts"
+
+
+@register.filter
+def change_class(change: float | None) -> str:
+    """Green for better, red for worse, grey otherwise."""
+    if change is None or round(change * 100) == 0:
+        return "text-body-secondary"
+    return "text-success" if change > 0 else "text-danger"
+
+
+@register.filter
+def alignment_badge(alignment: str) -> str:
+    return ALIGNMENT_BADGES.get(alignment, "text-bg-light")
+
+
+def _width(share: float | None) -> str:
+    return f"{(share or 0) * 100:.1f}"
+
+
+@register.inclusion_tag("assessments/partials/yes_no_bar.html")
+def yes_no_bar(result):
+    """One question's YES and NO answers as a stacked horizontal bar."""
+    yes_share = result.yes / result.answers if result.answers else 0
+    return {
+        "result": result,
+        "yes_width": _width(yes_share),
+        "no_width": _width(1 - yes_share if result.answers else 0),
+    }
+
+
+@register.inclusion_tag("assessments/partials/score_bar.html")
+def score_bar(share: float | None, view: str):
+    """A 0 to 100 % score as a bar on a grey track; `view` ("self" or "leaders") picks the colour."""
+    return {"width": _width(share), "view": view}
+
+
+@register.filter
+def comments_for(comments: dict, question) -> list:
+    """The comments on `question` from a {question id: comments} mapping."""
+    return comments.get(question.pk, [])

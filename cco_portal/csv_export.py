@@ -1,0 +1,35 @@
+"""CSV downloads that are safe to open in a spreadsheet.
+
+A cell whose text starts with =, +, -, @, a tab or a carriage return is read by Excel, LibreOffice and
+Google Sheets as a formula, so text that people typed (a comment, a name) could run one on the reader's
+machine (OWASP "CSV injection"). Such text gets a leading apostrophe, which spreadsheets show as text.
+Numbers stay numbers: a negative change of -0.25 is data, not a formula.
+"""
+
+import csv
+from collections.abc import Iterable, Sequence
+
+from django.http import HttpResponse
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value):
+    """The value as a spreadsheet should see it: text that would start a formula is prefixed with '."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def csv_response(filename: str, header: Sequence, rows: Iterable[Sequence]) -> HttpResponse:
+    """An attachment `filename` with a header row and `rows`, every text cell neutralized."""
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+    # The byte-order mark tells Excel the file is UTF-8; without it accented names come out garbled.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([neutralize(cell) for cell in header])
+    writer.writerows([neutralize(cell) for cell in row] for row in rows)
+    return response

@@ -1,0 +1,208 @@
+"""The shapes of the roadmap API: competencies with their roll-up, maturity stages, operational areas,
+milestones and their history.
+
+Related ids in a request are looked up among the organization's own rows only, so another organization's
+id is refused like one that does not exist. Figures come from roadmap.selectors; nothing here computes one.
+"""
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from ..models import Competency, MaturityAssessment, Milestone, OperationalArea, Stage, Status
+
+User = get_user_model()
+
+
+class OrganizationScopedField(serializers.PrimaryKeyRelatedField):
+    """An id of a row of the organization in the serializer's context."""
+
+    def get_queryset(self):
+        return super().get_queryset().for_organization(self.context["organization"])
+
+
+class AreaField(OrganizationScopedField):
+    default_error_messages = {"does_not_exist": "No operational area of this organization has the id {pk_value}."}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=OperationalArea.objects.all(), **kwargs)
+
+
+class MilestoneField(OrganizationScopedField):
+    default_error_messages = {"does_not_exist": "No milestone of this organization has the id {pk_value}."}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Milestone.objects.all(), **kwargs)
+
+
+class MemberField(serializers.PrimaryKeyRelatedField):
+    """A user id that must belong to a member of the organization in the serializer's context."""
+
+    default_error_messages = {"does_not_exist": "No member of this organization has the id {pk_value}."}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=User.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(memberships__organization=self.context["organization"]).distinct()
+
+
+class CompetencyField(serializers.SlugRelatedField):
+    """A competency by its number, 1 to 5."""
+
+    default_error_messages = {"does_not_exist": "There is no competency number {value}."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "The competency's number, 1 to 5.")
+        super().__init__(slug_field="number", queryset=Competency.objects.all(), **kwargs)
+
+
+# competencies
+
+
+class CompetencyRollupSerializer(serializers.Serializer):
+    number = serializers.IntegerField(source="competency.number")
+    title = serializers.CharField(source="competency.title")
+    short_title = serializers.CharField(source="competency.short_title")
+    description = serializers.CharField(source="competency.description")
+    stage = serializers.ChoiceField(
+        choices=Stage.choices, allow_null=True, help_text="The latest maturity stage; null until one is set."
+    )
+    stage_label = serializers.SerializerMethodField()
+    total = serializers.IntegerField(help_text="Milestones of this competency.")
+    done = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    blocked = serializers.IntegerField()
+    overdue = serializers.IntegerField(help_text="Due date passed and not done.")
+    due_soon = serializers.IntegerField(help_text="Not done and due within 30 days.")
+    percent_done = serializers.IntegerField(help_text="Done over total, rounded; 0 without milestones.")
+
+    def get_stage_label(self, rollup) -> str | None:
+        return Stage(rollup.stage).label if rollup.stage else None
+
+
+# maturity stages
+
+
+class MaturityAssessmentSerializer(serializers.ModelSerializer):
+    competency = serializers.IntegerField(source="competency.number", read_only=True)
+    stage_label = serializers.CharField(source="get_stage_display", read_only=True)
+    assessed_by_name = serializers.CharField(source="assessed_by.display_name", allow_null=True, read_only=True)
+
+    class Meta:
+        model = MaturityAssessment
+        fields = ["id", "competency", "stage", "stage_label", "note", "assessed_by", "assessed_by_name", "assessed_at"]
+        read_only_fields = fields
+
+
+class MaturityAssessmentInputSerializer(serializers.Serializer):
+    competency = CompetencyField()
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    note = serializers.CharField(allow_blank=True, help_text="Why this stage: what is in place and what is missing.")
+
+
+# operational areas
+
+
+class OperationalAreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OperationalArea
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class OperationalAreaInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80, allow_blank=True)
+
+
+# milestones
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    competency = serializers.IntegerField(source="competency.number", read_only=True)
+    owner_name = serializers.CharField(source="owner.display_name", allow_null=True, read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True, help_text="Due date passed and not done.")
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "competency",
+            "title",
+            "description",
+            "owner",
+            "owner_name",
+            "areas",
+            "start_date",
+            "due_date",
+            "status",
+            "percent_complete",
+            "blocked_reason",
+            "dependencies",
+            "override_reason",
+            "notes",
+            "is_overdue",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class MilestoneInputSerializer(serializers.Serializer):
+    """What creates or changes a milestone. On PATCH, owners who are not CCO or admin may send only
+    status, percent_complete, notes and blocked_reason."""
+
+    competency = CompetencyField()
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(allow_blank=True, required=False)
+    owner = MemberField(allow_null=True, required=False, help_text="A member's user id; null for nobody.")
+    areas = AreaField(many=True, required=False, help_text="Ids of operational areas of this organization.")
+    start_date = serializers.DateField(allow_null=True, required=False)
+    due_date = serializers.DateField(allow_null=True, required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    percent_complete = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    blocked_reason = serializers.CharField(allow_blank=True, required=False, help_text="Required when blocked.")
+    dependencies = MilestoneField(
+        many=True, required=False, help_text="Ids of milestones of this organization that must be done first."
+    )
+    override_reason = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        help_text="CCO and admin only: why it is done while a milestone it depends on is not.",
+    )
+    notes = serializers.CharField(allow_blank=True, required=False)
+
+
+class MilestoneFilterSerializer(serializers.Serializer):
+    """The query parameters of the milestone list; all optional, all combined."""
+
+    competency = serializers.IntegerField(min_value=1, max_value=5, required=False, help_text="A competency number.")
+    owner = serializers.IntegerField(required=False, help_text="The owner's user id.")
+    area = serializers.IntegerField(required=False, help_text="An operational area id.")
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    overdue = serializers.BooleanField(required=False, default=False, help_text="Only overdue milestones.")
+    due_from = serializers.DateField(required=False, help_text="Due on or after this day.")
+    due_to = serializers.DateField(required=False, help_text="Due on or before this day.")
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+    def to_representation(self, change):
+        field, before, after = change
+        return super().to_representation({"field": field, "before": before, "after": after})
+
+
+class ChangeSerializer(serializers.Serializer):
+    when = serializers.DateTimeField()
+    who = serializers.CharField()
+    what = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    changes = FieldChangeSerializer(
+        source="fields", many=True, help_text="Each changed field, as people read it before and after."
+    )
+
+
+class StarterRoadmapInputSerializer(serializers.Serializer):
+    start = serializers.DateField(required=False, help_text="The day the plan starts from; today if not given.")

@@ -1,0 +1,192 @@
+"""Forms of the roadmap pages. Every choice of owner, area or milestone comes from the URL's organization,
+so a form can never name another organization's objects, however its data is crafted."""
+
+from itertools import groupby
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.models import ModelChoiceIterator
+
+from cco_portal.organizations.models import Membership, Organization
+
+from .models import Competency, Milestone, OperationalArea, Stage, Status
+from .selectors import MilestoneFilter
+
+User = get_user_model()
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def members(organization: Organization):
+    """Who may own a milestone: the members of the organization, by name."""
+    member_ids = Membership.objects.for_organization(organization).values("user_id")
+    return User.objects.filter(pk__in=member_ids).order_by("full_name", "email")
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: next to the field it names, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
+
+
+class CompetencyGroupedIterator(ModelChoiceIterator):
+    """Milestones under one <optgroup> per competency, so that a long list stays findable."""
+
+    def __iter__(self):
+        queryset = self.queryset.select_related("competency").order_by("competency__number", "title")
+        for _, group in groupby(queryset, key=lambda milestone: milestone.competency_id):
+            group = list(group)
+            yield str(group[0].competency), [self.choice(milestone) for milestone in group]
+
+
+class MilestoneChoiceField(forms.ModelMultipleChoiceField):
+    iterator = CompetencyGroupedIterator
+
+
+class ShortCompetencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Competency) -> str:
+        return f"{obj.number}. {obj.short_title}"
+
+
+class MilestoneForm(forms.Form):
+    """Everything about a milestone, for the CCO and admins."""
+
+    competency = forms.ModelChoiceField(Competency.objects.all(), to_field_name="number", empty_label=None)
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.ModelChoiceField(
+        User.objects.none(),
+        required=False,
+        empty_label="No owner yet",
+        help_text="A member of the organization; they may then update its status, percent complete and notes.",
+    )
+    areas = forms.ModelMultipleChoiceField(
+        OperationalArea.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Operational areas involved",
+    )
+    start_date = forms.DateField(required=False, widget=DATE_INPUT)
+    due_date = forms.DateField(required=False, widget=DATE_INPUT)
+    status = forms.ChoiceField(choices=Status.choices, widget=forms.RadioSelect)
+    percent_complete = forms.IntegerField(
+        min_value=0, max_value=100, initial=0, label="Percent complete", help_text="Done sets it to 100."
+    )
+    blocked_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="What blocks it",
+        help_text="Needed when the status is Blocked.",
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Progress notes")
+    dependencies = MilestoneChoiceField(
+        Milestone.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        label="Depends on",
+        help_text="Milestones that must be done first. Hold Ctrl (⌘ on a Mac) to choose several.",
+    )
+    override_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason to override",
+        help_text="Only to mark it done while a milestone it depends on is not done yet.",
+    )
+
+    fieldsets = [
+        ("What", ["competency", "title", "description"]),
+        ("Who", ["owner", "areas"]),
+        ("When", ["start_date", "due_date"]),
+        ("Progress", ["status", "percent_complete", "blocked_reason", "notes"]),
+        ("Dependencies", ["dependencies", "override_reason"]),
+    ]
+
+    def __init__(self, *args, organization: Organization, milestone: Milestone | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = members(organization)
+        self.fields["areas"].queryset = OperationalArea.objects.for_organization(organization)
+        self.has_areas = self.fields["areas"].queryset.exists()
+        others = Milestone.objects.for_organization(organization)
+        self.fields["dependencies"].queryset = others.exclude(pk=milestone.pk) if milestone else others
+
+    @classmethod
+    def initial_for(cls, milestone: Milestone) -> dict:
+        return {
+            **{name: getattr(milestone, name) for name in cls.base_fields if name not in {"areas", "dependencies"}},
+            "areas": list(milestone.areas.all()),
+            "dependencies": list(milestone.dependencies.all()),
+        }
+
+    def grouped_fields(self):
+        """(legend, bound fields) per fieldset, for the template."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
+
+
+class OwnerUpdateForm(forms.Form):
+    """What the owner of a milestone may change: its progress."""
+
+    status = forms.ChoiceField(choices=Status.choices, widget=forms.RadioSelect)
+    percent_complete = forms.IntegerField(
+        min_value=0, max_value=100, label="Percent complete", help_text="Done sets it to 100."
+    )
+    blocked_reason = MilestoneForm.base_fields["blocked_reason"]
+    notes = MilestoneForm.base_fields["notes"]
+
+    @classmethod
+    def initial_for(cls, milestone: Milestone) -> dict:
+        return {name: getattr(milestone, name) for name in cls.base_fields}
+
+
+class MaturityStageForm(forms.Form):
+    stage = forms.TypedChoiceField(choices=Stage.choices, coerce=int, widget=forms.RadioSelect, label="Stage")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why this stage",
+        help_text="What is in place, and what is missing for the next stage.",
+    )
+
+
+class AreaForm(forms.Form):
+    name = forms.CharField(max_length=80, label="Name")
+
+
+class MilestoneFilterForm(forms.Form):
+    """The filters of the milestone list and the timeline, read from the query string."""
+
+    competency = ShortCompetencyChoiceField(
+        Competency.objects.all(), to_field_name="number", required=False, empty_label="All competencies"
+    )
+    owner = forms.ModelChoiceField(User.objects.none(), required=False, empty_label="Anyone")
+    area = forms.ModelChoiceField(OperationalArea.objects.none(), required=False, empty_label="All areas")
+    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
+    due_from = forms.DateField(required=False, widget=DATE_INPUT, label="Due from")
+    due_to = forms.DateField(required=False, widget=DATE_INPUT, label="Due until")
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = members(organization)
+        self.fields["area"].queryset = OperationalArea.objects.for_organization(organization)
+
+    def filters(self) -> MilestoneFilter:
+        """The valid filters; a value that is not valid (shown as an error) filters nothing."""
+        if not self.is_bound:
+            return MilestoneFilter()
+        self.is_valid()
+        data = self.cleaned_data
+        return MilestoneFilter(
+            competency=data["competency"].number if data.get("competency") else None,
+            owner=data["owner"].pk if data.get("owner") else None,
+            area=data["area"].pk if data.get("area") else None,
+            status=data.get("status") or None,
+            overdue=bool(data.get("overdue")),
+            due_from=data.get("due_from"),
+            due_to=data.get("due_to"),
+        )
+
+    def is_filtered(self) -> bool:
+        return self.filters() != MilestoneFilter()

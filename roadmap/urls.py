@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "roadmap"
+
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("starter/", views.StarterView.as_view(), name="starter"),
+    path("competencies/<int:number>/", views.BoardView.as_view(), name="board"),
+    path("timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("mine/", views.MyMilestonesView.as_view(), name="mine"),
+    path("milestones/", views.MilestoneListView.as_view(), name="milestones"),
+    path("milestones.csv", views.MilestoneCsvView.as_view(), name="milestones_csv"),
+    path("milestones/new/", views.MilestoneCreateView.as_view(), name="milestone_create"),
+    path("milestones/<int:milestone_id>/", views.MilestoneView.as_view(), name="milestone"),
+    path("milestones/<int:milestone_id>/delete/", views.MilestoneDeleteView.as_view(), name="milestone_delete"),
+    path("areas/", views.AreasView.as_view(), name="areas"),
+]

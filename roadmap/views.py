@@ -1,0 +1,346 @@
+"""Pages of the roadmap: the roll-up, a board per competency, the timeline, the milestone lists, a milestone
+with its history, and the operational areas.
+
+Every page is scoped to the URL's organization by OrganizationMixin, reads through selectors.py and
+writes through services.py, whose refusals (a dependency loop, done before what it depends on) the
+forms show. cco and admin manage; the owner of a milestone updates its progress; everyone else reads.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from cco_portal.csv_export import csv_response
+from cco_portal.organizations.roles import ANY_MEMBER, MANAGERS
+from cco_portal.organizations.scoping import OrganizationMixin
+
+from . import exports, selectors, services
+from .forms import (
+    AreaForm,
+    MaturityStageForm,
+    MilestoneFilterForm,
+    MilestoneForm,
+    OwnerUpdateForm,
+    add_service_errors,
+)
+from .models import Competency, Milestone, OperationalArea, Stage, Status
+
+PAGE_SIZE = 100
+# The board's columns, in the order work moves through them.
+BOARD_COLUMNS = [Status.PLANNED, Status.IN_PROGRESS, Status.BLOCKED, Status.DONE]
+
+
+class RoadmapMixin(OrganizationMixin):
+    section = "overview"  # the roadmap tab the page belongs to
+
+    @cached_property
+    def is_manager(self) -> bool:
+        return self.has_role(*MANAGERS)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("is_manager", self.is_manager)
+        kwargs.setdefault("section", self.section)
+        return super().get_context_data(**kwargs)
+
+    def roadmap_url(self, name: str, **kwargs) -> str:
+        return reverse(f"roadmap:{name}", kwargs={"org_slug": self.organization.slug, **kwargs})
+
+
+class ManagersWriteMixin:
+    """Everyone reads the page; only cco and admin send its form."""
+
+    def get_required_roles(self):
+        return MANAGERS if self.request.method == "POST" else ANY_MEMBER
+
+
+class OverviewView(RoadmapMixin, TemplateView):
+    template_name = "roadmap/overview.html"
+
+    def get_context_data(self, **kwargs):
+        rollups = selectors.competency_rollup(self.organization)
+        totals = {key: sum(getattr(r, key) for r in rollups) for key in ("total", "done", "overdue", "due_soon")}
+        return super().get_context_data(rollups=rollups, totals=totals, stages=Stage.values, **kwargs)
+
+
+class StarterView(RoadmapMixin, View):
+    required_roles = MANAGERS
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        created = services.apply_starter_roadmap(organization=self.organization, created_by=request.user)
+        if created:
+            messages.success(
+                request,
+                f"{len(created)} starter milestones added across the five competencies. They are a first draft: "
+                "give each an owner, the areas involved and dates that fit your plan.",
+            )
+        else:
+            messages.info(request, "Every starter milestone is already on the roadmap.")
+        return redirect(self.roadmap_url("overview"))
+
+
+class BoardView(ManagersWriteMixin, RoadmapMixin, FormView):
+    """One competency: its milestones in a column per status, and its maturity stage with the history."""
+
+    template_name = "roadmap/board.html"
+    form_class = MaturityStageForm
+
+    @cached_property
+    def competency(self) -> Competency:
+        return get_object_or_404(Competency, number=self.kwargs["number"])
+
+    @cached_property
+    def history(self):
+        return selectors.maturity_history(self.organization).get(self.competency.number, [])
+
+    def get_initial(self):
+        return {"stage": self.history[0].stage} if self.history else {}
+
+    def get_context_data(self, **kwargs):
+        rollups = selectors.competency_rollup(self.organization)
+        filters = selectors.MilestoneFilter(competency=self.competency.number)
+        milestones = list(selectors.milestones(self.organization, filters))
+        columns = [(status, [m for m in milestones if m.status == status]) for status in BOARD_COLUMNS]
+        return super().get_context_data(
+            competency=self.competency,
+            rollups=rollups,
+            rollup=next(r for r in rollups if r.competency.pk == self.competency.pk),
+            columns=columns,
+            history=self.history,
+            stages=Stage.values,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            services.set_maturity_stage(
+                organization=self.organization,
+                competency=self.competency,
+                stage=form.cleaned_data["stage"],
+                note=form.cleaned_data["note"],
+                assessed_by=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.competency.short_title}: stage {form.cleaned_data['stage']} recorded.")
+        return redirect(self.roadmap_url("board", number=self.competency.number))
+
+
+class FilteredMixin(RoadmapMixin):
+    @cached_property
+    def filter_form(self) -> MilestoneFilterForm:
+        return MilestoneFilterForm(self.request.GET or None, organization=self.organization)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("filter_form", self.filter_form)
+        return super().get_context_data(**kwargs)
+
+
+class TimelineView(FilteredMixin, TemplateView):
+    section = "timeline"
+    template_name = "roadmap/timeline.html"
+    # Room per month on the time axis; wider timelines scroll inside their frame.
+    MONTH_WIDTH = 72
+
+    def get_context_data(self, **kwargs):
+        filters = self.filter_form.filters()
+        timeline = selectors.timeline(self.organization, filters)
+        return super().get_context_data(
+            timeline=timeline,
+            track_width=max(len(timeline.months) * self.MONTH_WIDTH, 480),
+            undated=selectors.undated_milestone_count(self.organization, filters),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class MilestoneListView(FilteredMixin, TemplateView):
+    section = "milestones"
+    template_name = "roadmap/milestones.html"
+
+    def get_context_data(self, **kwargs):
+        milestones = selectors.milestones(self.organization, self.filter_form.filters())
+        page = Paginator(milestones, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page=page, milestones=page.object_list, **kwargs)
+
+
+class MilestoneCsvView(FilteredMixin, View):
+    def get(self, request, *args, **kwargs):
+        milestones = selectors.milestones(self.organization, self.filter_form.filters())
+        return csv_response(
+            exports.milestones_filename(self.organization), exports.HEADER, exports.milestone_rows(milestones)
+        )
+
+
+class MyMilestonesView(RoadmapMixin, TemplateView):
+    section = "mine"
+    template_name = "roadmap/mine.html"
+
+    def get_context_data(self, **kwargs):
+        milestones = list(selectors.my_milestones(self.organization, self.request.user))
+        return super().get_context_data(
+            open_milestones=[m for m in milestones if not m.is_done],
+            done_milestones=[m for m in milestones if m.is_done],
+            **kwargs,
+        )
+
+
+class MilestoneCreateView(RoadmapMixin, FormView):
+    section = "milestones"
+    required_roles = MANAGERS
+    template_name = "roadmap/milestone_form.html"
+    form_class = MilestoneForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.organization}
+
+    def get_initial(self):
+        return {"competency": self.request.GET.get("competency") or 1, "status": Status.PLANNED}
+
+    def form_valid(self, form):
+        try:
+            milestone = services.create_milestone(
+                organization=self.organization, created_by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"“{milestone.title}” added to {milestone.competency.short_title}.")
+        return redirect(self.roadmap_url("milestone", milestone_id=milestone.pk))
+
+
+class MilestoneMixin(RoadmapMixin):
+    section = "milestones"
+
+    @cached_property
+    def milestone(self) -> Milestone:
+        milestones = Milestone.objects.for_organization(self.organization).select_related("competency", "owner")
+        return get_object_or_404(milestones, pk=self.kwargs["milestone_id"])
+
+
+class MilestoneView(MilestoneMixin, TemplateView):
+    """A milestone with its dependencies and history; the form fits the reader: all of it for cco and
+    admin, the progress for its owner, none for anyone else."""
+
+    template_name = "roadmap/milestone.html"
+
+    @cached_property
+    def is_owner(self) -> bool:
+        return self.milestone.owner_id == self.request.user.pk
+
+    def get_form(self, data=None):
+        if self.is_manager:
+            form_class, kwargs = MilestoneForm, {"organization": self.organization, "milestone": self.milestone}
+        elif self.is_owner:
+            form_class, kwargs = OwnerUpdateForm, {}
+        else:
+            return None
+        return form_class(data, initial=form_class.initial_for(self.milestone), **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", self.get_form())
+        return super().get_context_data(
+            milestone=self.milestone,
+            is_owner=self.is_owner,
+            dependencies=self.milestone.dependencies.select_related("owner").order_by("due_date", "pk"),
+            dependents=self.milestone.dependents.select_related("owner").order_by("due_date", "pk"),
+            history=selectors.milestone_history(self.milestone),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if form is None:
+            raise PermissionDenied("Only the CCO, admins and the milestone's owner change it.")
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        changes = dict(form.cleaned_data)
+        relations = {key: changes.pop(key) for key in ("areas", "dependencies") if key in changes}
+        try:
+            services.update_milestone(
+                milestone=self.milestone,
+                changed_by=request.user,
+                may_edit_all=self.is_manager,
+                **relations,
+                **changes,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, f"“{changes.get('title', self.milestone.title)}” saved.")
+        return redirect(self.roadmap_url("milestone", milestone_id=self.milestone.pk))
+
+
+class MilestoneDeleteView(MilestoneMixin, TemplateView):
+    required_roles = MANAGERS
+    template_name = "roadmap/milestone_delete.html"
+
+    def get_context_data(self, **kwargs):
+        dependents = self.milestone.dependents.order_by("title")
+        return super().get_context_data(milestone=self.milestone, dependents=dependents, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        milestone = self.milestone
+        services.delete_milestone(milestone=milestone, deleted_by=request.user)
+        messages.success(request, f"“{milestone.title}” deleted.")
+        return redirect(self.roadmap_url("board", number=milestone.competency.number))
+
+
+class AreasView(RoadmapMixin, TemplateView):
+    """The organization's own list of operational areas: add, rename, remove."""
+
+    section = "areas"
+
+    required_roles = MANAGERS
+    template_name = "roadmap/areas.html"
+
+    def get_context_data(self, **kwargs):
+        areas = list(selectors.operational_areas(self.organization))
+        failed = kwargs.pop("rename_form", None)
+        for area in areas:
+            area.rename_form = failed if failed and failed.prefix == f"area-{area.pk}" else self.rename_form(area)
+        kwargs.setdefault("form", AreaForm(prefix="new"))
+        return super().get_context_data(areas=areas, **kwargs)
+
+    @staticmethod
+    def rename_form(area: OperationalArea, data=None) -> AreaForm:
+        return AreaForm(data, prefix=f"area-{area.pk}", initial={"name": area.name})
+
+    def get_area(self) -> OperationalArea:
+        areas = OperationalArea.objects.for_organization(self.organization)
+        return get_object_or_404(areas, pk=self.request.POST.get("area"))
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        if action == "remove":
+            area = self.get_area()
+            count = area.milestones.count()
+            services.remove_operational_area(area=area)
+            involved = f" {count} milestone{'s' if count != 1 else ''} no longer name it." if count else ""
+            messages.success(request, f"{area.name} removed.{involved}")
+            return redirect(self.roadmap_url("areas"))
+        if action == "rename":
+            area = self.get_area()
+            form, context_key = self.rename_form(area, request.POST), "rename_form"
+        else:
+            area, form, context_key = None, AreaForm(request.POST, prefix="new"), "form"
+        if form.is_valid():
+            try:
+                if area is None:
+                    area = services.add_operational_area(organization=self.organization, name=form.cleaned_data["name"])
+                    messages.success(request, f"{area.name} added.")
+                else:
+                    old_name = area.name
+                    area = services.rename_operational_area(area=area, name=form.cleaned_data["name"])
+                    messages.success(request, f"{old_name} renamed to {area.name}.")
+                return redirect(self.roadmap_url("areas"))
+            except ValidationError as error:
+                add_service_errors(form, error)
+        return self.render_to_response(self.get_context_data(**{context_key: form}))
