@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -21,6 +22,14 @@ class Organization(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=50, unique=True, help_text="Short name used in addresses, e.g. acme.")
+    activity_window = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text=(
+            "How many months of revenue make a customer active: 1 counts a customer in the months they buy; "
+            "12 suits a retailer whose customers buy a few times a year."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

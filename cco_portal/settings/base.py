@@ -154,6 +154,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 10 * 60}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Customer movements are computed in this many shards of customers (see metrics/movements.py).
+METRICS_SHARDS = env.int("METRICS_SHARDS", default=1)
+
 # The one schedule of recurring work; beat runs it when a broker is configured.
 CELERY_BEAT_SCHEDULE = {
     "notify-overdue-milestones": {
