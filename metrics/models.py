@@ -15,10 +15,10 @@ REVENUE_SCALE = 10_000
 
 
 def to_amount(units: int | None) -> Decimal:
-    """Stored units as an exact decimal amount."""
-    return (Decimal(units or 0) / REVENUE_SCALE).quantize(
-        Decimal("0.01") if (units or 0) % 100 == 0 else Decimal("0.0001")
-    )
+    """Stored units as the exact decimal amount: to the cent when they are whole cents, else to 1/10,000."""
+    units = units or 0
+    exponent = Decimal("0.01") if units % 100 == 0 else Decimal("0.0001")
+    return (Decimal(units) / REVENUE_SCALE).quantize(exponent)
 
 
 class Customer(models.Model):

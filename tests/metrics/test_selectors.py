@@ -1,0 +1,78 @@
+"""Reading the stored movements: the bridge, the customers behind each figure, lost customers by reason."""
+
+import pytest
+
+from metrics.computation import compute_customer_movements
+from metrics.models import Customer, LostReason
+from metrics.selectors import bridge, customers_behind, lost_by_reason, months, segments
+from tests.metrics.activity import HISTORY, load, units
+
+pytestmark = pytest.mark.django_db
+
+JAN, FEB, MAR, APR = 2024 * 12, 2024 * 12 + 1, 2024 * 12 + 2, 2024 * 12 + 3
+
+
+@pytest.fixture
+def computed(organization):
+    load(organization, HISTORY)
+    compute_customer_movements(organization=organization)
+    return organization
+
+
+def test_the_bridge_starts_where_the_month_before_ended(computed):
+    """March starts with February's end (1 customer, 150) and ends with 3 customers worth 240.50."""
+    march = bridge(computed, MAR)
+    assert (march.start_count, march.start_value) == (1, units(150))
+    assert (march.end_count, march.end_value) == (3, units(240.5))
+    assert march.start_count + march.row.new_count + march.row.reactivated_count - march.row.lost_count == 3
+
+
+def test_the_first_month_starts_from_nothing(computed):
+    """Before the first month with data there were no active customers."""
+    january = bridge(computed, JAN)
+    assert (january.start_count, january.start_value, january.end_count) == (0, 0, 2)
+
+
+def test_a_month_outside_the_data_has_no_bridge(computed):
+    assert bridge(computed, JAN - 1) is None
+
+
+def test_months_and_segments(computed):
+    assert months(computed) == [JAN, FEB, MAR, APR]
+    assert segments(computed) == ["North", "South"]
+
+
+@pytest.mark.parametrize(
+    ("month", "figure", "customers"),
+    [
+        (JAN, "new", ["ann", "bob"]),
+        (FEB, "increased", ["ann"]),
+        (FEB, "lost", ["bob"]),
+        (MAR, "reactivated", ["bob"]),
+        (MAR, "stable", ["ann"]),
+        (MAR, "active", ["ann", "bob", "dee"]),
+        (MAR, "start", ["ann"]),
+        (APR, "decreased", ["ann"]),
+        (APR, "lost", ["bob", "dee"]),
+    ],
+)
+def test_the_customers_behind_each_figure(computed, month, figure, customers):
+    """Every figure drills down to exactly the customers it counts."""
+    assert [line.customer for line in customers_behind(computed, month, figure)] == customers
+
+
+def test_drill_down_by_segment_and_the_value_change(computed):
+    """South's April losses are Bob alone, with the 70 he was worth in March."""
+    (line,) = customers_behind(computed, APR, "lost", segment="South")
+    assert (line.customer, line.previous_value, line.change) == ("bob", units(70), -units(70))
+
+
+def test_lost_customers_are_counted_by_reason_and_unknown_without_one(computed):
+    """April: Bob said why, Dee did not."""
+    bob = Customer.objects.get(organization=computed, external_id="bob")
+    LostReason.objects.create(organization=computed, customer=bob, month=APR, reason="price")
+    assert lost_by_reason(computed, APR) == [
+        {"reason": "price", "customers": 1},
+        {"reason": "unknown", "customers": 1},
+    ]
+    assert lost_by_reason(computed, APR, segment="North") == [{"reason": "unknown", "customers": 1}]
