@@ -1,8 +1,9 @@
 """compute_customer_movements: the service that turns an organization's activity into its stored movements."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from cco_portal.organizations.models import Organization
@@ -100,3 +101,19 @@ def _check_identities(segment, month: int, f: MonthFigures) -> None:
         raise IdentityViolation(
             f"{segment or 'all'} {month}: value changed by {f.value_change}, but the classes add to {classes_total}"
         )
+
+
+@transaction.atomic
+def change_activity_window(*, organization: Organization, months: int) -> Organization:
+    """Set how many months of revenue make a customer active, and recompute the movements with it."""
+    from .tasks import compute_movements_task
+
+    if not 1 <= months <= 36:
+        raise ValidationError({"activity_window": "Choose a window of 1 to 36 months."})
+    if months != organization.activity_window:
+        organization.activity_window = months
+        organization.save(update_fields=["activity_window"])
+        dataset, _ = Dataset.objects.get_or_create(organization=organization)
+        Dataset.objects.filter(pk=dataset.pk).update(version=F("version") + 1)
+        transaction.on_commit(lambda: compute_movements_task.delay(organization.pk))
+    return organization

@@ -1,11 +1,12 @@
 """The customer-asset movements of PRODUCT.md, against hand-computed figures and a naive reference."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics.computation import IdentityViolation, compute_customer_movements, monthly_rows
-from metrics.models import CustomerMovement, MonthlyMovement
+from metrics.computation import IdentityViolation, change_activity_window, compute_customer_movements, monthly_rows
+from metrics.models import CustomerMovement, Dataset, MonthlyMovement
 from metrics.months import parse_month_label
 from metrics.movements import MonthFigures
 from tests.metrics.activity import HISTORY, load, units
@@ -233,3 +234,25 @@ def test_random_histories_match_the_reference_and_keep_both_identities(organizat
             assert f["active"] == active + f["new_count"] + f["reactivated_count"] - f["lost_count"]
             assert f["value"] == value + sum(f[f"{c}_value"] for c in CLASSES)
             active, value = f["active"], f["value"]
+
+
+def test_changing_the_window_recomputes_the_movements(organization, django_capture_on_commit_callbacks):
+    """From window 1 to 3, after the commit: the refund month becomes a decrease, and the data version rises."""
+    # given
+    load(organization, [("fay", "2024-01", "100", ""), ("fay", "2024-02", "-30", "")])
+    compute_customer_movements(organization=organization)
+    version = Dataset.objects.get(organization=organization).version
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        change_activity_window(organization=organization, months=3)
+
+    # then
+    feb = month(organization, FEB)
+    assert (feb.decreased_count, feb.lost_count) == (1, 0)
+    assert Dataset.objects.get(organization=organization).computed_version == version + 1
+
+
+def test_a_window_out_of_range_is_refused(organization):
+    with pytest.raises(ValidationError, match="1 to 36 months"):
+        change_activity_window(organization=organization, months=0)
