@@ -18,24 +18,23 @@ from .models import Movement
 
 CLASSES = (Movement.NEW, Movement.REACTIVATED, Movement.LOST, Movement.INCREASED, Movement.DECREASED)
 
-# Parameters: organization, window, last month, shards, shard (twice each for the two halves of deltas).
+# Parameters: organization, window, last month, shards, shard. One scan of the activity gives both
+# change points of each row: +revenue at its month and -revenue W months on (the second only while it
+# falls within the data).
 CHANGES_SQL = """
 WITH deltas AS (
-    SELECT customer_id, month AS m, revenue AS d
-    FROM metrics_customeractivity
-    WHERE organization_id = %(organization)s AND customer_id %% %(shards)s = %(shard)s
-    UNION ALL
-    SELECT customer_id, month + %(window)s AS m, -revenue AS d
-    FROM metrics_customeractivity
-    WHERE organization_id = %(organization)s AND customer_id %% %(shards)s = %(shard)s
-      AND month + %(window)s <= %(last_month)s
+    SELECT a.customer_id, a.month + s.shift AS m, s.sign * a.revenue AS d
+    FROM metrics_customeractivity a
+    CROSS JOIN (SELECT 0 AS shift, 1 AS sign UNION ALL SELECT %(window)s, -1) s
+    WHERE a.organization_id = %(organization)s AND a.customer_id %% %(shards)s = %(shard)s
+      AND a.month + s.shift <= %(last_month)s
 ),
 changes AS (
-    SELECT customer_id, m, SUM(d) AS d FROM deltas GROUP BY customer_id, m HAVING SUM(d) <> 0
+    SELECT customer_id, m, CAST(SUM(d) AS BIGINT) AS d FROM deltas GROUP BY customer_id, m HAVING SUM(d) <> 0
 ),
 valued AS (
     SELECT customer_id, m,
-           SUM(d) OVER (PARTITION BY customer_id ORDER BY m ROWS UNBOUNDED PRECEDING) AS v
+           CAST(SUM(d) OVER (PARTITION BY customer_id ORDER BY m ROWS UNBOUNDED PRECEDING) AS BIGINT) AS v
     FROM changes
 ),
 sided AS (
@@ -58,6 +57,19 @@ SELECT customer_id, m AS month,
 FROM sided
 WHERE v > 0 OR pv > 0
 """
+
+# The one vendor difference: settings for the computation's transaction on PostgreSQL (SET LOCAL, so
+# they end with it). The SQL itself is the same on PostgreSQL and SQLite.
+POSTGRESQL_SETTINGS: tuple[str, ...] = ()
+
+
+def prepare_connection(connection) -> None:
+    """Apply the vendor's settings for the rest of the current transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for statement in POSTGRESQL_SETTINGS:
+                cursor.execute(statement)
+
 
 STORE_SQL = f"""
 INSERT INTO metrics_customermovement (organization_id, customer_id, month, movement, value, previous_value)

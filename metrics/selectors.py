@@ -9,7 +9,8 @@ from django.db.models.functions import Coalesce
 
 from cco_portal.organizations.models import Organization
 
-from .models import ALL_SEGMENTS, CustomerMovement, Dataset, LostReason, MonthlyMovement, Movement
+from .models import ALL_SEGMENTS, CustomerMovement, Dataset, LostReason, MonthlyMovement, Movement, to_amount
+from .months import month_label
 
 UNKNOWN_REASON = "unknown"
 
@@ -156,3 +157,35 @@ def _active_customers(organization: Organization, month: int, window: int, segme
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(key, customer_segment, int(value)) for key, customer_segment, value in cursor.fetchall()]
+
+
+def movement_table(
+    organization: Organization, *, segment: str | None = ALL_SEGMENTS, first: int | None = None, last: int | None = None
+) -> list[dict]:
+    """The bridge month by month as plain rows, the one shape of the API and the `movements` command:
+    the month (YYYY-MM), the customers active at its end and their value, and for each movement class
+    its count and value change as exact decimals ("stable" changes nothing, so its value is 0)."""
+    return [
+        {
+            "month": month_label(row.month),
+            "active": row.active_count,
+            "value": to_amount(row.active_value),
+            **{
+                name: {"count": getattr(row, f"{name}_count"), "value": to_amount(getattr(row, f"{name}_value", 0))}
+                for name in Movement.values
+            },
+        }
+        for row in monthly_movements(organization, segment=segment, first=first, last=last)
+    ]
+
+
+def metrics_settings(organization: Organization) -> dict:
+    """The organization's activity window, and whether the stored movements were computed with it and
+    with the latest data (false while a recompute is pending)."""
+    stored = dataset(organization)
+    return {
+        "activity_window": organization.activity_window,
+        "computed_window": stored.computed_window if stored else None,
+        "is_current": stored is None or stored.is_current,
+        "computed_at": stored.computed_at if stored else None,
+    }

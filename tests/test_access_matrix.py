@@ -18,6 +18,7 @@ from cco_portal.organizations.roles import ADMINS, ANY_MEMBER, MANAGERS, Role
 from cco_portal.organizations.scoping import OrganizationMixin, OrganizationScopedAPIMixin
 from tests.assessments.factories import RoundFactory
 from tests.factories import InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.metrics.factories import ActivityImportFactory
 from tests.roadmap.factories import MilestoneFactory, OperationalAreaFactory
 
 ORG_KWARG = "org_slug"
@@ -137,6 +138,25 @@ ACCESS = {
     ("api-milestone-detail", "delete"): Access(MANAGERS, 204),
     ("api-milestone-history", "get"): Access(ANY_MEMBER, 200),
     ("api-starter-roadmap", "post"): Access(MANAGERS, 201),
+    ("metrics:dashboard", "get"): Access(ANY_MEMBER, 200),
+    ("metrics:customers", "get"): Access(ANY_MEMBER, 200),
+    ("metrics:customers_csv", "get"): Access(ANY_MEMBER, 200),
+    ("metrics:imports", "get"): Access(MANAGERS, 200),
+    # Without a file the form comes back with its errors; uploads: tests/metrics/test_views.py.
+    ("metrics:imports", "post"): Access(MANAGERS, 200),
+    ("metrics:import", "get"): Access(MANAGERS, 200),
+    ("metrics:import_status", "get"): Access(MANAGERS, 200),
+    ("metrics:settings", "get"): Access(MANAGERS, 200),
+    ("metrics:settings", "post"): Access(MANAGERS, 302, {"activity_window": 12}),
+    ("api-import-list", "get"): Access(MANAGERS, 200),
+    # A JSON body carries no file, so the upload is refused as incomplete; uploads: tests/metrics/test_api.py.
+    ("api-import-list", "post"): Access(MANAGERS, 400),
+    ("api-import-detail", "get"): Access(MANAGERS, 200),
+    ("api-movements", "get"): Access(ANY_MEMBER, 200),
+    ("api-movement-customers", "get"): Access(ANY_MEMBER, 200, {"month": "2024-01", "figure": "new"}),
+    ("api-movement-reasons", "get"): Access(ANY_MEMBER, 200, {"month": "2024-01"}),
+    ("api-metrics-settings", "get"): Access(ANY_MEMBER, 200),
+    ("api-metrics-settings", "patch"): Access(MANAGERS, 200, {"activity_window": 12}),
 }
 
 # What each route's other URL arguments point at: objects of the organization under test.
@@ -145,6 +165,7 @@ OBJECT_KWARGS = {
     "invitation_id": lambda objects: objects["invitation"].pk,
     "round_id": lambda objects: objects["round"].pk,
     "milestone_id": lambda objects: objects["milestone"].pk,
+    "import_id": lambda objects: objects["activity_import"].pk,
     "area_id": lambda objects: objects["area"].pk,
     "number": lambda objects: objects["milestone"].competency.number,
     "kind": lambda objects: Kind.READINESS.value,
@@ -200,6 +221,7 @@ def objects(organization):
         "round": RoundFactory(organization=organization),
         "milestone": MilestoneFactory(organization=organization),
         "area": OperationalAreaFactory(organization=organization),
+        "activity_import": ActivityImportFactory(organization=organization),
     }
 
 

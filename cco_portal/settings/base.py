@@ -136,6 +136,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Fields named "kind" and "status" hold different choices in different apps: each set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "assessments.models.Kind",
+        "StatusEnum": "roadmap.models.Status",
+        "ImportKindEnum": "metrics.models.ImportKind",
+        "ImportStatusEnum": "metrics.models.ImportStatus",
+    },
 }
 
 # Celery: in-process unless a broker is configured, so the embedded default needs no Redis.

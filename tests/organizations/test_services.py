@@ -13,6 +13,7 @@ from cco_portal.organizations import services
 from cco_portal.organizations.models import Invitation, Membership, Organization
 from cco_portal.organizations.roles import Role
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+from tests.organizations.emails import invitation_linked_from
 
 User = get_user_model()
 
@@ -340,7 +341,7 @@ def test_invite_member_sends_the_email_only_after_commit(
     email = mailoutbox[0]
     assert email.to == ["pat@example.com"]
     assert email.subject == "You are invited to Acme Outfitters on the CCO Portal"
-    assert services.invitation_url(invitation) in email.body
+    assert invitation_linked_from(email.body) == invitation
     assert admin_user.display_name in email.body
 
 

@@ -1,0 +1,71 @@
+"""Where compute_customer_movements spends its time on PostgreSQL, step by step, in a transaction that
+is rolled back (the stored movements are left as they were).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cco_bench .venv/bin/python bench/profile.py [--explain]
+
+It uses the organization that bench/movements.py loaded last (or --organization), with its window (or
+--window), and times: deleting the stored movements, the classification alone (CHANGES_SQL, counted),
+the INSERT of the CustomerMovement rows (classification included), the aggregation of the stored rows,
+and the deferred foreign-key checks that the commit would run.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--organization", type=int)
+    parser.add_argument("--window", type=int)
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of CHANGES_SQL")
+    args = parser.parse_args(argv)
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("set DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/cco_bench")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cco_portal.settings.local")
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+
+    from cco_portal.organizations.models import Organization
+    from metrics import movements
+
+    organization = Organization.objects.get(pk=args.organization) if args.organization else Organization.objects.last()
+    window = args.window or organization.activity_window
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(month) FROM metrics_customeractivity WHERE organization_id = %s", [organization.pk])
+        last_month = cursor.fetchone()[0]
+    params = {"organization": organization.pk, "window": window, "last_month": last_month, "shard": 0, "shards": 1}
+
+    def step(label, sql, fetch=False):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            result = cursor.fetchall() if fetch else cursor.rowcount
+        print(f"{label:<40} {time.perf_counter() - started:7.2f} s", flush=True)
+        return result
+
+    print(f"organization {organization.pk} ({organization.slug}), window {window}")
+    with transaction.atomic():
+        movements.prepare_connection(connection)
+        step("delete stored movements", "DELETE FROM metrics_customermovement WHERE organization_id = %(organization)s")
+        step("classification alone (count)", f"SELECT COUNT(*) FROM ({movements.CHANGES_SQL}) AS changes", fetch=True)
+        if args.explain:
+            for (line,) in step("EXPLAIN ANALYZE", "EXPLAIN (ANALYZE, BUFFERS) " + movements.CHANGES_SQL, fetch=True):
+                print("    " + line)
+        rows = step("insert CustomerMovement (+ classification)", movements.STORE_SQL)
+        step("aggregate the stored rows", movements.AGGREGATE_SQL, fetch=True)
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        print(f"{'deferred foreign-key checks':<40} {time.perf_counter() - started:7.2f} s  ({rows} rows)")
+        transaction.set_rollback(True)
+
+
+if __name__ == "__main__":
+    main()

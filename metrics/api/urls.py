@@ -1,0 +1,15 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("imports", views.ImportViewSet, basename="api-import")
+
+urlpatterns = [
+    *router.urls,
+    path("movements/", views.MovementListView.as_view(), name="api-movements"),
+    path("movements/customers/", views.CustomersBehindView.as_view(), name="api-movement-customers"),
+    path("movements/reasons/", views.LostByReasonView.as_view(), name="api-movement-reasons"),
+    path("metrics-settings/", views.MetricsSettingsView.as_view(), name="api-metrics-settings"),
+]

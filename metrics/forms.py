@@ -1,0 +1,100 @@
+"""Forms of the customer pages: which month, segment and figure to show, the upload, the activity window."""
+
+from django import forms
+from django.utils.formats import date_format
+
+from .models import ALL_SEGMENTS, ImportKind, ImportMode
+from .months import month_label, month_start, parse_month_label
+
+# How the segment of customers without one is written in addresses ("" already means every segment).
+NO_SEGMENT = "__none__"
+
+FIGURES = [
+    ("start", "Active at the start"),
+    ("new", "New"),
+    ("reactivated", "Reactivated"),
+    ("lost", "Lost"),
+    ("increased", "Increased"),
+    ("decreased", "Decreased"),
+    ("stable", "Stable"),
+    ("active", "Active at the end"),
+]
+
+
+def segment_param(segment: str | None) -> str:
+    """The segment as the pages' addresses write it."""
+    if segment is ALL_SEGMENTS:
+        return ""
+    return segment or NO_SEGMENT
+
+
+class MonthSegmentForm(forms.Form):
+    """Which month and segment to show; what is missing or unknown falls back to the last month and every
+    segment, so a bookmarked address keeps working after new data arrives."""
+
+    month = forms.ChoiceField(label="Month", required=False)
+    segment = forms.ChoiceField(label="Segment", required=False)
+
+    def __init__(self, data, *, months: list[int], segments: list[str]):
+        super().__init__(data)
+        self.months = months
+        self.fields["month"].choices = [(month_label(m), date_format(month_start(m), "F Y")) for m in reversed(months)]
+        self.fields["segment"].choices = [("", "All segments")] + [
+            (segment_param(s), s or "No segment") for s in segments
+        ]
+        self.is_valid()
+
+    def clean_month(self) -> int | None:
+        label = self.cleaned_data["month"]
+        return parse_month_label(label) if label else None
+
+    def clean_segment(self) -> str | None:
+        value = self.cleaned_data["segment"]
+        if not value:
+            return ALL_SEGMENTS
+        return "" if value == NO_SEGMENT else value
+
+    @property
+    def selected_month(self) -> int | None:
+        return self.cleaned_data.get("month") or (self.months[-1] if self.months else None)
+
+    @property
+    def selected_segment(self) -> str | None:
+        return self.cleaned_data.get("segment", ALL_SEGMENTS)
+
+
+class DrillDownForm(MonthSegmentForm):
+    figure = forms.ChoiceField(label="Customers", choices=FIGURES, required=False)
+
+    field_order = ["month", "figure", "segment"]
+
+    @property
+    def selected_figure(self) -> str:
+        return self.cleaned_data.get("figure") or "active"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="UTF-8 text with a header row, as in the columns below.")
+    kind = forms.ChoiceField(label="What the file holds", choices=ImportKind.choices, initial=ImportKind.ACTIVITY)
+    mode = forms.ChoiceField(
+        label="What to do with the data already here",
+        choices=ImportMode.choices,
+        initial=ImportMode.REPLACE,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Replace: every month in the file is replaced by the file's rows, so importing the same file again "
+            "changes nothing; months not in the file stay as they are. Add: the file's amounts are added to "
+            "what is already recorded, for files that bring further rows of the same months."
+        ),
+    )
+
+
+class ActivityWindowForm(forms.Form):
+    # A plain form: the service compares the new window with the organization's, which a ModelForm would
+    # already have overwritten.
+    activity_window = forms.IntegerField(
+        label="Activity window, in months",
+        min_value=1,
+        max_value=36,
+        help_text="From 1 to 36 months.",
+    )

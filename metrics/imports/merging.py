@@ -1,0 +1,104 @@
+"""Moving the staged rows into an organization's data: set-based SQL, the same on PostgreSQL and SQLite,
+run by the import inside its one transaction.
+
+Rows of the same customer and month add up. The segment stored for a customer and month is the last
+non-empty one among its rows, in file order (the staged `line`), and a customer's segment is the one of
+its latest month with data. A reason is the last one given for the customer and month.
+"""
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from ..models import Customer, CustomerActivity, ImportMode, LostReason
+from .staging import TABLE as STAGED
+from .staging import temporary
+
+CUSTOMER = Customer._meta.db_table
+ACTIVITY = CustomerActivity._meta.db_table
+REASON = LostReason._meta.db_table
+TOUCHED = "metrics_import_touched"
+
+# Every key of the file becomes a customer, if it is not one yet. (WHERE true keeps SQLite from reading
+# ON CONFLICT as a join condition.)
+ADD_CUSTOMERS = f"""
+    INSERT INTO {CUSTOMER} (organization_id, external_id, segment)
+    SELECT %s, external_id, '' FROM (SELECT DISTINCT external_id FROM {STAGED}) AS keys WHERE true
+    ON CONFLICT (organization_id, external_id) DO NOTHING
+"""
+
+STAGED_MONTHS = f"SELECT DISTINCT month FROM {STAGED}"
+
+# One row per customer and month: the revenue added up, and the line of the last non-empty segment,
+# whose segment the second join fetches.
+INSERT_ACTIVITY = f"""
+    INSERT INTO {ACTIVITY} (organization_id, customer_id, month, revenue, segment)
+    SELECT %s, customer.id, grouped.month, grouped.revenue, COALESCE(labelled.label, '')
+    FROM (
+        SELECT external_id, month, SUM(revenue) AS revenue, MAX(CASE WHEN label <> '' THEN line END) AS label_line
+        FROM {STAGED} GROUP BY external_id, month
+    ) AS grouped
+    JOIN {CUSTOMER} AS customer ON customer.organization_id = %s AND customer.external_id = grouped.external_id
+    LEFT JOIN {STAGED} AS labelled ON labelled.line = grouped.label_line
+    WHERE true
+"""
+ADD_TO_ACTIVITY = f"""
+    ON CONFLICT (customer_id, month) DO UPDATE SET
+        revenue = {ACTIVITY}.revenue + excluded.revenue,
+        segment = CASE WHEN excluded.segment <> '' THEN excluded.segment ELSE {ACTIVITY}.segment END
+"""
+
+# A customer's segment is the one of its latest month: read backwards along the primary key.
+UPDATE_SEGMENTS = f"""
+    UPDATE {CUSTOMER} SET segment = COALESCE((
+        SELECT activity.segment FROM {ACTIVITY} AS activity
+        WHERE activity.customer_id = {CUSTOMER}.id ORDER BY activity.month DESC LIMIT 1
+    ), '')
+    WHERE organization_id = %s
+      AND (id IN (SELECT customer_id FROM {TOUCHED}) OR external_id IN (SELECT external_id FROM {STAGED}))
+"""
+
+INSERT_REASONS = f"""
+    INSERT INTO {REASON} (organization_id, customer_id, month, reason)
+    SELECT %s, customer.id, grouped.month, latest.label
+    FROM (SELECT external_id, month, MAX(line) AS line FROM {STAGED} GROUP BY external_id, month) AS grouped
+    JOIN {CUSTOMER} AS customer ON customer.organization_id = %s AND customer.external_id = grouped.external_id
+    JOIN {STAGED} AS latest ON latest.line = grouped.line
+    WHERE true
+"""
+REPLACE_REASON = " ON CONFLICT (customer_id, month) DO UPDATE SET reason = excluded.reason"
+
+
+def merge_activity(connection: BaseDatabaseWrapper, *, organization_id: int, mode: str) -> None:
+    """Store the staged activity rows for the organization: in replace mode the months they cover are
+    deleted first, in append mode they are added to what is there."""
+    org = organization_id
+    touched = temporary(connection, TOUCHED)
+    with connection.cursor() as cursor:
+        cursor.execute(ADD_CUSTOMERS, [org])
+        cursor.execute(f"DROP TABLE IF EXISTS {touched}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {TOUCHED} (customer_id bigint)")
+        if mode == ImportMode.REPLACE:
+            # Customers who lose the rows of these months may lose their latest month, and so its segment.
+            cursor.execute(
+                f"INSERT INTO {TOUCHED} (customer_id) SELECT DISTINCT customer_id FROM {ACTIVITY} "
+                f"WHERE organization_id = %s AND month IN ({STAGED_MONTHS})",
+                [org],
+            )
+            cursor.execute(f"DELETE FROM {ACTIVITY} WHERE organization_id = %s AND month IN ({STAGED_MONTHS})", [org])
+            cursor.execute(INSERT_ACTIVITY, [org, org])
+        else:
+            cursor.execute(INSERT_ACTIVITY + ADD_TO_ACTIVITY, [org, org])
+        cursor.execute(UPDATE_SEGMENTS, [org])
+        cursor.execute(f"DROP TABLE {touched}")
+
+
+def merge_reasons(connection: BaseDatabaseWrapper, *, organization_id: int, mode: str) -> None:
+    """Store the staged lost-customer reasons: in replace mode the reasons of the months they cover are
+    deleted first, in append mode a reason given again for a customer and month takes the old one's place."""
+    org = organization_id
+    with connection.cursor() as cursor:
+        cursor.execute(ADD_CUSTOMERS, [org])
+        if mode == ImportMode.REPLACE:
+            cursor.execute(f"DELETE FROM {REASON} WHERE organization_id = %s AND month IN ({STAGED_MONTHS})", [org])
+            cursor.execute(INSERT_REASONS, [org, org])
+        else:
+            cursor.execute(INSERT_REASONS + REPLACE_REASON, [org, org])

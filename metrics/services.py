@@ -1,0 +1,211 @@
+"""Writes of the customer data: bringing in a CSV file of customer activity or lost-customer reasons.
+
+An import is all or nothing. start_import stores the file and queues it; run_import reads and checks
+the whole file first, staging its rows outside any transaction so that its progress can be seen, and
+only a file without a single problem is then merged into the organization's data, in one transaction.
+"""
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import DataError, OperationalError, connection, transaction
+from django.db.models import F, Max, Min
+from django.utils import timezone
+
+from cco_portal.organizations.models import Organization
+
+from .imports import Problem, Report, merge_activity, merge_reasons, read_file, staging_for
+from .models import ActivityImport, CustomerActivity, Dataset, ImportKind, ImportMode, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+# The task's hard time limit: within the broker's visibility timeout, so that the broker does not deliver
+# an import again while it is still running.
+IMPORT_TIME_LIMIT = settings.CELERY_TASK_TIME_LIMIT
+UNEXPECTED = "The import stopped on an unexpected error, and nothing was changed; try again in a moment."
+TOO_LARGE = "The revenue of a customer and month adds up to more than can be stored; nothing was changed."
+
+
+@transaction.atomic
+def start_import(
+    *,
+    organization: Organization,
+    uploaded_file: File,
+    kind: str = ImportKind.ACTIVITY,
+    mode: str = ImportMode.REPLACE,
+    created_by=None,
+    run_later: bool = True,
+) -> ActivityImport:
+    """Store an uploaded CSV file and queue its import, which runs in the background once this
+    transaction commits (`run_later=False` leaves the running to the caller, as the management
+    commands do). Refuses an activity file that was already appended to the organization's data:
+    appending it again would count its revenue twice. Problems in the file itself are found by the
+    import, and reported on it."""
+    if kind not in ImportKind.values:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(ImportKind.values)}."})
+    if mode not in ImportMode.values:
+        raise ValidationError({"mode": f"Choose one of: {', '.join(ImportMode.values)}."})
+    # The hash names the stored file (models.import_upload_path), so it is known before the file is
+    # stored: one read of the upload, which Django has already spooled to memory or a local file.
+    digest, size = hashlib.sha256(), 0
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    activity_import = ActivityImport(
+        organization=organization,
+        kind=kind,
+        mode=mode,
+        file_name=PurePath(uploaded_file.name or "upload.csv").name[-255:],
+        file_size=size,
+        sha256=digest.hexdigest(),
+        created_by=created_by,
+    )
+    if problem := _already_appended(activity_import):
+        raise ValidationError(problem)
+    activity_import.file.save(activity_import.file_name, uploaded_file, save=False)
+    activity_import.save()
+    if run_later:
+        from .tasks import run_import_task
+
+        # Robust: the file is stored and the import recorded whatever happens to the queue (run in-process,
+        # a rejected file must not turn the upload into an error).
+        transaction.on_commit(lambda: run_import_task.delay(activity_import.pk), robust=True)
+    return activity_import
+
+
+def run_import(*, activity_import: ActivityImport, on_progress: Callable[[int], None] | None = None) -> ActivityImport:
+    """Read, check and load a queued import, and record how it went; returns it updated.
+
+    Reading updates `rows_done` (and the estimate `rows_total`) every 50,000 rows, committed at once
+    when called outside a transaction, as the task and the commands do, so that a poller sees them;
+    `on_progress` is told the same. A file with any problem is rejected with all of them counted and
+    the first ones kept, and changes nothing. A valid activity file raises the data version and has
+    the movements recomputed once it is committed. A finished import is returned as it is.
+
+    An import found running is run again: its worker died, and the broker delivered it once more. Should
+    the first run still be alive after all, only one of the two loads the file: the other finds the
+    import finished when its turn comes to load.
+    """
+    claimed = ActivityImport.objects.filter(
+        pk=activity_import.pk, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+    ).update(status=ImportStatus.RUNNING, started_at=timezone.now(), rows_done=0, error_count=0, errors=[])
+    activity_import.refresh_from_db()
+    if not claimed:
+        return activity_import
+    try:
+        _run(activity_import, on_progress)
+    except Exception:
+        logger.exception("Import %s stopped on an unexpected error", activity_import.pk)
+        _finish(activity_import, ImportStatus.FAILED, Report(), [Problem(None, None, UNEXPECTED)])
+        raise
+    return activity_import
+
+
+def _run(activity_import: ActivityImport, on_progress: Callable[[int], None] | None) -> None:
+    started = time.monotonic()
+
+    def progress(rows: int, position: int) -> None:
+        # The total is estimated from the share of the file read so far, until the end tells it exactly.
+        estimate = max(rows, round(rows * activity_import.file_size / position)) if position else None
+        ActivityImport.objects.filter(pk=activity_import.pk).update(rows_done=rows, rows_total=estimate)
+        if on_progress is not None:
+            on_progress(rows)
+
+    with staging_for(connection) as staging, activity_import.file.open("rb") as stored:
+        report = read_file(
+            stored, kind=activity_import.kind, on_batch=staging.add, batch_size=staging.batch_size, on_progress=progress
+        )
+        read = time.monotonic()
+        if not report.is_valid:
+            _finish(activity_import, ImportStatus.FAILED, report)
+            return
+        staging.analyze()
+        try:
+            _load(activity_import, report)
+        except (DataError, OperationalError) as error:
+            # PostgreSQL says "bigint out of range", SQLite "integer overflow"; anything else is unexpected.
+            if not isinstance(error, DataError) and "overflow" not in str(error):
+                raise
+            _finish(activity_import, ImportStatus.FAILED, report, [Problem(None, "revenue", TOO_LARGE)])
+    logger.info(
+        "Import %s (%s, %s): %s, %d rows read in %.1f s, loaded in %.1f s",
+        activity_import.pk,
+        activity_import.kind,
+        activity_import.mode,
+        activity_import.status,
+        report.rows,
+        read - started,
+        time.monotonic() - read,
+    )
+
+
+@transaction.atomic
+def _load(activity_import: ActivityImport, report: Report) -> None:
+    organization = activity_import.organization
+    dataset, _ = Dataset.objects.get_or_create(organization=organization)
+    # One load per organization at a time (and none while its movements are computed).
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    if ActivityImport.objects.select_for_update().get(pk=activity_import.pk).status != ImportStatus.RUNNING:
+        return  # another run of the same import got there first
+    if problem := _already_appended(activity_import):
+        _finish(activity_import, ImportStatus.FAILED, report, [Problem(None, None, problem)])
+        return
+
+    if activity_import.kind == ImportKind.REASONS:
+        merge_reasons(connection, organization_id=organization.pk, mode=activity_import.mode)
+    else:
+        merge_activity(connection, organization_id=organization.pk, mode=activity_import.mode)
+        activity = CustomerActivity.objects.for_organization(organization)
+        bounds = activity.aggregate(first=Min("month"), last=Max("month"))
+        Dataset.objects.filter(pk=dataset.pk).update(
+            version=F("version") + 1, first_month=bounds["first"], last_month=bounds["last"]
+        )
+        # Robust: the import has succeeded, whatever becomes of the computation it asks for.
+        transaction.on_commit(lambda: _compute_movements_later(organization.pk), robust=True)
+    _finish(activity_import, ImportStatus.SUCCEEDED, report)
+
+
+def _compute_movements_later(organization_id: int) -> None:
+    from .tasks import compute_movements_task
+
+    compute_movements_task.delay(organization_id)
+
+
+def _already_appended(activity_import: ActivityImport) -> str | None:
+    """Why the import may not go ahead: the same activity file was appended before. (Appending reasons
+    again changes nothing, so it is allowed.)"""
+    if activity_import.kind != ImportKind.ACTIVITY or activity_import.mode != ImportMode.APPEND:
+        return None
+    earlier = (
+        ActivityImport.objects.for_organization(activity_import.organization)
+        .succeeded()
+        .filter(kind=ImportKind.ACTIVITY, mode=ImportMode.APPEND, sha256=activity_import.sha256)
+        .exclude(pk=activity_import.pk)
+        .order_by("finished_at")
+        .first()
+    )
+    if earlier is None:
+        return None
+    added_on = timezone.localdate(earlier.finished_at or earlier.created_at)
+    return f"This file was already added on {added_on:%-d %B %Y}; adding it again would count its revenue twice."
+
+
+def _finish(
+    activity_import: ActivityImport, status: str, report: Report, problems: list[Problem] | None = None
+) -> None:
+    problems = report.errors if problems is None else problems
+    activity_import.status = status
+    activity_import.finished_at = timezone.now()
+    activity_import.rows_total = activity_import.rows_done = report.rows
+    activity_import.months = report.month_labels
+    activity_import.errors = [problem.as_dict() for problem in problems]
+    activity_import.error_count = max(report.error_count, len(problems))
+    activity_import.save(
+        update_fields=["status", "finished_at", "rows_total", "rows_done", "months", "errors", "error_count"]
+    )

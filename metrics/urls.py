@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "metrics"
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("customers/", views.CustomersView.as_view(), name="customers"),
+    path("customers.csv", views.CustomersCsvView.as_view(), name="customers_csv"),
+    path("imports/", views.ImportsView.as_view(), name="imports"),
+    path("imports/<int:import_id>/", views.ImportView.as_view(), name="import"),
+    path("imports/<int:import_id>/status/", views.ImportStatusView.as_view(), name="import_status"),
+    path("settings/", views.SettingsView.as_view(), name="settings"),
+]

@@ -1,0 +1,240 @@
+"""Pages of the customer asset: the dashboard of a month's bridge and trend, the customers behind every
+figure (and as CSV), the imports with their progress, and the activity window.
+
+Every page is scoped to the URL's organization by OrganizationMixin and reads the stored movements
+through selectors.py; imports go through services.start_import, the window through
+computation.change_activity_window. Every member reads the figures; cco and admin import and set the window.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from cco_portal.csv_export import csv_response
+from cco_portal.organizations.roles import MANAGERS
+from cco_portal.organizations.scoping import OrganizationMixin
+
+from . import charts, selectors, services
+from .computation import change_activity_window
+from .forms import FIGURES, ActivityWindowForm, DrillDownForm, ImportForm, MonthSegmentForm, segment_param
+from .models import ActivityImport, ImportStatus, to_amount
+from .months import month_label
+
+PAGE_SIZE = 100
+IMPORTS_PAGE_SIZE = 25
+TREND_MONTHS = 24
+
+
+class MetricsMixin(OrganizationMixin):
+    section = "dashboard"  # the tab of the customer pages the page belongs to
+
+    @cached_property
+    def is_manager(self) -> bool:
+        return self.has_role(*MANAGERS)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("is_manager", self.is_manager)
+        kwargs.setdefault("section", self.section)
+        return super().get_context_data(**kwargs)
+
+    def metrics_url(self, name: str, **kwargs) -> str:
+        return reverse(f"metrics:{name}", kwargs={"org_slug": self.organization.slug, **kwargs})
+
+
+class DashboardView(MetricsMixin, TemplateView):
+    """A month's bridge in customers and value, the trend of the 24 months up to it, and lost customers
+    by reason; for every customer or one segment."""
+
+    template_name = "metrics/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        months = selectors.months(self.organization)
+        form = MonthSegmentForm(self.request.GET, months=months, segments=selectors.segments(self.organization))
+        context = {"dataset": selectors.dataset(self.organization), "form": form}
+        bridge = months and selectors.bridge(self.organization, form.selected_month, segment=form.selected_segment)
+        if bridge:
+            trend = list(
+                selectors.monthly_movements(
+                    self.organization,
+                    segment=form.selected_segment,
+                    first=form.selected_month - TREND_MONTHS + 1,
+                    last=form.selected_month,
+                )
+            )
+            context.update(
+                bridge=bridge,
+                figures=charts.bridge_figures(bridge),
+                waterfalls=charts.bridge_waterfalls(bridge),
+                trend=trend,
+                count_trend=charts.trend_chart(trend, measure="count"),
+                value_trend=charts.trend_chart(trend, measure="value"),
+                lost_reasons=selectors.lost_by_reason(
+                    self.organization, form.selected_month, segment=form.selected_segment
+                ),
+                drill_query=urlencode(
+                    {"month": month_label(form.selected_month), "segment": segment_param(form.selected_segment)}
+                ),
+            )
+        return super().get_context_data(**context, **kwargs)
+
+
+class DrillDownMixin(MetricsMixin):
+    section = "customers"
+
+    @cached_property
+    def form(self) -> DrillDownForm:
+        return DrillDownForm(
+            self.request.GET,
+            months=selectors.months(self.organization),
+            segments=selectors.segments(self.organization),
+        )
+
+    def lines(self) -> list[selectors.CustomerLine]:
+        if self.form.selected_month is None:
+            return []
+        return selectors.customers_behind(
+            self.organization, self.form.selected_month, self.form.selected_figure, segment=self.form.selected_segment
+        )
+
+
+class CustomersView(DrillDownMixin, TemplateView):
+    """The customers behind one figure of a month's bridge, 100 to a page."""
+
+    template_name = "metrics/customers.html"
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(self.lines(), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            form=self.form,
+            page=page,
+            page_range=page.paginator.get_elided_page_range(page.number),
+            figure_label=dict(FIGURES)[self.form.selected_figure],
+            **kwargs,
+        )
+
+
+class CustomersCsvView(DrillDownMixin, View):
+    HEADER = ["customer_id", "segment", "value_before", "value_now", "change"]
+
+    def get(self, request, *args, **kwargs):
+        month = month_label(self.form.selected_month) if self.form.selected_month is not None else "none"
+        rows = (
+            [line.customer, line.segment, to_amount(line.previous_value), to_amount(line.value), to_amount(line.change)]
+            for line in self.lines()
+        )
+        return csv_response(
+            f"customers-{self.organization.slug}-{month}-{self.form.selected_figure}.csv", self.HEADER, rows
+        )
+
+
+class ImportsView(MetricsMixin, FormView):
+    """The history of the organization's imports and the form that starts a new one."""
+
+    section = "imports"
+    required_roles = MANAGERS
+    template_name = "metrics/imports.html"
+    form_class = ImportForm
+
+    def get_context_data(self, **kwargs):
+        imports = ActivityImport.objects.for_organization(self.organization).select_related("created_by")
+        page = Paginator(imports, IMPORTS_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page=page, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            activity_import = services.start_import(
+                organization=self.organization,
+                uploaded_file=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                mode=form.cleaned_data["mode"],
+                created_by=self.request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("file", message)
+            return self.form_invalid(form)
+        return redirect(self.metrics_url("import", import_id=activity_import.pk))
+
+
+def progress(activity_import: ActivityImport) -> dict:
+    """What the progress bar shows, on the page and to the script that polls for it."""
+    total, done = activity_import.rows_total, activity_import.rows_done
+    if activity_import.status == ImportStatus.SUCCEEDED:
+        percent = 100
+    elif total:
+        percent = min(100, done * 100 // total)
+    else:
+        percent = 0
+    return {
+        "status": activity_import.status,
+        "status_label": activity_import.get_status_display(),
+        "rows_done": done,
+        "rows_total": total,
+        "percent": percent,
+        "error_count": activity_import.error_count,
+        "finished": activity_import.is_finished,
+    }
+
+
+class ImportMixin(MetricsMixin):
+    section = "imports"
+    required_roles = MANAGERS
+
+    @cached_property
+    def activity_import(self) -> ActivityImport:
+        imports = ActivityImport.objects.for_organization(self.organization).select_related("created_by")
+        return get_object_or_404(imports, pk=self.kwargs["import_id"])
+
+
+class ImportView(ImportMixin, TemplateView):
+    """One import: its progress while it runs, what it brought or why it was rejected."""
+
+    template_name = "metrics/import.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            activity_import=self.activity_import, progress=progress(self.activity_import), **kwargs
+        )
+
+
+class ImportStatusView(ImportMixin, View):
+    def get(self, request, *args, **kwargs):
+        return JsonResponse(progress(self.activity_import))
+
+
+class SettingsView(MetricsMixin, FormView):
+    """The activity window: how many months of revenue make a customer active."""
+
+    section = "settings"
+    required_roles = MANAGERS
+    template_name = "metrics/settings.html"
+    form_class = ActivityWindowForm
+
+    def get_initial(self):
+        return {"activity_window": self.organization.activity_window}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(dataset=selectors.dataset(self.organization), **kwargs)
+
+    def form_valid(self, form):
+        months = form.cleaned_data["activity_window"]
+        try:
+            change_activity_window(organization=self.organization, months=months)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("activity_window", message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"The activity window is {months} month{'s' if months != 1 else ''}. "
+            "The figures are recomputed with it in the background.",
+        )
+        return redirect(self.metrics_url("settings"))
