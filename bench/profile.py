@@ -23,6 +23,13 @@ def main(argv=None) -> None:
     parser.add_argument("--organization", type=int)
     parser.add_argument("--window", type=int)
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of CHANGES_SQL")
+    parser.add_argument("--set", action="append", default=[], help="a statement to run first, e.g. SET LOCAL ...")
+    parser.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        help="a constraint or index of metrics_customermovement to drop inside the rolled-back transaction",
+    )
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL"):
         sys.exit("set DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/cco_bench")
@@ -52,7 +59,15 @@ def main(argv=None) -> None:
 
     print(f"organization {organization.pk} ({organization.slug}), window {window}")
     with transaction.atomic():
-        movements.prepare_connection(connection)
+        with connection.cursor() as cursor:
+            for statement in args.set:
+                cursor.execute(statement)
+            for name in args.drop:
+                kind = "CONSTRAINT" if name.endswith(("_fk", "_pkey")) or "_fk_" in name else "INDEX"
+                if kind == "CONSTRAINT":
+                    cursor.execute(f"ALTER TABLE metrics_customermovement DROP CONSTRAINT {name}")
+                else:
+                    cursor.execute(f"DROP INDEX {name}")
         step("delete stored movements", "DELETE FROM metrics_customermovement WHERE organization_id = %(organization)s")
         step("classification alone (count)", f"SELECT COUNT(*) FROM ({movements.CHANGES_SQL}) AS changes", fetch=True)
         if args.explain:

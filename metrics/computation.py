@@ -2,14 +2,14 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from cco_portal.organizations.models import Organization
 
 from .models import ALL_SEGMENTS, Customer, CustomerActivity, CustomerMovement, Dataset, MonthlyMovement
-from .movements import CLASSES, MonthFigures, ShardFigures, aggregate_shard, merge, prepare_connection, store_shard
+from .movements import CLASSES, MonthFigures, ShardFigures, aggregate_shard, merge, store_shard
 
 
 class IdentityViolation(Exception):
@@ -36,7 +36,6 @@ def compute_customer_movements(*, organization: Organization, shards: int | None
     CustomerMovement.objects.for_organization(organization).delete()
     MonthlyMovement.objects.for_organization(organization).delete()
     if bounds["first"] is not None:
-        prepare_connection(connection)
         for shard in range(shards):
             store_shard(
                 organization_id=organization.pk, window=window, last_month=bounds["last"], shard=shard, shards=shards

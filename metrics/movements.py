@@ -58,19 +58,6 @@ FROM sided
 WHERE v > 0 OR pv > 0
 """
 
-# The one vendor difference: settings for the computation's transaction on PostgreSQL (SET LOCAL, so
-# they end with it). The SQL itself is the same on PostgreSQL and SQLite.
-POSTGRESQL_SETTINGS: tuple[str, ...] = ()
-
-
-def prepare_connection(connection) -> None:
-    """Apply the vendor's settings for the rest of the current transaction."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for statement in POSTGRESQL_SETTINGS:
-                cursor.execute(statement)
-
-
 STORE_SQL = f"""
 INSERT INTO metrics_customermovement (organization_id, customer_id, month, movement, value, previous_value)
 SELECT %(organization)s, customer_id, month, movement, value, previous_value FROM ({CHANGES_SQL}) AS movements

@@ -1,0 +1,142 @@
+"""Rows per second of an activity import through run_import, beside raw COPY of the same file into a
+bare table, on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cco_bench .venv/bin/python bench/import_throughput.py
+
+It writes bench/data/activity-<size>.csv with bench/generate.py unless it is there (--customers 66000
+gives about 1M rows), creates the database if it is missing and migrates it, and empties it (its name
+must contain "bench"). Then, --runs times each: COPY of the file into a table with the file's four
+columns and no index or key ("raw COPY"), and run_import of the same file for a fresh organization,
+with the movements it asks for left unrun (they are measured by bench/movements.py). It prints the
+medians, the ratio, and where the import's time went. It asserts nothing about time.
+"""
+
+import argparse
+import logging
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
+
+from generate import default_path, generate  # noqa: E402
+
+
+def setup_django(database_url: str) -> None:
+    import environ
+    import psycopg
+
+    config = environ.Env.db_url_config(database_url)
+    if "postgres" not in config["ENGINE"] or "bench" not in config["NAME"]:
+        sys.exit("DATABASE_URL must name a PostgreSQL database whose name contains 'bench' (it is emptied)")
+    admin = psycopg.connect(
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    with admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
+            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cco_portal.settings.local")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def raw_copy(path: Path) -> float:
+    """Seconds to COPY the file into a bare table, committed."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw_activity")
+        cursor.execute("CREATE TABLE bench_raw_activity (customer_id text, period text, revenue numeric, segment text)")
+        started = time.perf_counter()
+        with path.open("rb") as source, cursor.copy("COPY bench_raw_activity FROM STDIN (FORMAT csv, HEADER)") as copy:
+            while chunk := source.read(1 << 20):
+                copy.write(chunk)
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_raw_activity")
+    return elapsed
+
+
+class Phases(logging.Handler):
+    """Keeps the read and load seconds that run_import logs when it ends."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.read, self.load = record.args[-2], record.args[-1]
+
+
+def import_run(path: Path, run: int, phases: Phases) -> tuple[float, int]:
+    """Seconds for start_import + run_import of the file for a fresh organization, and the rows it read."""
+    from django.core.files import File
+    from django.db import connection
+
+    from cco_portal.organizations.models import Organization
+    from metrics import services
+    from metrics.models import ImportStatus
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {Organization._meta.db_table} CASCADE")
+        cursor.execute("CHECKPOINT")
+    organization = Organization.objects.create(name=f"Bench {run}", slug=f"bench-{run}")
+    started = time.perf_counter()
+    with path.open("rb") as source:
+        queued = services.start_import(organization=organization, uploaded_file=File(source, name=path.name))
+    activity_import = services.run_import(activity_import=queued)
+    elapsed = time.perf_counter() - started
+    if activity_import.status != ImportStatus.SUCCEEDED:
+        sys.exit(f"The import failed: {activity_import.errors[:3]}")
+    return elapsed, activity_import.rows_total
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--customers", type=int, default=66_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    database_url = os.environ.get("DATABASE_URL", "")
+    setup_django(database_url)
+    from django.conf import settings
+
+    from cco_portal.celery import app as celery_app
+
+    # The movements the import asks for go to a queue nobody reads: this measures the import alone.
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = "memory://"
+    settings.MEDIA_ROOT = str(BENCH / "data" / "media")
+    path = default_path(args.customers)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as out:
+            generate(args.customers, 20240601, out)
+
+    phases = Phases()
+    logging.getLogger("metrics.services").addHandler(phases)
+    copies = [raw_copy(path) for _ in range(args.runs)]
+    imports, reads, loads = [], [], []
+    for run in range(args.runs):
+        elapsed, rows = import_run(path, run, phases)
+        imports.append(elapsed)
+        reads.append(phases.read)
+        loads.append(phases.load)
+    copy_rate, import_rate = rows / statistics.median(copies), rows / statistics.median(imports)
+    print(f"{path.name}: {rows:,} rows, {path.stat().st_size / 1e6:.0f} MB, medians of {args.runs} runs")
+    print(f"raw COPY into a bare table  {statistics.median(copies):6.2f} s  {copy_rate:>12,.0f} rows/s")
+    print(f"run_import                  {statistics.median(imports):6.2f} s  {import_rate:>12,.0f} rows/s")
+    print(f"  read, check and stage     {statistics.median(reads):6.2f} s")
+    print(f"  merge and commit          {statistics.median(loads):6.2f} s")
+    print(f"import / raw COPY           {import_rate / copy_rate:6.2f}")
+
+
+if __name__ == "__main__":
+    main()
