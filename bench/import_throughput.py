@@ -3,7 +3,7 @@ bare table, on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cco_bench .venv/bin/python bench/import_throughput.py
 
-It writes bench/data/activity-<size>.csv with bench/generate.py unless it is there (--customers 66000
+It writes bench/data/activity-<size>.csv with bench/generate.py unless it is there (--customers 68000,
 gives about 1M rows), creates the database if it is missing and migrates it, and empties it (its name
 must contain "bench"). Then, --runs times each: COPY of the file into a table with the file's four
 columns and no index or key ("raw COPY"), and run_import of the same file for a fresh organization,
@@ -101,7 +101,7 @@ def import_run(path: Path, run: int, phases: Phases) -> tuple[float, int]:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--customers", type=int, default=66_000)
+    parser.add_argument("--customers", type=int, default=68_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     database_url = os.environ.get("DATABASE_URL", "")

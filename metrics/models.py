@@ -42,8 +42,14 @@ class CustomerActivity(models.Model):
     """One customer's revenue in one month: every row of the files for that customer and month, added up."""
 
     pk = models.CompositePrimaryKey("customer_id", "month")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="activity")
+    # Written only by the import's set-based SQL, which resolves every customer itself: database-level
+    # foreign keys and indexes the primary key covers would only slow it (bench/README.md).
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="activity", db_constraint=False, db_index=False
+    )
     month = models.IntegerField()
     revenue = models.BigIntegerField(help_text="In ten-thousandths of the currency unit; negative for refunds.")
     segment = models.CharField(max_length=200, blank=True)
@@ -61,8 +67,14 @@ class LostReason(models.Model):
     """Why a customer left, as the organization recorded it for a month."""
 
     pk = models.CompositePrimaryKey("customer_id", "month")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="lost_reasons")
+    # Written only by the import's set-based SQL, which resolves every customer itself: database-level
+    # foreign keys and indexes the primary key covers would only slow it (bench/README.md).
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="lost_reasons", db_constraint=False, db_index=False
+    )
     month = models.IntegerField()
     reason = models.CharField(max_length=200)
 

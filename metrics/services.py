@@ -5,6 +5,7 @@ the whole file first, staging its rows outside any transaction so that its progr
 only a file without a single problem is then merged into the organization's data, in one transaction.
 """
 
+import contextlib
 import hashlib
 import logging
 import time
@@ -14,7 +15,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import DataError, OperationalError, connection, transaction
+from django.db import DatabaseError, DataError, OperationalError, connection, transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
@@ -102,7 +103,11 @@ def run_import(*, activity_import: ActivityImport, on_progress: Callable[[int], 
         _run(activity_import, on_progress)
     except Exception:
         logger.exception("Import %s stopped on an unexpected error", activity_import.pk)
-        _finish(activity_import, ImportStatus.FAILED, Report(), [Problem(None, None, UNEXPECTED)])
+        if not connection.in_atomic_block:
+            # It may have stopped in the middle of a COPY (a time limit): record the failure on a new one.
+            connection.close()
+        with contextlib.suppress(DatabaseError):
+            _finish(activity_import, ImportStatus.FAILED, Report(), [Problem(None, None, UNEXPECTED)])
         raise
     return activity_import
 

@@ -145,7 +145,7 @@ def _read_rows(text, stream, layout: Layout, report: Report, on_batch, batch_siz
         batch: list[Row] = []
         periods: dict[str, int] = {}
         months = report.months
-        rows, next_progress, last_line = 0, PROGRESS_EVERY, reader.line_num
+        next_progress, last_line = PROGRESS_EVERY, reader.line_num
 
         for cells in reader:
             line, last_line = last_line + 1, reader.line_num
@@ -154,17 +154,17 @@ def _read_rows(text, stream, layout: Layout, report: Report, on_batch, batch_siz
                     continue  # a blank line
                 cells = _fit(cells, width, line, report)
                 if cells is None:
-                    rows += 1
+                    report.rows += 1
                     on_batch = None
                     continue
             key = cells[i_id].strip()
             if not key and not any(cell.strip() for cell in cells):
                 continue  # a row of empty cells, as spreadsheets leave at the end
-            rows += 1
-            if rows >= next_progress:
+            report.rows += 1
+            if report.rows >= next_progress:
                 next_progress += PROGRESS_EVERY
                 if on_progress is not None:
-                    on_progress(rows, stream.tell())
+                    on_progress(report.rows, stream.tell())
 
             # The usual row takes this path; anything unusual is checked again, slowly, by _check_row.
             label = cells[i_label].strip() if i_label is not None else ""
@@ -204,9 +204,8 @@ def _read_rows(text, stream, layout: Layout, report: Report, on_batch, batch_siz
     except csv.Error as error:
         raise Stop(_csv_problem(error, reader.line_num)) from None
 
-    if rows == 0:
+    if report.rows == 0:
         raise Stop(Problem(None, None, "The file has a header but no rows."))
-    report.rows = rows
     if batch and on_batch is not None:
         on_batch(batch)
 

@@ -32,10 +32,6 @@ class Layout:
     def columns(self) -> tuple[str, ...]:
         return self.required + self.optional
 
-    @property
-    def has_revenue(self) -> bool:
-        return "revenue" in self.columns
-
 
 LAYOUTS = {
     ImportKind.ACTIVITY: Layout(
