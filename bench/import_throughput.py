@@ -23,34 +23,8 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
+from common import setup_django  # noqa: E402
 from generate import default_path, generate  # noqa: E402
-
-
-def setup_django(database_url: str) -> None:
-    import environ
-    import psycopg
-
-    config = environ.Env.db_url_config(database_url)
-    if "postgres" not in config["ENGINE"] or "bench" not in config["NAME"]:
-        sys.exit("DATABASE_URL must name a PostgreSQL database whose name contains 'bench' (it is emptied)")
-    admin = psycopg.connect(
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    with admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
-            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cco_portal.settings.local")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def raw_copy(path: Path) -> float:

@@ -22,39 +22,12 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
+from common import setup_django  # noqa: E402
 from generate import default_path  # noqa: E402
 
 CLASSES = ("new", "reactivated", "lost", "increased", "decreased")
 # The figures compared, in this order, for every (segment, month): segment None is every customer.
 FIELDS = ("active_count", "active_value", *(f"{c}_{k}" for c in CLASSES for k in ("count", "value")), "stable_count")
-
-
-def setup_django(database_url: str) -> None:
-    import environ
-
-    config = environ.Env.db_url_config(database_url)
-    if "postgres" not in config["ENGINE"] or "bench" not in config["NAME"]:
-        sys.exit("DATABASE_URL must name a PostgreSQL database whose name contains 'bench' (it is emptied)")
-    import psycopg
-
-    admin = psycopg.connect(
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    with admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
-            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cco_portal.settings.local")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def load_postgres(path: Path):

@@ -1,0 +1,33 @@
+"""What the benchmarks share: a PostgreSQL database of their own, migrated, with Django set up on it."""
+
+import os
+import sys
+
+
+def setup_django(database_url: str) -> None:
+    """Create the database if it is missing, set Django up on it and migrate it; refuse any database
+    whose name lacks "bench", since the benchmarks empty it."""
+    import environ
+    import psycopg
+
+    config = environ.Env.db_url_config(database_url)
+    if "postgres" not in config["ENGINE"] or "bench" not in config["NAME"]:
+        sys.exit("DATABASE_URL must name a PostgreSQL database whose name contains 'bench' (it is emptied)")
+    admin = psycopg.connect(
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    with admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
+            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cco_portal.settings.local")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
