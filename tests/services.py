@@ -57,8 +57,9 @@ def _database_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real `celery worker` process on the test database and the configured Redis."""
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real `celery worker` process on the test database and the configured Redis; files it reads
+    (uploads) live in its `media_root`, which a test points MEDIA_ROOT at."""
     with django_db_blocker.unblock():
         _require_services()
         database_url = _database_url()
@@ -69,6 +70,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "DJANGO_SETTINGS_MODULE": "cco_portal.settings.test",
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "DJANGO_MEDIA_ROOT": str(media_root := tmp_path_factory.mktemp("worker-media")),
     }
     log_path = BASE_DIR / "tests" / "artifacts" / "celery-worker.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,6 +82,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         )  # fmt: skip
     try:
         wait_for(lambda: celery_app.control.ping(destination=[name], timeout=0.5), timeout=WORKER_START_TIMEOUT)
+        worker.media_root = media_root
         yield worker
     finally:
         worker.terminate()

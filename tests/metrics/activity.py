@@ -3,8 +3,9 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from metrics.models import REVENUE_SCALE, Customer, CustomerActivity
+from metrics.models import REVENUE_SCALE, Customer, CustomerActivity, MonthlyMovement
 from metrics.months import parse_month_label
+from tests.metrics.movement_reference import CLASSES
 
 
 def units(amount) -> int:
@@ -59,3 +60,18 @@ HISTORY = [
     # Dee joins in March and is gone in April.
     ("dee", "2024-03", "20.5", "North"),
 ]
+
+
+def stored_bridge(organization) -> dict:
+    """The stored monthly bridge in the shape of tests.metrics.movement_reference's result."""
+    return {
+        (row.segment, row.month): {
+            "active": row.active_count,
+            "value": row.active_value,
+            "stable_count": row.stable_count,
+            "stable_value": 0,
+            **{f"{c}_count": getattr(row, f"{c}_count") for c in CLASSES if c != "stable"},
+            **{f"{c}_value": getattr(row, f"{c}_value") for c in CLASSES if c != "stable"},
+        }
+        for row in MonthlyMovement.objects.filter(organization=organization)
+    }

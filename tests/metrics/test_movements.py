@@ -9,27 +9,12 @@ from metrics.computation import IdentityViolation, change_activity_window, compu
 from metrics.models import CustomerMovement, Dataset, MonthlyMovement
 from metrics.months import parse_month_label
 from metrics.movements import MonthFigures
-from tests.metrics.activity import HISTORY, load, units
+from tests.metrics.activity import HISTORY, load, stored_bridge, units
 from tests.metrics.movement_reference import CLASSES, reference_movements
 
 pytestmark = pytest.mark.django_db
 
 JAN, FEB, MAR, APR, MAY = (parse_month_label(f"2024-0{n}") for n in range(1, 6))
-
-
-def stored(organization) -> dict:
-    """The stored bridge in the reference's shape."""
-    return {
-        (row.segment, row.month): {
-            "active": row.active_count,
-            "value": row.active_value,
-            "stable_count": row.stable_count,
-            "stable_value": 0,
-            **{f"{c}_count": getattr(row, f"{c}_count") for c in CLASSES if c != "stable"},
-            **{f"{c}_value": getattr(row, f"{c}_value") for c in CLASSES if c != "stable"},
-        }
-        for row in MonthlyMovement.objects.filter(organization=organization)
-    }
 
 
 def month(organization, month_index: int, segment=None) -> MonthlyMovement:
@@ -156,7 +141,7 @@ def test_the_stored_bridge_equals_the_reference(organization, window):
     compute_customer_movements(organization=organization)
 
     # then
-    assert stored(organization) == reference_movements(activity, segments, window)
+    assert stored_bridge(organization) == reference_movements(activity, segments, window)
 
 
 @pytest.mark.parametrize("shards", [2, 3, 7])
@@ -165,14 +150,14 @@ def test_any_number_of_shards_gives_the_same_result(organization, shards):
     # given
     load(organization, HISTORY, window=2)
     compute_customer_movements(organization=organization, shards=1)
-    single = stored(organization)
+    single = stored_bridge(organization)
     single_customers = set(CustomerMovement.objects.values_list("customer_id", "month", "movement"))
 
     # when
     compute_customer_movements(organization=organization, shards=shards)
 
     # then
-    assert stored(organization) == single
+    assert stored_bridge(organization) == single
     assert set(CustomerMovement.objects.values_list("customer_id", "month", "movement")) == single_customers
 
 
@@ -189,7 +174,7 @@ def test_a_violation_keeps_the_previous_movements(organization, monkeypatch):
     # given
     load(organization, HISTORY)
     compute_customer_movements(organization=organization)
-    before = stored(organization)
+    before = stored_bridge(organization)
 
     def wrong_values(**kwargs):
         from metrics.movements import aggregate_shard
@@ -205,7 +190,7 @@ def test_a_violation_keeps_the_previous_movements(organization, monkeypatch):
         compute_customer_movements(organization=organization)
 
     # then
-    assert stored(organization) == before
+    assert stored_bridge(organization) == before
 
 
 customers = st.sampled_from(["a", "b", "c", "d", "e", "f"])
@@ -224,7 +209,7 @@ def test_random_histories_match_the_reference_and_keep_both_identities(organizat
 
     compute_customer_movements(organization=organization)
 
-    result = stored(organization)
+    result = stored_bridge(organization)
     assert result == reference_movements(activity, segments, window)
     for segment in {segment for segment, _ in result}:
         months = sorted(m for s, m in result if s == segment)
