@@ -113,50 +113,70 @@ class CustomerLine:
 
 def customers_behind(
     organization: Organization, month: int, figure: str, *, segment: str | None = ALL_SEGMENTS
-) -> list[CustomerLine]:
-    """The customers behind one figure of a month's bridge: a movement class, "stable", or "active"
-    (the month's end) and "start" (the month before's end), by customer key."""
-    if figure in {Movement.NEW, Movement.REACTIVATED, Movement.LOST, Movement.INCREASED, Movement.DECREASED}:
-        moved = CustomerMovement.objects.for_organization(organization).filter(month=month, movement=figure)
-        if segment is not ALL_SEGMENTS:
-            moved = moved.filter(customer__segment=segment)
-        return [
-            CustomerLine(key, customer_segment, value, previous)
-            for key, customer_segment, value, previous in moved.order_by("customer__external_id").values_list(
-                "customer__external_id", "customer__segment", "value", "previous_value"
-            )
-        ]
-    window = dataset(organization).computed_window
-    if figure == "start":
-        return [CustomerLine(k, s, v, v) for k, s, v in _active_customers(organization, month - 1, window, segment)]
-    active = _active_customers(organization, month, window, segment)
-    if figure == "active":
-        return [CustomerLine(k, s, v, v) for k, s, v in active]
-    if figure == Movement.STABLE:
-        changed = set(
-            CustomerMovement.objects.for_organization(organization)
-            .filter(month=month)
-            .values_list("customer__external_id", flat=True)
-        )
-        return [CustomerLine(k, s, v, v) for k, s, v in active if k not in changed]
-    raise ValueError(f"unknown figure {figure!r}")
-
-
-def _active_customers(organization: Organization, month: int, window: int, segment) -> list[tuple[str, str, int]]:
-    """(customer key, segment, value) of the customers active in `month`: value over the window > 0."""
+) -> "CustomerLines":
+    """The customers behind one figure of a month's bridge, by customer key: a movement class, "stable",
+    "active" (the month's end) or "start" (the month before's end). The result is read a page at a time
+    (it counts and slices in the database), so a paginator never loads the whole list."""
+    params = {"organization": organization.pk, "month": month, "segment": segment, "figure": figure}
     segment_filter = "" if segment is ALL_SEGMENTS else "AND c.segment = %(segment)s"
+    if figure in {Movement.NEW, Movement.REACTIVATED, Movement.LOST, Movement.INCREASED, Movement.DECREASED}:
+        sql = f"""
+            SELECT c.external_id, c.segment, cm.value, cm.previous_value
+            FROM metrics_customermovement cm JOIN metrics_customer c ON c.id = cm.customer_id
+            WHERE cm.organization_id = %(organization)s AND cm.month = %(month)s AND cm.movement = %(figure)s
+                  {segment_filter}
+        """
+        return CustomerLines(sql, params)
+    if figure not in {"start", "active", Movement.STABLE}:
+        raise ValueError(f"unknown figure {figure!r}")
+    window = dataset(organization).computed_window
+    at = month - 1 if figure == "start" else month
+    # Stable customers are active with no change point in the month: not stored, so read from the window.
+    unchanged = (
+        """AND NOT EXISTS (SELECT 1 FROM metrics_customermovement cm
+                           WHERE cm.customer_id = c.id AND cm.month = %(month)s)"""
+        if figure == Movement.STABLE
+        else ""
+    )
     sql = f"""
-        SELECT c.external_id, c.segment, SUM(a.revenue) AS value
+        SELECT c.external_id, c.segment, SUM(a.revenue) AS value, SUM(a.revenue) AS previous_value
         FROM metrics_customeractivity a JOIN metrics_customer c ON c.id = a.customer_id
-        WHERE a.organization_id = %(organization)s AND a.month BETWEEN %(first)s AND %(month)s {segment_filter}
-        GROUP BY c.external_id, c.segment
+        WHERE a.organization_id = %(organization)s AND a.month BETWEEN %(first)s AND %(at)s {segment_filter} {unchanged}
+        GROUP BY c.id, c.external_id, c.segment
         HAVING SUM(a.revenue) > 0
-        ORDER BY c.external_id
     """
-    params = {"organization": organization.pk, "first": month - window + 1, "month": month, "segment": segment}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(key, customer_segment, int(value)) for key, customer_segment, value in cursor.fetchall()]
+    return CustomerLines(sql, {**params, "first": at - window + 1, "at": at})
+
+
+class CustomerLines:
+    """A list of CustomerLine in customer-key order, counted and sliced by the database."""
+
+    def __init__(self, sql: str, params: dict):
+        self.sql, self.params = sql, params
+
+    def count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({self.sql}) AS lines", self.params)
+            return cursor.fetchone()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start = index.start or 0
+        if index.stop is None:
+            return list(self)[start:]
+        return self._fetch(f"ORDER BY 1 LIMIT {int(index.stop) - int(start)} OFFSET {int(start)}")
+
+    def __iter__(self):
+        return iter(self._fetch("ORDER BY 1"))
+
+    def _fetch(self, tail: str) -> list[CustomerLine]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"{self.sql} {tail}", self.params)
+            return [CustomerLine(key, segment, int(value), int(previous)) for key, segment, value, previous in cursor]
 
 
 def movement_table(

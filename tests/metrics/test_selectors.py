@@ -76,3 +76,12 @@ def test_lost_customers_are_counted_by_reason_and_unknown_without_one(computed):
         {"reason": "unknown", "customers": 1},
     ]
     assert lost_by_reason(computed, APR, segment="North") == [{"reason": "unknown", "customers": 1}]
+
+
+def test_the_drill_down_counts_and_pages_in_the_database(computed, django_assert_num_queries):
+    """A paginator asks for the count and one page: two queries, each with no more rows than it shows."""
+    lines = customers_behind(computed, MAR, "active")
+    with django_assert_num_queries(2) as captured:
+        count, page = lines.count(), lines[1:2]
+    assert (count, [line.customer for line in page]) == (3, ["bob"])
+    assert "LIMIT 1 OFFSET 1" in captured.captured_queries[1]["sql"]
