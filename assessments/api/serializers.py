@@ -8,6 +8,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cco_portal.organizations.api.fields import MemberField
+
 from ..models import Answer, Choice, Kind, Question, Questionnaire, Round, Section
 from ..selectors import Alignment
 
@@ -90,18 +92,6 @@ class RoundSerializer(serializers.ModelSerializer):
     def get_has_submitted(self, round_) -> bool:
         response = self.context["my_responses"].get(round_.pk)
         return response is not None and response.is_submitted
-
-
-class MemberField(serializers.PrimaryKeyRelatedField):
-    """A user id that must belong to a member of the organization in the serializer's context."""
-
-    default_error_messages = {"does_not_exist": "No member of this organization has the id {pk_value}."}
-
-    def __init__(self, **kwargs):
-        super().__init__(queryset=User.objects.all(), **kwargs)
-
-    def get_queryset(self):
-        return super().get_queryset().filter(memberships__organization=self.context["organization"]).distinct()
 
 
 class RoundInputSerializer(serializers.Serializer):

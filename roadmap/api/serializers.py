@@ -8,6 +8,8 @@ id is refused like one that does not exist. Figures come from roadmap.selectors;
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from cco_portal.organizations.api.fields import MemberField
+
 from ..models import Competency, MaturityAssessment, Milestone, OperationalArea, Stage, Status
 
 User = get_user_model()
@@ -32,18 +34,6 @@ class MilestoneField(OrganizationScopedField):
 
     def __init__(self, **kwargs):
         super().__init__(queryset=Milestone.objects.all(), **kwargs)
-
-
-class MemberField(serializers.PrimaryKeyRelatedField):
-    """A user id that must belong to a member of the organization in the serializer's context."""
-
-    default_error_messages = {"does_not_exist": "No member of this organization has the id {pk_value}."}
-
-    def __init__(self, **kwargs):
-        super().__init__(queryset=User.objects.all(), **kwargs)
-
-    def get_queryset(self):
-        return super().get_queryset().filter(memberships__organization=self.context["organization"]).distinct()
 
 
 class CompetencyField(serializers.SlugRelatedField):
