@@ -36,12 +36,7 @@ TREND_MONTHS = 24
 class MetricsMixin(OrganizationMixin):
     section = "dashboard"  # the tab of the customer pages the page belongs to
 
-    @cached_property
-    def is_manager(self) -> bool:
-        return self.has_role(*MANAGERS)
-
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("is_manager", self.is_manager)
         kwargs.setdefault("section", self.section)
         return super().get_context_data(**kwargs)
 

@@ -39,12 +39,7 @@ BOARD_COLUMNS = [Status.PLANNED, Status.IN_PROGRESS, Status.BLOCKED, Status.DONE
 class RoadmapMixin(OrganizationMixin):
     section = "overview"  # the roadmap tab the page belongs to
 
-    @cached_property
-    def is_manager(self) -> bool:
-        return self.has_role(*MANAGERS)
-
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("is_manager", self.is_manager)
         kwargs.setdefault("section", self.section)
         return super().get_context_data(**kwargs)
 

@@ -4,7 +4,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cco_portal.csv_export import csv_response
-from cco_portal.organizations.roles import MANAGERS
 
 from .. import exports, selectors
 from ..models import Kind
@@ -57,7 +56,6 @@ class ResultsView(ResultsAccessMixin, TemplateView):
         return self.render_to_response(
             self.get_context_data(
                 **context,
-                is_manager=self.has_role(*MANAGERS),
                 is_invited_to_answer=self.is_invited
                 and self.round_.is_open
                 and not selectors.has_submitted(self.round_, request.user),

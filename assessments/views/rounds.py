@@ -29,7 +29,6 @@ class IndexView(OrganizationMixin, TemplateView):
         ]
         reads_all_results = self.has_role(Role.CCO, Role.LEADERSHIP)
         context = {
-            "is_manager": self.has_role(*MANAGERS),
             "reads_all_results": reads_all_results,
             "to_answer": [
                 (round_, response, progress)

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.functional import cached_property
 from rest_framework import permissions
 
 from .models import Membership, Organization
-from .roles import ANY_MEMBER, roles_allow
+from .roles import ANY_MEMBER, MANAGERS, roles_allow
 
 
 def resolve_organization(user, org_slug: str) -> tuple[Organization, frozenset[str]]:
@@ -54,9 +55,15 @@ class OrganizationMixin(AccessMixin):
     def has_role(self, *roles: str) -> bool:
         return roles_allow(self.roles, roles)
 
+    @cached_property
+    def is_manager(self) -> bool:
+        """cco or admin: may run the customer work (rounds, roadmap, data), not only read it."""
+        return self.has_role(*MANAGERS)
+
     def get_context_data(self, **kwargs):
         kwargs.setdefault("organization", self.organization)
         kwargs.setdefault("roles", self.roles)
+        kwargs.setdefault("is_manager", self.is_manager)
         return super().get_context_data(**kwargs)
 
 
