@@ -30,11 +30,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "django_celery_beat",
     "cco_portal.accounts",
     "cco_portal.organizations",
     "assessments",
     "roadmap",
     "metrics",
+    "reports",
 ]
 
 MIDDLEWARE = [
