@@ -7,6 +7,7 @@ Numbers stay numbers: a negative change of -0.25 is data, not a formula.
 """
 
 import csv
+import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
@@ -21,15 +22,27 @@ def neutralize(value):
     return value
 
 
+def write_csv(file, header: Sequence, rows: Iterable[Sequence]) -> None:
+    """Write a header row and `rows` to the text `file`, every text cell neutralized."""
+    # The byte-order mark tells Excel the file is UTF-8; without it accented names come out garbled.
+    file.write("\ufeff")
+    writer = csv.writer(file)
+    writer.writerow([neutralize(cell) for cell in header])
+    writer.writerows([neutralize(cell) for cell in row] for row in rows)
+
+
+def csv_text(header: Sequence, rows: Iterable[Sequence]) -> str:
+    """A whole CSV file as text (for a zip of several tables), every text cell neutralized."""
+    text = io.StringIO()
+    write_csv(text, header, rows)
+    return text.getvalue()
+
+
 def csv_response(filename: str, header: Sequence, rows: Iterable[Sequence]) -> HttpResponse:
     """An attachment `filename` with a header row and `rows`, every text cell neutralized."""
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-    # The byte-order mark tells Excel the file is UTF-8; without it accented names come out garbled.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([neutralize(cell) for cell in header])
-    writer.writerows([neutralize(cell) for cell in row] for row in rows)
+    write_csv(response, header, rows)
     return response

@@ -1,0 +1,21 @@
+"""The report as a PDF: its HTML rendered by WeasyPrint, which draws the inline SVG charts too.
+
+WeasyPrint is imported on first use: it loads Pango from the system, and the rest of the portal runs
+without it. Nothing is fetched while rendering (the stylesheet is read from the static files, the charts
+are inline, and the fetcher allows no protocol), so a PDF never makes a request, inside the portal or out.
+"""
+
+from django.contrib.staticfiles import finders
+
+STYLESHEET = "css/report-print.css"
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of `html`, laid out by static/css/report-print.css (A4 landscape, page numbers)."""
+    import weasyprint  # loads Pango: only when a PDF is asked for
+    from weasyprint.urls import URLFetcher
+
+    no_fetching = URLFetcher(allowed_protocols=())
+    with open(finders.find(STYLESHEET), encoding="utf-8") as css:
+        stylesheet = weasyprint.CSS(string=css.read(), url_fetcher=no_fetching)
+    return weasyprint.HTML(string=html, url_fetcher=no_fetching).write_pdf(stylesheets=[stylesheet])

@@ -1,0 +1,71 @@
+"""How the report writes the snapshot's figures: amounts from decimal strings, months from YYYY-MM, and
+the colour of a chart's bar."""
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import date_format
+
+from metrics.months import month_start, parse_month_label
+from reports.charts import COLOURS
+
+register = template.Library()
+
+
+def _decimal(amount) -> Decimal:
+    try:
+        return Decimal(amount or 0)
+    except (InvalidOperation, TypeError):
+        return Decimal(0)
+
+
+@register.filter
+def amount(value) -> str:
+    """A snapshot's decimal string with thousands separators: 12,345.50."""
+    return f"{_decimal(value):,}"
+
+
+@register.filter
+def signed_amount(value) -> str:
+    """A change of value with its sign: +1,200.00, -350.00, 0.00."""
+    number = _decimal(value)
+    return f"+{number:,}" if number > 0 else f"{number:,}"
+
+
+@register.filter
+def month_title(label: str) -> str:
+    """YYYY-MM as people say it: March 2024."""
+    return date_format(month_start(parse_month_label(label)), "F Y")
+
+
+@register.filter
+def colour(kind: str) -> str:
+    """The fill of a chart bar of `kind` (a movement, a waterfall step or "reason")."""
+    return COLOURS.get(kind, COLOURS["none"])
+
+
+@register.filter
+def signed_points(number) -> str:
+    """A change of a percentage in points: +5 points, -2 points, no change."""
+    if not number:
+        return "no change"
+    return f"{number:+d} point{'s' if abs(number) != 1 else ''}"
+
+
+@register.filter
+def iso_date(text: str | None) -> date | None:
+    """A snapshot's YYYY-MM-DD as a date, for the date filter; None when there is none."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@register.filter
+def iso_datetime(text: str | None) -> datetime | None:
+    """A snapshot's ISO 8601 timestamp as a datetime, for the date filter; None when there is none."""
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
