@@ -1,72 +1,192 @@
-"""compute_customer_movements: the service that turns an organization's activity into its stored movements."""
+"""compute_customer_movements: the service that turns an organization's activity into its stored movements.
+
+A computation starts at the first month whose data changed since the last one (every month before it
+stays as it was), or at the first month of the data when the window changed, when a customer changed
+segment (the segment rows of every month move with them) or when nothing was computed yet. Its work is
+split over shards of customers whose figures add up; run in one transaction here, or over Celery
+workers in a chord (tasks.py), which share the three steps below: plan, compute the shards, finish.
+"""
+
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Max, Min
+from django.db import connection, transaction
+from django.db.models import Exists, F, Max, Min, OuterRef
 from django.utils import timezone
 
 from cco_portal.organizations.models import Organization
 
 from .models import ALL_SEGMENTS, Customer, CustomerActivity, CustomerMovement, Dataset, MonthlyMovement
-from .movements import CLASSES, MonthFigures, ShardFigures, aggregate_shard, merge, store_shard
+from .movements import CLASSES, MonthFigures, ShardFigures, compute_shard, merge
 
 
 class IdentityViolation(Exception):
     """The movements of a month do not add up; nothing is stored."""
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What one computation covers: the data version and window it reads, and its months."""
+
+    organization_id: int
+    version: int
+    window: int
+    first_month: int | None  # None: no activity at all
+    last_month: int | None
+    from_month: int | None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
 @transaction.atomic
 def compute_customer_movements(*, organization: Organization, shards: int | None = None) -> Dataset:
-    """Recompute and store the organization's movements for every month from its first to its last
-    month with data: each changed customer's class per month, and the monthly bridge overall and per
-    segment. The two identities of PRODUCT.md are checked for every month and segment before anything
-    is kept; a violation raises IdentityViolation and rolls everything back.
+    """Bring the organization's stored movements up to date with its activity: each customer's new,
+    reactivated and lost months, and the monthly bridge overall and per segment, for every month from
+    its first to its last month with data. The two identities of PRODUCT.md are checked for every
+    month and segment before anything is kept; a violation raises IdentityViolation and rolls
+    everything back.
 
     `shards` splits the customers by id (default: settings.METRICS_SHARDS); the figures of the shards
     add up to the same result whatever their number.
     """
     shards = shards or settings.METRICS_SHARDS
-    dataset, _ = Dataset.objects.get_or_create(organization=organization)
     # One computation per organization at a time: a second one waits here and then sees the first's result.
-    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
-    window = organization.activity_window
+    dataset = _locked_dataset(organization)
+    plan = plan_computation(organization, dataset)
+    parts = [compute_movement_shard(plan, shard=shard, shards=shards) for shard in range(shards)]
+    return finish_computation(organization, plan, merge(parts))
+
+
+@transaction.atomic
+def start_sharded_computation(*, organization: Organization, lease_seconds: int) -> Plan | None:
+    """Plan a computation whose shards run as separate tasks, and mark it running so that no second one
+    interleaves with it; None while another holds the mark (for at most `lease_seconds`, in case its
+    worker died)."""
+    dataset = _locked_dataset(organization)
+    now = timezone.now()
+    if dataset.computing_since and (now - dataset.computing_since).total_seconds() < lease_seconds:
+        return None
+    dataset.computing_since = now
+    dataset.save(update_fields=["computing_since"])
+    return plan_computation(organization, dataset)
+
+
+def abandon_sharded_computation(*, organization_id: int) -> None:
+    """Clear the running mark of a failed sharded computation; the changes it meant to compute stay recorded."""
+    Dataset.objects.filter(organization_id=organization_id).update(computing_since=None)
+
+
+def _locked_dataset(organization: Organization) -> Dataset:
+    dataset, _ = Dataset.objects.get_or_create(organization=organization)
+    return Dataset.objects.select_for_update().get(pk=dataset.pk)
+
+
+def plan_computation(organization: Organization, dataset: Dataset) -> Plan:
+    """The months the next computation must cover (see the module's docstring)."""
     bounds = CustomerActivity.objects.for_organization(organization).aggregate(first=Min("month"), last=Max("month"))
+    first, last = bounds["first"], bounds["last"]
+    window = organization.activity_window
+    from_month = first
+    stored = MonthlyMovement.objects.for_organization(organization).filter(segment=ALL_SEGMENTS)
+    stored_last = stored.aggregate(last=Max("month"))["last"]
+    can_resume = (
+        first is not None
+        and dataset.changed_from is not None
+        and dataset.computed_version is not None
+        and dataset.computed_window == window
+        and stored.filter(month=first).exists()
+    )
+    if can_resume:
+        candidate = max(first, min(dataset.changed_from, (stored_last or first - 1) + 1))
+        if candidate > first and not _segments_changed_before(organization, candidate):
+            from_month = candidate
+    return Plan(organization.pk, dataset.version, window, first, last, from_month)
 
-    CustomerMovement.objects.for_organization(organization).delete()
-    MonthlyMovement.objects.for_organization(organization).delete()
-    if bounds["first"] is not None:
-        for shard in range(shards):
-            store_shard(
-                organization_id=organization.pk, window=window, last_month=bounds["last"], shard=shard, shards=shards
-            )
-        figures = merge(
-            [aggregate_shard(organization_id=organization.pk, shard=s, shards=shards) for s in range(shards)]
+
+def _segments_changed_before(organization: Organization, month: int) -> bool:
+    """Whether a customer active before `month` is now in another segment than when it was computed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT 1 FROM metrics_customermovement cm JOIN metrics_customer c ON c.id = cm.customer_id
+               WHERE cm.organization_id = %s AND cm.movement = 'new' AND cm.month < %s AND cm.segment <> c.segment
+               LIMIT 1""",
+            [organization.pk, month],
         )
-        MonthlyMovement.objects.bulk_create(monthly_rows(organization, figures, bounds["first"], bounds["last"]))
+        return cursor.fetchone() is not None
 
-    dataset.computed_version = dataset.version
-    dataset.computed_window = window
-    dataset.first_month, dataset.last_month = bounds["first"], bounds["last"]
+
+def compute_movement_shard(plan: Plan, *, shard: int = 0, shards: int = 1) -> ShardFigures:
+    """Replace one shard's stored movements from the plan's first month on, and return its figures."""
+    if plan.from_month is None:
+        CustomerMovement.objects.filter(organization_id=plan.organization_id).delete()
+        return {}
+    return compute_shard(
+        organization_id=plan.organization_id,
+        window=plan.window,
+        from_month=plan.from_month,
+        last_month=plan.last_month,
+        shard=shard,
+        shards=shards,
+    )
+
+
+@transaction.atomic
+def finish_computation(organization: Organization, plan: Plan, figures: ShardFigures) -> Dataset:
+    """Check the identities, store the monthly bridge of the plan's months, and record what the stored
+    movements now reflect."""
+    dataset = _locked_dataset(organization)
+    stored = MonthlyMovement.objects.for_organization(organization)
+    if plan.from_month is None:
+        stored.delete()
+    else:
+        segments = _segments(organization) | {segment for segment, _ in figures}
+        rows = monthly_rows(organization, plan, figures, segments)
+        stored.filter(month__gte=plan.from_month).delete()
+        stored.exclude(month__range=(plan.first_month, plan.last_month)).delete()
+        stored.exclude(segment=ALL_SEGMENTS).exclude(segment__in=segments).delete()
+        MonthlyMovement.objects.bulk_create(rows)
+
+    dataset.computed_version = plan.version
+    dataset.computed_window = plan.window
     dataset.computed_at = timezone.now()
-    dataset.save(update_fields=["computed_version", "computed_window", "first_month", "last_month", "computed_at"])
+    # Data that changed while this computation ran is still to be computed.
+    if dataset.version == plan.version:
+        dataset.changed_from = None
+    dataset.computing_since = None
+    dataset.save(
+        update_fields=["computed_version", "computed_window", "computed_at", "changed_from", "computing_since"]
+    )
     return dataset
 
 
-def monthly_rows(organization: Organization, figures: ShardFigures, first: int, last: int) -> list[MonthlyMovement]:
-    """The bridge of every month first..last, overall and per segment (every segment a customer is in,
-    whether or not anyone in it moved), each checked against the identities."""
-    segments = set(Customer.objects.for_organization(organization).values_list("segment", flat=True).distinct())
-    segments |= {segment for segment, _ in figures}
+def _segments(organization: Organization) -> set[str]:
+    """The segments of the customers with activity (a customer whose rows were all replaced away is in none)."""
+    with_activity = Exists(CustomerActivity.objects.filter(customer=OuterRef("pk")))
+    customers = Customer.objects.for_organization(organization).filter(with_activity)
+    return set(customers.values_list("segment", flat=True).distinct())
+
+
+def monthly_rows(
+    organization: Organization, plan: Plan, figures: ShardFigures, segments: set[str]
+) -> list[MonthlyMovement]:
+    """The bridge of every month of the plan, overall and per segment (every segment a customer is in,
+    whether or not anyone in it moved), each checked against the identities. A segment new since the
+    last computation gets its rows from the first month."""
     overall: ShardFigures = {}
     for (_, month), month_figures in figures.items():
         overall.setdefault((ALL_SEGMENTS, month), MonthFigures()).add(month_figures)
     figures = {**figures, **overall}
+    resumed = MonthlyMovement.objects.for_organization(organization).filter(month=plan.from_month - 1)
+    before = {row.segment: row for row in resumed} if plan.from_month > plan.first_month else {}
 
     rows = []
     for segment in [ALL_SEGMENTS, *sorted(segments)]:
-        active = value = 0
-        for month in range(first, last + 1):
+        start = before.get(segment)
+        first = plan.from_month if start else plan.first_month
+        active, value = (start.active_count, start.active_value) if start else (0, 0)
+        for month in range(first, plan.last_month + 1):
             f = figures.get((segment, month), MonthFigures())
             _check_identities(segment, month, f)
             active += f.active_change

@@ -98,6 +98,11 @@ class Dataset(models.Model):
     first_month = models.IntegerField(null=True, blank=True)
     last_month = models.IntegerField(null=True, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
+    # The earliest month whose data changed since the movements were last computed: the next computation
+    # starts there, as every month before it stays as it was. None: start from the first month.
+    changed_from = models.IntegerField(null=True, blank=True)
+    # Set while a computation split over Celery workers runs, so that a second one waits for it.
+    computing_since = models.DateTimeField(null=True, blank=True)
 
     objects = OrganizationScopedQuerySet.as_manager()
 
@@ -236,8 +241,9 @@ class MonthlyMovement(models.Model):
 
 
 class CustomerMovement(models.Model):
-    """A customer whose value changed in a month, and how: the rows behind every figure but "stable",
-    which is the complement (active in both months, no change) and is listed from the activity itself."""
+    """A customer who became active or stopped being active in a month: the rows behind the new,
+    reactivated and lost figures. Increased, decreased and stable customers (active in both months) are
+    many more and are listed from the activity itself when asked for (selectors.customers_behind)."""
 
     pk = models.CompositePrimaryKey("customer_id", "month")
     # Every computation rewrites these rows wholesale, from customers that exist by construction: foreign-key
@@ -252,6 +258,9 @@ class CustomerMovement(models.Model):
     movement = models.CharField(max_length=20, choices=Movement.choices)
     value = models.BigIntegerField(help_text="value(c, M)")
     previous_value = models.BigIntegerField(help_text="value(c, M - 1)")
+    # The customer's segment when this row was computed: a computation that starts at a later month
+    # compares it with today's to know whether the months before it still hold.
+    segment = models.CharField(max_length=200, blank=True)
 
     objects = OrganizationScopedQuerySet.as_manager()
 

@@ -4,10 +4,19 @@ value(c, M) is the sum of c's revenue over the W months M-W+1 .. M. It only chan
 c has revenue or where revenue leaves the window W months later, so the SQL works on those *change
 points* alone: +revenue at its month, -revenue W months on, netted per customer and month. A running
 sum over a customer's change points gives value(c, M) from that month until the next change point, and
-the previous change point gives value(c, M-1). Each change point with a customer active on either side
-is one movement (new, reactivated, lost, increased, decreased); every other active customer-month is
-stable. The work is proportional to the activity rows, whatever the window, and runs the same on
-PostgreSQL and SQLite (window functions), and on any subset of customers (shards), whose results add up.
+value(c, M-1) is that sum minus the month's own change. Each change point with a customer active on
+either side is one movement (new, reactivated, lost, increased, decreased); every other active
+customer-month is stable. The work is proportional to the activity rows, whatever the window, and runs
+the same on PostgreSQL and SQLite (window functions), and on any subset of customers (shards), whose
+results add up.
+
+A computation can start at any month F (the first month whose data changed): values from F-1 on only
+need the activity from F-W on, and "was this customer ever active before?" is answered for the months
+before F by the stored 'new' row every customer gets in its first active month.
+
+Only the rare classes (new, reactivated, lost) are stored per customer; increased, decreased and
+stable are read from the activity of the month and the one before when someone asks (selectors.py),
+since at a window of one month almost every active customer-month is one of them.
 """
 
 from dataclasses import dataclass, field
@@ -17,71 +26,85 @@ from django.db import connection
 from .models import Movement
 
 CLASSES = (Movement.NEW, Movement.REACTIVATED, Movement.LOST, Movement.INCREASED, Movement.DECREASED)
+STORED_CLASSES = (Movement.NEW, Movement.REACTIVATED, Movement.LOST)
 
-# Parameters: organization, window, last month, shards, shard. One scan of the activity gives both
-# change points of each row: +revenue at its month and -revenue W months on (the second only while it
-# falls within the data).
+# Parameters: organization, window, from_month, last_month, shards, shard. One scan of the activity gives
+# both change points of each row: +revenue at its month and -revenue W months on (the second only while
+# it falls within the data).
 CHANGES_SQL = """
 WITH deltas AS (
     SELECT a.customer_id, a.month + s.shift AS m, s.sign * a.revenue AS d
     FROM metrics_customeractivity a
     CROSS JOIN (SELECT 0 AS shift, 1 AS sign UNION ALL SELECT %(window)s, -1) s
     WHERE a.organization_id = %(organization)s AND a.customer_id %% %(shards)s = %(shard)s
-      AND a.month + s.shift <= %(last_month)s
+      AND a.month >= %(from_month)s - %(window)s AND a.month + s.shift <= %(last_month)s
 ),
 changes AS (
     SELECT customer_id, m, CAST(SUM(d) AS BIGINT) AS d FROM deltas GROUP BY customer_id, m HAVING SUM(d) <> 0
 ),
 valued AS (
-    SELECT customer_id, m,
+    SELECT customer_id, m, d,
            CAST(SUM(d) OVER (PARTITION BY customer_id ORDER BY m ROWS UNBOUNDED PRECEDING) AS BIGINT) AS v
     FROM changes
 ),
 sided AS (
-    SELECT customer_id, m, v,
-           COALESCE(LAG(v) OVER (PARTITION BY customer_id ORDER BY m), 0) AS pv,
-           COALESCE(MAX(CASE WHEN v > 0 THEN 1 ELSE 0 END) OVER (
-               PARTITION BY customer_id ORDER BY m ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-           ), 0) AS was_active
+    SELECT customer_id, m, v, v - d AS pv,
+           MAX(CASE WHEN m >= %(from_month)s AND v - d > 0 THEN 1 ELSE 0 END) OVER (
+               PARTITION BY customer_id ORDER BY m ROWS UNBOUNDED PRECEDING
+           ) AS was_active
     FROM valued
+),
+active_before AS (
+    SELECT customer_id FROM metrics_customermovement
+    WHERE organization_id = %(organization)s AND movement = 'new' AND month < %(from_month)s
 )
-SELECT customer_id, m AS month,
+SELECT s.customer_id, s.m AS month,
        CASE
-           WHEN v > 0 AND pv <= 0 AND was_active = 0 THEN 'new'
-           WHEN v > 0 AND pv <= 0 THEN 'reactivated'
-           WHEN v <= 0 AND pv > 0 THEN 'lost'
-           WHEN v > pv THEN 'increased'
-           WHEN v < pv THEN 'decreased'
+           WHEN s.v > 0 AND s.pv <= 0 AND s.was_active = 0 AND b.customer_id IS NULL THEN 'new'
+           WHEN s.v > 0 AND s.pv <= 0 THEN 'reactivated'
+           WHEN s.v <= 0 AND s.pv > 0 THEN 'lost'
+           WHEN s.v > s.pv THEN 'increased'
+           WHEN s.v < s.pv THEN 'decreased'
        END AS movement,
-       v AS value, pv AS previous_value
-FROM sided
-WHERE v > 0 OR pv > 0
+       s.v AS value, s.pv AS previous_value
+FROM sided s LEFT JOIN active_before b ON b.customer_id = s.customer_id
+WHERE s.m >= %(from_month)s AND (s.v > 0 OR s.pv > 0)
+"""
+
+# The classification is kept for the length of one shard's computation, read twice (stored rows, sums),
+# in a temporary table: each connection has its own, so shards and organizations never meet.
+SCRATCH = "metrics_movement_scratch"
+
+CLEAR_SQL = """
+DELETE FROM metrics_customermovement
+WHERE organization_id = %(organization)s AND month >= %(from_month)s AND customer_id %% %(shards)s = %(shard)s
 """
 
 STORE_SQL = f"""
-INSERT INTO metrics_customermovement (organization_id, customer_id, month, movement, value, previous_value)
-SELECT %(organization)s, customer_id, month, movement, value, previous_value FROM ({CHANGES_SQL}) AS movements
+INSERT INTO metrics_customermovement
+    (organization_id, customer_id, month, movement, value, previous_value, segment)
+SELECT %(organization)s, s.customer_id, s.month, s.movement, s.value, s.previous_value, c.segment
+FROM {SCRATCH} s JOIN metrics_customer c ON c.id = s.customer_id
+WHERE s.movement IN ('new', 'reactivated', 'lost')
 """
 
-# Two derivations from the stored movements of one shard: each class's count and value change by its
-# rule in PRODUCT.md, and the change in active customers and total value read from the values alone.
-# The identities compare them, so a movement put in the wrong class fails the computation.
-AGGREGATE_SQL = """
-SELECT cm.month, c.segment, cm.movement,
+# Two derivations from the classified change points of one shard: each class's count and value change
+# by its rule in PRODUCT.md, and the change in active customers and total value read from the values
+# alone. The identities compare them, so a movement put in the wrong class fails the computation.
+AGGREGATE_SQL = f"""
+SELECT s.month, c.segment, s.movement,
        COUNT(*),
-       SUM(CASE cm.movement
-               WHEN 'new' THEN cm.value
-               WHEN 'reactivated' THEN cm.value
-               WHEN 'lost' THEN -cm.previous_value
-               ELSE cm.value - cm.previous_value
+       SUM(CASE s.movement
+               WHEN 'new' THEN s.value
+               WHEN 'reactivated' THEN s.value
+               WHEN 'lost' THEN -s.previous_value
+               ELSE s.value - s.previous_value
            END),
-       SUM(CASE WHEN cm.value > 0 THEN 1 ELSE 0 END - CASE WHEN cm.previous_value > 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN cm.value > 0 THEN cm.value ELSE 0 END
-           - CASE WHEN cm.previous_value > 0 THEN cm.previous_value ELSE 0 END)
-FROM metrics_customermovement cm
-JOIN metrics_customer c ON c.id = cm.customer_id
-WHERE cm.organization_id = %(organization)s AND cm.customer_id %% %(shards)s = %(shard)s
-GROUP BY cm.month, c.segment, cm.movement
+       SUM(CASE WHEN s.value > 0 THEN 1 ELSE 0 END - CASE WHEN s.previous_value > 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN s.value > 0 THEN s.value ELSE 0 END
+           - CASE WHEN s.previous_value > 0 THEN s.previous_value ELSE 0 END)
+FROM {SCRATCH} s JOIN metrics_customer c ON c.id = s.customer_id
+GROUP BY s.month, c.segment, s.movement
 """
 
 
@@ -107,25 +130,50 @@ class MonthFigures:
 ShardFigures = dict[tuple[str, int], MonthFigures]
 
 
-def store_shard(*, organization_id: int, window: int, last_month: int, shard: int = 0, shards: int = 1) -> None:
-    """Classify the change points of one shard's customers and store them as CustomerMovement rows."""
-    params = {"organization": organization_id, "window": window, "last_month": last_month}
-    with connection.cursor() as cursor:
-        cursor.execute(STORE_SQL, {**params, "shard": shard, "shards": shards})
-
-
-def aggregate_shard(*, organization_id: int, shard: int = 0, shards: int = 1) -> ShardFigures:
-    """The stored movements of one shard, summed per segment and month."""
+def compute_shard(
+    *, organization_id: int, window: int, from_month: int, last_month: int, shard: int = 0, shards: int = 1
+) -> ShardFigures:
+    """Classify the change points of one shard's customers from `from_month` to `last_month`, store the
+    new, reactivated and lost ones as CustomerMovement rows in place of those stored for these months,
+    and return the shard's figures per segment and month."""
+    params = {
+        "organization": organization_id,
+        "window": window,
+        "from_month": from_month,
+        "last_month": last_month,
+        "shard": shard,
+        "shards": shards,
+    }
     figures: ShardFigures = {}
+    # Called inside a transaction: if anything fails, the rollback takes the temporary table with it.
     with connection.cursor() as cursor:
-        cursor.execute(AGGREGATE_SQL, {"organization": organization_id, "shard": shard, "shards": shards})
+        cursor.execute(CLEAR_SQL, params)
+        cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {SCRATCH} AS {CHANGES_SQL}", params)
+        cursor.execute(STORE_SQL, params)
+        cursor.execute(AGGREGATE_SQL)
         for month, segment, movement, count, class_value, active_change, value_change in cursor.fetchall():
             month_figures = figures.setdefault((segment, month), MonthFigures())
             month_figures.counts[movement] += count
             month_figures.values[movement] += int(class_value)
             month_figures.active_change += int(active_change)
             month_figures.value_change += int(value_change)
+        cursor.execute(f"DROP TABLE {SCRATCH}")
     return figures
+
+
+def figures_to_json(figures: ShardFigures) -> list:
+    """A shard's figures as plain lists, to travel from a Celery worker to the chord's callback."""
+    return [
+        [segment, month, f.counts, f.values, f.active_change, f.value_change] for (segment, month), f in figures.items()
+    ]
+
+
+def figures_from_json(rows: list) -> ShardFigures:
+    return {
+        (segment, month): MonthFigures(counts, values, active_change, value_change)
+        for segment, month, counts, values, active_change, value_change in rows
+    }
 
 
 def merge(parts: list[ShardFigures]) -> ShardFigures:

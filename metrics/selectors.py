@@ -1,5 +1,6 @@
 """Reads of the customer-asset metrics: the bridge of a month, the trend, the customers behind a figure,
-and lost customers by reason. Everything reads the stored movements; nothing is recomputed on view."""
+and lost customers by reason. The figures are read as stored; the customers behind them are read from
+the stored movements, or from the few months of activity that make them."""
 
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from cco_portal.organizations.models import Organization
 
 from .models import ALL_SEGMENTS, CustomerMovement, Dataset, LostReason, MonthlyMovement, Movement, to_amount
 from .months import month_label
+from .movements import STORED_CLASSES
 
 UNKNOWN_REASON = "unknown"
 
@@ -119,7 +121,7 @@ def customers_behind(
     (it counts and slices in the database), so a paginator never loads the whole list."""
     params = {"organization": organization.pk, "month": month, "segment": segment, "figure": figure}
     segment_filter = "" if segment is ALL_SEGMENTS else "AND c.segment = %(segment)s"
-    if figure in {Movement.NEW, Movement.REACTIVATED, Movement.LOST, Movement.INCREASED, Movement.DECREASED}:
+    if figure in STORED_CLASSES:
         sql = f"""
             SELECT c.external_id, c.segment, cm.value, cm.previous_value
             FROM metrics_customermovement cm JOIN metrics_customer c ON c.id = cm.customer_id
@@ -127,25 +129,36 @@ def customers_behind(
                   {segment_filter}
         """
         return CustomerLines(sql, params)
-    if figure not in {"start", "active", Movement.STABLE}:
-        raise ValueError(f"unknown figure {figure!r}")
     window = dataset(organization).computed_window
-    at = month - 1 if figure == "start" else month
-    # Stable customers are active with no change point in the month: not stored, so read from the window.
-    unchanged = (
-        """AND NOT EXISTS (SELECT 1 FROM metrics_customermovement cm
-                           WHERE cm.customer_id = c.id AND cm.month = %(month)s)"""
-        if figure == Movement.STABLE
-        else ""
-    )
+    if figure in {"start", "active"}:
+        at = month - 1 if figure == "start" else month
+        sql = f"""
+            SELECT c.external_id, c.segment, SUM(a.revenue) AS value, SUM(a.revenue) AS previous_value
+            FROM metrics_customeractivity a JOIN metrics_customer c ON c.id = a.customer_id
+            WHERE a.organization_id = %(organization)s AND a.month BETWEEN %(first)s AND %(at)s {segment_filter}
+            GROUP BY c.id, c.external_id, c.segment
+            HAVING SUM(a.revenue) > 0
+        """
+        return CustomerLines(sql, {**params, "first": at - window + 1, "at": at})
+    # Customers active in both months are many and not stored: their values in the month and the month
+    # before are read from the W + 1 months of activity that make them.
+    comparison = {Movement.INCREASED: ">", Movement.DECREASED: "<", Movement.STABLE: "="}.get(figure)
+    if comparison is None:
+        raise ValueError(f"unknown figure {figure!r}")
     sql = f"""
-        SELECT c.external_id, c.segment, SUM(a.revenue) AS value, SUM(a.revenue) AS previous_value
-        FROM metrics_customeractivity a JOIN metrics_customer c ON c.id = a.customer_id
-        WHERE a.organization_id = %(organization)s AND a.month BETWEEN %(first)s AND %(at)s {segment_filter} {unchanged}
-        GROUP BY c.id, c.external_id, c.segment
-        HAVING SUM(a.revenue) > 0
+        SELECT c.external_id, c.segment, sides.value, sides.previous_value
+        FROM (
+            SELECT a.customer_id,
+                   SUM(CASE WHEN a.month >= %(first)s + 1 THEN a.revenue ELSE 0 END) AS value,
+                   SUM(CASE WHEN a.month <= %(month)s - 1 THEN a.revenue ELSE 0 END) AS previous_value
+            FROM metrics_customeractivity a
+            WHERE a.organization_id = %(organization)s AND a.month BETWEEN %(first)s AND %(month)s
+            GROUP BY a.customer_id
+        ) sides JOIN metrics_customer c ON c.id = sides.customer_id
+        WHERE sides.value > 0 AND sides.previous_value > 0 AND sides.value {comparison} sides.previous_value
+              {segment_filter}
     """
-    return CustomerLines(sql, {**params, "first": at - window + 1, "at": at})
+    return CustomerLines(sql, {**params, "first": month - window})
 
 
 class CustomerLines:

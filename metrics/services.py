@@ -17,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, DataError, OperationalError, connection, transaction
 from django.db.models import F, Max, Min
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from cco_portal.organizations.models import Organization
 
-from .imports import Problem, Report, merge_activity, merge_reasons, read_file, staging_for
+from .imports import Problem, Report, merge_activity, merge_reasons, staging_for
 from .models import ActivityImport, CustomerActivity, Dataset, ImportKind, ImportMode, ImportStatus
 
 logger = logging.getLogger(__name__)
@@ -123,9 +124,7 @@ def _run(activity_import: ActivityImport, on_progress: Callable[[int], None] | N
             on_progress(rows)
 
     with staging_for(connection) as staging, activity_import.file.open("rb") as stored:
-        report = read_file(
-            stored, kind=activity_import.kind, on_batch=staging.add, batch_size=staging.batch_size, on_progress=progress
-        )
+        report = staging.read(stored, kind=activity_import.kind, on_progress=progress)
         read = time.monotonic()
         if not report.is_valid:
             _finish(activity_import, ImportStatus.FAILED, report)
@@ -168,8 +167,12 @@ def _load(activity_import: ActivityImport, report: Report) -> None:
         merge_activity(connection, organization_id=organization.pk, mode=activity_import.mode)
         activity = CustomerActivity.objects.for_organization(organization)
         bounds = activity.aggregate(first=Min("month"), last=Max("month"))
+        first_changed = min(report.months, default=None)
         Dataset.objects.filter(pk=dataset.pk).update(
-            version=F("version") + 1, first_month=bounds["first"], last_month=bounds["last"]
+            version=F("version") + 1,
+            first_month=bounds["first"],
+            last_month=bounds["last"],
+            changed_from=Least(Coalesce("changed_from", first_changed), first_changed),
         )
         # Robust: the import has succeeded, whatever becomes of the computation it asks for.
         transaction.on_commit(lambda: _compute_movements_later(organization.pk), robust=True)

@@ -1,17 +1,57 @@
-from celery import shared_task
+from celery import chord, shared_task
+from django.conf import settings
+from django.db import transaction
 
 from cco_portal.organizations.models import Organization
 
-from . import services
-from .computation import compute_customer_movements
+from . import computation, services
 from .models import ActivityImport
+from .movements import figures_from_json, figures_to_json, merge
+
+# A computation split over workers may take this long before a second one stops waiting for it.
+COMPUTE_TIME_LIMIT = 25 * 60
 
 
-@shared_task(acks_late=True, soft_time_limit=20 * 60, time_limit=25 * 60)
-def compute_movements_task(organization_id: int) -> int | None:
-    """Recompute an organization's movements; returns the data version they were computed from."""
+@shared_task(bind=True, acks_late=True, soft_time_limit=COMPUTE_TIME_LIMIT - 5 * 60, time_limit=COMPUTE_TIME_LIMIT)
+def compute_movements_task(self, organization_id: int, shards: int | None = None) -> int | None:
+    """Bring an organization's movements up to date: here, or, with several shards (METRICS_SHARDS), as a
+    chord of one task per shard whose figures a last task adds up and stores. Returns the data version
+    computed here, or None when the chord was started."""
     organization = Organization.objects.get(pk=organization_id)
-    return compute_customer_movements(organization=organization).computed_version
+    shards = shards or settings.METRICS_SHARDS
+    if shards == 1:
+        return computation.compute_customer_movements(organization=organization, shards=1).computed_version
+    plan = computation.start_sharded_computation(organization=organization, lease_seconds=COMPUTE_TIME_LIMIT)
+    if plan is None:  # another chord is computing this organization; come back when it should be done
+        raise self.retry(countdown=30, max_retries=COMPUTE_TIME_LIMIT // 30)
+    header = [compute_movement_shard_task.s(plan.as_dict(), shard, shards) for shard in range(shards)]
+    finish = finish_movements_task.s(plan.as_dict()).on_error(abandon_movements_task.si(organization_id))
+    chord(header)(finish)
+    return None
+
+
+@shared_task(acks_late=True, soft_time_limit=COMPUTE_TIME_LIMIT - 5 * 60, time_limit=COMPUTE_TIME_LIMIT)
+def compute_movement_shard_task(plan: dict, shard: int, shards: int) -> list:
+    """One shard of a chord: its customers' movements stored, its figures returned to the chord."""
+    with transaction.atomic():
+        figures = computation.compute_movement_shard(computation.Plan(**plan), shard=shard, shards=shards)
+    return figures_to_json(figures)
+
+
+@shared_task(acks_late=True)
+def finish_movements_task(parts: list, plan: dict) -> int:
+    """The chord's end: the shards' figures added up, checked and stored as the monthly bridge."""
+    plan = computation.Plan(**plan)
+    organization = Organization.objects.get(pk=plan.organization_id)
+    figures = merge([figures_from_json(part) for part in parts])
+    return computation.finish_computation(organization, plan, figures).computed_version
+
+
+@shared_task
+def abandon_movements_task(organization_id: int) -> None:
+    """A shard or the end of a chord failed: let the next computation start at once (it recomputes the
+    months this one did, as their change is still recorded)."""
+    computation.abandon_sharded_computation(organization_id=organization_id)
 
 
 @shared_task(acks_late=True, soft_time_limit=services.IMPORT_TIME_LIMIT - 60, time_limit=services.IMPORT_TIME_LIMIT)

@@ -5,10 +5,18 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics.computation import IdentityViolation, change_activity_window, compute_customer_movements, monthly_rows
+from metrics.computation import (
+    IdentityViolation,
+    Plan,
+    change_activity_window,
+    compute_customer_movements,
+    monthly_rows,
+    start_sharded_computation,
+)
 from metrics.models import CustomerMovement, Dataset, MonthlyMovement
 from metrics.months import parse_month_label
 from metrics.movements import MonthFigures
+from metrics.tasks import compute_movements_task
 from tests.metrics.activity import HISTORY, load, stored_bridge, units
 from tests.metrics.movement_reference import CLASSES, reference_movements
 
@@ -161,12 +169,37 @@ def test_any_number_of_shards_gives_the_same_result(organization, shards):
     assert set(CustomerMovement.objects.values_list("customer_id", "month", "movement")) == single_customers
 
 
+@pytest.mark.parametrize("shards", [1, 4])
+def test_the_task_computes_in_a_chord_of_shards(organization, shards):
+    """compute_movements_task with several shards runs one task per shard and a last one that adds them
+    up (in-process here; tests/metrics/test_worker.py runs it on a real worker)."""
+    activity, segments = load(organization, HISTORY, window=2)
+    Dataset.objects.create(organization=organization, version=1)
+
+    compute_movements_task.delay(organization.pk, shards=shards)
+
+    dataset = Dataset.objects.get(organization=organization)
+    assert (dataset.computed_version, dataset.computing_since) == (1, None)
+    assert stored_bridge(organization) == reference_movements(activity, segments, 2)
+
+
+def test_a_second_sharded_computation_waits_for_the_first(organization):
+    """While one sharded computation holds its mark, a second is not planned; after the lease it is."""
+    load(organization, HISTORY)
+
+    first = start_sharded_computation(organization=organization, lease_seconds=60)
+    second = start_sharded_computation(organization=organization, lease_seconds=60)
+    after_lease = start_sharded_computation(organization=organization, lease_seconds=0)
+
+    assert (first is not None, second, after_lease is not None) == (True, None, True)
+
+
 def test_figures_that_break_an_identity_are_refused(organization):
     """A month whose classes do not explain the change in active customers stops the computation."""
     broken = MonthFigures()
     broken.counts["new"], broken.active_change = 2, 1
     with pytest.raises(IdentityViolation, match="new \\+ reactivated - lost = 2"):
-        monthly_rows(organization, {("", JAN): broken}, JAN, JAN)
+        monthly_rows(organization, Plan(organization.pk, 1, 1, JAN, JAN, JAN), {("", JAN): broken}, {""})
 
 
 def test_a_violation_keeps_the_previous_movements(organization, monkeypatch):
@@ -177,13 +210,13 @@ def test_a_violation_keeps_the_previous_movements(organization, monkeypatch):
     before = stored_bridge(organization)
 
     def wrong_values(**kwargs):
-        from metrics.movements import aggregate_shard
+        from metrics.movements import compute_shard
 
-        figures = aggregate_shard(**kwargs)
+        figures = compute_shard(**kwargs)
         next(iter(figures.values())).values["new"] += 1
         return figures
 
-    monkeypatch.setattr("metrics.computation.aggregate_shard", wrong_values)
+    monkeypatch.setattr("metrics.computation.compute_shard", wrong_values)
 
     # when
     with pytest.raises(IdentityViolation):

@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from metrics import services
 from metrics.models import ActivityImport, Dataset, ImportStatus
 from metrics.months import parse_month_label
-from tests.metrics.activity import HISTORY, stored_bridge
+from metrics.tasks import compute_movements_task
+from tests.metrics.activity import HISTORY, load, stored_bridge
 from tests.metrics.import_files import csv_bytes, expected_activity
 from tests.metrics.movement_reference import reference_movements
 from tests.services import wait_for
@@ -36,3 +37,20 @@ def test_an_upload_is_imported_and_computed_by_the_worker(real_celery, organizat
     activity, segments = expected_activity(HISTORY)
     units = {(key, parse_month_label(month)): value for (key, month), (value, _) in activity.items()}
     assert stored_bridge(organization) == reference_movements(units, segments, organization.activity_window)
+
+
+@pytest.mark.parametrize("shards", [2, 3])
+def test_a_chord_of_shards_on_the_worker_gives_the_single_result(real_celery, organization, shards):
+    """The computation split over Celery tasks, one per shard, and added up by the chord's last task,
+    stores what the in-process computation of one shard stores."""
+    # given
+    activity, segments = load(organization, HISTORY * 3 + [("eve", "2024-05", "12", "West")], window=2)
+    Dataset.objects.create(organization=organization, version=1)
+
+    # when
+    compute_movements_task.delay(organization.pk, shards=shards)
+
+    # then
+    done = wait_for(lambda: Dataset.objects.filter(organization=organization, computed_version=1).first())
+    assert done.computing_since is None
+    assert stored_bridge(organization) == reference_movements(activity, segments, 2)

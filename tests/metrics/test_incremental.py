@@ -1,0 +1,169 @@
+"""A computation starts at the first month whose data changed, and gives what a full one gives."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from metrics.computation import compute_customer_movements, plan_computation
+from metrics.models import CustomerMovement, Dataset, ImportMode, Movement
+from metrics.months import parse_month_label
+from metrics.selectors import customers_behind
+from tests.metrics.activity import stored_bridge
+from tests.metrics.import_files import csv_bytes, expected_activity, run
+from tests.metrics.movement_reference import reference_movements
+
+JAN, MAR, APR = parse_month_label("2024-01"), parse_month_label("2024-03"), parse_month_label("2024-04")
+
+MONTHS = [
+    [("ann", "2024-01", "100", "North"), ("bob", "2024-01", "50", "South")],
+    [("ann", "2024-02", "150", "North"), ("cy", "2024-02", "30", "South")],
+    [("ann", "2024-03", "150", "North"), ("bob", "2024-03", "70", "South"), ("dee", "2024-03", "20.5", "North")],
+    [("ann", "2024-04", "90", "North"), ("cy", "2024-04", "-10", "South")],
+]
+
+
+def reference(rows, window: int = 1) -> dict:
+    activity, segments = expected_activity(rows)
+    units = {(key, parse_month_label(month)): value for (key, month), (value, _) in activity.items()}
+    return reference_movements(units, segments, window)
+
+
+def plan_of(organization):
+    return plan_computation(organization, Dataset.objects.get(organization=organization))
+
+
+def full_result(organization) -> tuple[dict, set]:
+    """The bridge and stored customer rows of a computation from the first month (forgetting where the
+    data changed), for comparison."""
+    Dataset.objects.filter(organization=organization).update(changed_from=None)
+    compute_customer_movements(organization=organization)
+    return stored_bridge(organization), set(CustomerMovement.objects.values_list("customer_id", "month", "movement"))
+
+
+def test_a_monthly_import_computes_from_its_month_only(organization):
+    """Given three months imported and computed, when the fourth is imported, the computation starts at
+    the fourth month, and its result is that of a computation of every month."""
+    for month in MONTHS[:3]:
+        assert run(organization, csv_bytes(month)).status == "succeeded"
+        compute_customer_movements(organization=organization)
+
+    run(organization, csv_bytes(MONTHS[3]))
+
+    assert plan_of(organization).from_month == APR
+    compute_customer_movements(organization=organization)
+    incremental = stored_bridge(organization)
+    stored = set(CustomerMovement.objects.values_list("customer_id", "month", "movement"))
+    assert incremental == reference([row for month in MONTHS for row in month])
+    assert (incremental, stored) == full_result(organization)
+
+
+def test_replacing_an_earlier_month_computes_from_that_month(organization):
+    """Re-importing March with other figures recomputes March and every month after it."""
+    run(organization, csv_bytes([row for month in MONTHS for row in month]))
+    compute_customer_movements(organization=organization)
+    march = [("ann", "2024-03", "10", "North"), ("bob", "2024-03", "0", "South")]
+
+    run(organization, csv_bytes(march), mode=ImportMode.REPLACE)
+
+    assert plan_of(organization).from_month == MAR
+    compute_customer_movements(organization=organization)
+    rows = [row for month in MONTHS for row in month if row[1] != "2024-03"] + march
+    assert stored_bridge(organization) == reference(rows)
+    assert Dataset.objects.get(organization=organization).changed_from is None
+
+
+def test_a_customer_changing_segment_recomputes_every_month(organization):
+    """Bob moves from South to North in April: the segment rows of every month change with him, so the
+    computation starts at the first month."""
+    run(organization, csv_bytes([row for month in MONTHS[:3] for row in month]))
+    compute_customer_movements(organization=organization)
+    april = [("bob", "2024-04", "80", "North")]
+
+    run(organization, csv_bytes(april))
+
+    assert plan_of(organization).from_month == JAN
+    compute_customer_movements(organization=organization)
+    assert stored_bridge(organization) == reference([row for month in MONTHS[:3] for row in month] + april)
+
+
+def test_a_new_segment_gets_its_rows_from_the_first_month(organization):
+    """A customer in a segment nobody was in before: the segment's earlier months are there, at zero."""
+    run(organization, csv_bytes([row for month in MONTHS[:3] for row in month]))
+    compute_customer_movements(organization=organization)
+    april = [("eve", "2024-04", "40", "West")]
+
+    run(organization, csv_bytes(april))
+
+    assert plan_of(organization).from_month == APR
+    compute_customer_movements(organization=organization)
+    assert stored_bridge(organization) == reference([row for month in MONTHS[:3] for row in month] + april)
+
+
+def test_a_new_window_recomputes_every_month(organization):
+    """The window changes every value, so nothing computed before it is kept."""
+    run(organization, csv_bytes([row for month in MONTHS for row in month]))
+    compute_customer_movements(organization=organization)
+    Dataset.objects.filter(organization=organization).update(changed_from=APR)
+
+    organization.activity_window = 3
+    organization.save(update_fields=["activity_window"])
+
+    assert plan_of(organization).from_month == JAN
+    compute_customer_movements(organization=organization)
+    assert stored_bridge(organization) == reference([row for month in MONTHS for row in month], window=3)
+
+
+def test_increased_decreased_and_stable_customers_are_read_from_the_activity(organization):
+    """The classes not stored per customer are listed from the activity of the month and the one before."""
+    run(organization, csv_bytes([row for month in MONTHS for row in month]))
+    compute_customer_movements(organization=organization)
+    feb, mar = parse_month_label("2024-02"), MAR
+
+    increased = [line.customer for line in customers_behind(organization, feb, Movement.INCREASED)]
+    stable = [(line.customer, line.value) for line in customers_behind(organization, mar, Movement.STABLE)]
+    decreased = [line.customer for line in customers_behind(organization, APR, Movement.DECREASED)]
+
+    assert (increased, stable, decreased) == (["ann"], [("ann", 1_500_000)], ["ann"])
+    assert not CustomerMovement.objects.filter(movement__in=["increased", "decreased"]).exists()
+
+
+periods = ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-07"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c", "d"]),
+            st.sampled_from(periods),
+            st.sampled_from(["0", "10", "-10", "25.5", "-40", "100"]),
+            st.sampled_from(["", "North", "South"]),
+        ),
+        min_size=1,
+        max_size=24,
+    ),
+    split=st.sampled_from(periods[1:]),
+    window=st.integers(min_value=1, max_value=3),
+)
+@pytest.mark.django_db
+def test_any_history_imported_in_two_parts_gives_the_full_result(organization, rows, split, window):
+    """Random rows imported as the months before `split`, computed, then the months from `split` on:
+    the second computation (from `split`, or from the start when a segment moved) equals the reference
+    of all rows and a computation of every month."""
+    CustomerMovement.objects.filter(organization=organization).delete()
+    Dataset.objects.filter(organization=organization).delete()
+    organization.customers.all().delete()
+    organization.activity_window = window
+    organization.save(update_fields=["activity_window"])
+    before = [row for row in rows if row[1] < split]
+    after = [row for row in rows if row[1] >= split]
+    for part in (before, after):
+        if part:
+            assert run(organization, csv_bytes(part)).status == "succeeded"
+            compute_customer_movements(organization=organization)
+
+    result = stored_bridge(organization)
+    stored = set(CustomerMovement.objects.values_list("customer_id", "month", "movement"))
+
+    assert result == reference(rows, window)
+    assert (result, stored) == full_result(organization)
