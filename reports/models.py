@@ -40,6 +40,8 @@ class Report(models.Model):
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started it.")
+    # The Celery task computing it: a retry or a redelivery of that task carries on, another task waits its turn.
+    task_id = models.CharField(max_length=255, blank=True, editable=False)
     figures = models.JSONField(null=True, blank=True, help_text="The snapshot; see reports/figures.py.")
     data_computed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the customer movements it was made from were computed."
@@ -143,6 +145,7 @@ class CustomerRoomAction(models.Model):
         related_name="customer_room_action",
         help_text="The roadmap milestone this action became, if any.",
     )
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="When it was marked done or dropped.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -144,6 +144,8 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "roadmap.models.Status",
         "ImportKindEnum": "metrics.models.ImportKind",
         "ImportStatusEnum": "metrics.models.ImportStatus",
+        "ReportStatusEnum": "reports.models.ReportStatus",
+        "ActionStatusEnum": "reports.models.ActionStatus",
     },
 }
 
@@ -159,20 +161,40 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-# Redis re-delivers unacknowledged tasks after this; it must exceed the longest task time limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 10 * 60}
+# Redis re-delivers unacknowledged tasks after this; it must exceed the longest task time limit. (The
+# service suite's worker that is killed on purpose sets a short one, with a shorter report time limit.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 10 * 60)
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Customer movements are computed in this many shards of customers (see metrics/movements.py).
 METRICS_SHARDS = env.int("METRICS_SHARDS", default=1)
 
-# The one schedule of recurring work; beat runs it when a broker is configured.
+# The one schedule of recurring work; beat runs it when a broker is configured. Beat keeps it in the
+# database (django-celery-beat), beside each organization's monthly report, which an admin sets in the portal.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "notify-overdue-milestones": {
         "task": "roadmap.tasks.notify_overdue_milestones_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Reports of months whose data changed, once the imports have been quiet for REPORTS_DEBOUNCE_SECONDS.
+    "refresh-changed-reports": {
+        "task": "reports.tasks.refresh_changed_reports_task",
+        "schedule": crontab(),
+    },
+    # A monthly schedule for every organization that has none yet (new organizations).
+    "ensure-report-schedules": {
+        "task": "reports.tasks.ensure_report_schedules_task",
+        "schedule": crontab(minute=5),
+    },
 }
+# Imports in a row within this many seconds of each other make one recomputation of the reports.
+REPORTS_DEBOUNCE_SECONDS = env.int("REPORTS_DEBOUNCE_SECONDS", default=60)
+# A report's hard time limit, within the broker's visibility timeout: a report found running for longer
+# than this has lost its worker, and may be taken over.
+REPORTS_TASK_TIME_LIMIT = env.int("REPORTS_TASK_TIME_LIMIT", default=5 * 60)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,98 @@
+"""Writes of the customer-room actions: what leadership agreed in a month's meeting, its owner and due
+date, its status, and turning it into a roadmap milestone of competency 5 in one step."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cco_portal.organizations.models import Membership, Organization
+from metrics.months import month_label
+from roadmap import services as roadmap_services
+from roadmap.models import Competency, Milestone
+
+from .models import ActionStatus, CustomerRoomAction
+
+EDITABLE_FIELDS = frozenset({"title", "owner", "due_date", "status", "month"})
+# The customer room is how competency 5 (one-company leadership, accountability and culture) is practised.
+CUSTOMER_ROOM_COMPETENCY = 5
+
+
+def _check(organization: Organization, *, title: str, owner, status: str) -> dict:
+    errors = {}
+    if not title.strip():
+        errors["title"] = "Say what was agreed, in a few words."
+    if owner is not None and not Membership.objects.filter(organization=organization, user=owner).exists():
+        errors["owner"] = f"{owner} is not a member of {organization.name}."
+    if status not in ActionStatus.values:
+        errors["status"] = f"Choose one of: {', '.join(ActionStatus.values)}."
+    return errors
+
+
+@transaction.atomic
+def record_action(
+    *,
+    organization: Organization,
+    month: int,
+    title: str,
+    created_by,
+    owner=None,
+    due_date: date | None = None,
+    status: str = ActionStatus.OPEN,
+) -> CustomerRoomAction:
+    """Record an action leadership agreed in the customer room of `month`."""
+    if errors := _check(organization, title=title, owner=owner, status=status):
+        raise ValidationError(errors)
+    return CustomerRoomAction.objects.create(
+        organization=organization,
+        month=month,
+        title=title.strip(),
+        owner=owner,
+        due_date=due_date,
+        status=status,
+        closed_at=None if status == ActionStatus.OPEN else timezone.now(),
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def update_action(*, action: CustomerRoomAction, **changes) -> CustomerRoomAction:
+    """Change an action's title, owner, due date, status or month; closing it (done or dropped) records
+    when, so that the reports of the months up to then show it."""
+    if refused := set(changes) - EDITABLE_FIELDS:
+        raise ValidationError(f"These cannot be changed: {', '.join(sorted(refused))}.")
+    action = CustomerRoomAction.objects.select_for_update().get(pk=action.pk)
+    was_open = action.status == ActionStatus.OPEN
+    for field, value in changes.items():
+        setattr(action, field, value)
+    if errors := _check(action.organization, title=action.title, owner=action.owner, status=action.status):
+        raise ValidationError(errors)
+    action.title = action.title.strip()
+    if action.status == ActionStatus.OPEN:
+        action.closed_at = None
+    elif was_open:
+        action.closed_at = timezone.now()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def make_action_milestone(*, action: CustomerRoomAction, created_by) -> Milestone:
+    """Turn an action into a milestone of competency 5 on the roadmap, with its title, owner and due date
+    (through the roadmap's own service, which checks and emails the owner); once per action."""
+    action = CustomerRoomAction.objects.select_for_update().select_related("organization").get(pk=action.pk)
+    if action.milestone_id is not None:
+        raise ValidationError(f"This action is already the milestone “{action.milestone}”.")
+    milestone = roadmap_services.create_milestone(
+        organization=action.organization,
+        competency=Competency.objects.get(number=CUSTOMER_ROOM_COMPETENCY),
+        title=action.title[:200],
+        description=f"Agreed in the customer room of {month_label(action.month)}.",
+        owner=action.owner,
+        due_date=action.due_date,
+        created_by=created_by,
+    )
+    action.milestone = milestone
+    action.save(update_fields=["milestone", "updated_at"])
+    return milestone

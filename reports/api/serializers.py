@@ -1,0 +1,140 @@
+"""The shapes of the reports API: computations of a month's report and their status, a report with its
+figures (the snapshot documented in reports/figures.py), the monthly schedule, and customer-room actions.
+Months are YYYY-MM; amounts inside the figures are exact decimal strings."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from cco_portal.organizations.api.fields import MemberField
+from metrics.api.serializers import MonthField
+
+from ..models import ActionStatus, CustomerRoomAction, Report, ReportSchedule
+
+_BRIDGE = {"type": "object", "nullable": True, "description": "start, end and classes: {count, value}"}
+FIGURES_SCHEMA = {
+    "type": "object",
+    "description": "The report's snapshot; its full shape is documented in reports/figures.py.",
+    "properties": {
+        "organization": {"type": "string"},
+        "month": {"type": "string", "example": "2024-03"},
+        "data_version": {"type": "integer"},
+        "data_computed_at": {"type": "string", "format": "date-time", "nullable": True},
+        "bridge": _BRIDGE,
+        "year_ago": _BRIDGE,
+        "trend": {"type": "array", "items": {"type": "object"}, "description": "24 months of movements"},
+        "segments": {"type": "array", "items": {"type": "object"}},
+        "lost_by_reason": {"type": "array", "items": {"type": "object"}},
+        "roadmap": {"type": "array", "items": {"type": "object"}},
+        "readiness": {"type": "object", "nullable": True},
+        "commitment": {"type": "object", "nullable": True},
+    },
+}
+
+
+@extend_schema_field(FIGURES_SCHEMA)
+class FiguresField(serializers.JSONField):
+    pass
+
+
+class ReportRunSerializer(serializers.ModelSerializer):
+    """One computation of a month's report: from which data version, and how far it has come."""
+
+    url = serializers.SerializerMethodField(help_text="This computation, to follow its status.")
+    month = MonthField(read_only=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "url",
+            "month",
+            "data_version",
+            "status",
+            "progress",
+            "error",
+            "attempts",
+            "requested_at",
+            "started_at",
+            "computed_at",
+            "data_computed_at",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, report: Report) -> str:
+        organization = self.context.get("organization") or report.organization
+        return reverse(
+            "api-report-run",
+            kwargs={"org_slug": organization.slug, "report_id": report.pk},
+            request=self.context.get("request"),
+        )
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    month = MonthField(read_only=True, help_text="The month of the meeting it was agreed in.")
+    owner_name = serializers.CharField(source="owner.display_name", allow_null=True, read_only=True)
+    milestone_status = serializers.CharField(source="milestone.status", allow_null=True, read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True, help_text="Open, and its due date has passed.")
+
+    class Meta:
+        model = CustomerRoomAction
+        fields = [
+            "id",
+            "month",
+            "title",
+            "owner",
+            "owner_name",
+            "due_date",
+            "status",
+            "is_overdue",
+            "milestone",
+            "milestone_status",
+            "closed_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ReportSerializer(ReportRunSerializer):
+    """A month's report from the newest data: the snapshot, and the customer-room actions as they are now."""
+
+    figures = FiguresField(read_only=True)
+    actions = serializers.SerializerMethodField()
+
+    class Meta(ReportRunSerializer.Meta):
+        fields = [*ReportRunSerializer.Meta.fields, "figures", "actions"]
+        read_only_fields = fields
+
+    @extend_schema_field(ActionSerializer(many=True))
+    def get_actions(self, report: Report) -> list:
+        return ActionSerializer(self.context["actions"], many=True, context=self.context).data
+
+
+class ReportRequestSerializer(serializers.Serializer):
+    month = MonthField(help_text="The month to compute, YYYY-MM.")
+
+
+class ScheduleSerializer(serializers.ModelSerializer):
+    """When the month before's report is computed each month (portal time zone)."""
+
+    class Meta:
+        model = ReportSchedule
+        fields = ["day_of_month", "hour", "enabled", "updated_at"]
+        read_only_fields = ["updated_at"]
+        extra_kwargs = {"day_of_month": {"min_value": 1, "max_value": 28}, "hour": {"min_value": 0, "max_value": 23}}
+
+
+class ActionInputSerializer(serializers.Serializer):
+    """What records or changes a customer-room action; on PATCH, any of the fields."""
+
+    month = MonthField(help_text="The month of the meeting it was agreed in.")
+    title = serializers.CharField(max_length=200)
+    owner = MemberField(allow_null=True, required=False, help_text="A member's user id; null for nobody.")
+    due_date = serializers.DateField(allow_null=True, required=False)
+    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+
+
+class ReportFilterSerializer(serializers.Serializer):
+    month = MonthField(required=False, help_text="Only this month's computations.")

@@ -1,0 +1,145 @@
+"""Reads of the customer-room reports: a month's report, the recent runs and their status, the actions
+a report shows, the headline of a report, and which reports the latest data changes make stale."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from cco_portal.organizations.models import Organization
+from metrics import selectors as metrics
+from metrics.models import ActivityImport, ImportKind, ImportStatus
+from metrics.months import month_start, parse_month_label
+
+from .models import ActionStatus, CustomerRoomAction, Report, ReportSchedule
+
+
+def reports(organization: Organization) -> QuerySet[Report]:
+    """Every computation of the organization's reports, newest month and data version first."""
+    return Report.objects.for_organization(organization).order_by("-month", "-data_version")
+
+
+def latest_report(organization: Organization, month: int) -> Report | None:
+    """The report of `month` computed from the newest data: what leadership reads."""
+    return reports(organization).done().filter(month=month).first()
+
+
+def latest_reports(organization: Organization) -> list[Report]:
+    """The newest done report of each month, newest month first."""
+    seen, latest = set(), []
+    for report in reports(organization).done().defer("figures"):
+        if report.month not in seen:
+            seen.add(report.month)
+            latest.append(report)
+    return latest
+
+
+def recent_runs(organization: Organization, *, limit: int = 12) -> list[Report]:
+    """The latest computations, whatever their status, most recently requested first: the status panel."""
+    return list(Report.objects.for_organization(organization).defer("figures").order_by("-requested_at", "-pk")[:limit])
+
+
+def schedule_of(organization: Organization) -> ReportSchedule:
+    """The organization's report schedule; the default (day 1 at 06:00), unsaved, when none was set."""
+    return ReportSchedule.objects.for_organization(organization).first() or ReportSchedule(organization=organization)
+
+
+def actions_for_report(organization: Organization, month: int) -> QuerySet[CustomerRoomAction]:
+    """The actions a month's report shows: those agreed in that month, and earlier ones still open or
+    closed since the month began, each with its current status."""
+    began = timezone.make_aware(datetime.combine(month_start(month), datetime.min.time()))
+    return (
+        CustomerRoomAction.objects.for_organization(organization)
+        .filter(
+            Q(month=month) | Q(month__lt=month, status=ActionStatus.OPEN) | Q(month__lt=month, closed_at__gte=began)
+        )
+        .select_related("owner", "milestone")
+        .order_by("-month", "due_date", "pk")
+    )
+
+
+def actions(organization: Organization, *, month: int | None = None) -> QuerySet[CustomerRoomAction]:
+    """The customer-room actions, newest meeting first; of one meeting when `month` is given."""
+    queryset = CustomerRoomAction.objects.for_organization(organization).select_related("owner", "milestone")
+    if month is not None:
+        queryset = queryset.filter(month=month)
+    return queryset.order_by("-month", "due_date", "pk")
+
+
+@dataclass
+class Headline:
+    """The few figures the email and the top of the dashboard lead with."""
+
+    month: str
+    active: int
+    value: Decimal
+    new: int
+    reactivated: int
+    lost: int
+    active_change: int
+    value_change: Decimal
+
+
+def headline(report: Report) -> Headline | None:
+    """Active customers and their value at the month's end, customers gained and lost, and the change
+    from the month before, read from the report's snapshot; None when the month had no data."""
+    bridge = (report.figures or {}).get("bridge")
+    if not bridge:
+        return None
+    start, end, classes = bridge["start"], bridge["end"], bridge["classes"]
+    return Headline(
+        month=report.month_label,
+        active=end["count"],
+        value=Decimal(end["value"]),
+        new=classes["new"]["count"],
+        reactivated=classes["reactivated"]["count"],
+        lost=classes["lost"]["count"],
+        active_change=end["count"] - start["count"],
+        value_change=Decimal(end["value"]) - Decimal(start["value"]),
+    )
+
+
+def months_to_refresh(organization: Organization, *, now: datetime | None = None) -> list[int]:
+    """The months whose report the customer data changed since it was computed, once the changes have
+    settled: the movements are computed from the latest data, no import is waiting or running, and the
+    last one finished REPORTS_DEBOUNCE_SECONDS ago. Only months that have a report are refreshed.
+
+    A change in month M changes the reports of M and every later month (the movements carry forward).
+    The months changed are those of the activity imports finished since the stale report's data was
+    computed; when the data version rose without such an import (a new activity window), every month."""
+    now = now or timezone.now()
+    dataset = metrics.dataset(organization)
+    if dataset is None or not dataset.is_current or not dataset.computed_version:
+        return []
+    imports = ActivityImport.objects.for_organization(organization)
+    if imports.filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).exists():
+        return []
+    last_finished = imports.aggregate(last=Max("finished_at"))["last"]
+    if last_finished and last_finished > now - timedelta(seconds=settings.REPORTS_DEBOUNCE_SECONDS):
+        return []
+
+    version = dataset.computed_version
+    by_month: dict[int, Report] = {}
+    for report in reports(organization).defer("figures"):
+        by_month.setdefault(report.month, report)  # newest data version of each month first
+    stale = {month: report for month, report in by_month.items() if report.data_version < version}
+    if not stale:
+        return []
+    activity = imports.succeeded().filter(kind=ImportKind.ACTIVITY)
+    refresh = []
+    for month, report in sorted(stale.items()):
+        since = activity.filter(finished_at__gt=report.data_computed_at) if report.data_computed_at else activity
+        changed = [parse_month_label(label) for row in since.values_list("months", flat=True) for label in row]
+        if not since.exists() or any(changed_month <= month for changed_month in changed):
+            refresh.append(month)
+    return refresh
+
+
+def organizations_with_reports() -> QuerySet[Organization]:
+    """Organizations that have reports and computed customer data: the candidates for a refresh."""
+    return Organization.objects.filter(
+        reports__isnull=False, customer_dataset__computed_version__isnull=False
+    ).distinct()

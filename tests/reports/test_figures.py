@@ -1,0 +1,148 @@
+"""The report's figures are the other apps' results for the same month, read through their selectors:
+nothing is computed a second time."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from assessments import selectors as assessment_selectors
+from assessments.models import Kind
+from metrics import selectors as metric_selectors
+from metrics.models import Movement, to_amount
+from metrics.months import month_index, month_label
+from reports.figures import build_report_figures, report_day
+from roadmap import selectors as roadmap_selectors
+from tests.assessments.factories import RoundFactory, respond
+from tests.reports.conftest import FIRST_MONTH, MARCH
+from tests.roadmap.factories import MilestoneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        return {key: _strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_strings(item) for item in value]
+    return value if isinstance(value, (int, str, type(None))) else str(value)
+
+
+def test_the_bridge_trend_segments_and_reasons_equal_the_metrics_selectors(organization, customer_data):
+    """Given computed movements, when the report of March is built, then its bridge is the metrics bridge
+    of March, its trend the movement table up to March, its segments the bridges per segment and its
+    reasons lost_by_reason: the same numbers, decimals as strings."""
+    figures = build_report_figures(organization, MARCH)
+
+    bridge = metric_selectors.bridge(organization, MARCH)
+    assert figures["month"] == "2024-03"
+    assert figures["data_version"] == customer_data.computed_version
+    assert figures["data_computed_at"] == customer_data.computed_at.isoformat()
+    assert figures["bridge"]["start"] == {"count": bridge.start_count, "value": str(to_amount(bridge.start_value))}
+    assert figures["bridge"]["end"] == {"count": bridge.end_count, "value": str(to_amount(bridge.end_value))}
+    for name in Movement.values:
+        assert figures["bridge"]["classes"][name]["count"] == getattr(bridge.row, f"{name}_count")
+        assert figures["bridge"]["classes"][name]["value"] == str(to_amount(getattr(bridge.row, f"{name}_value", 0)))
+    assert figures["trend"] == _strings(metric_selectors.movement_table(organization, first=MARCH - 23, last=MARCH))
+    assert [row["month"] for row in figures["trend"]] == ["2024-01", "2024-02", "2024-03"]
+    assert [s["segment"] for s in figures["segments"]] == metric_selectors.segments(organization)
+    for segment in figures["segments"]:
+        expected = metric_selectors.bridge(organization, MARCH, segment=segment["segment"])
+        assert segment["bridge"]["end"]["count"] == expected.end_count
+    assert figures["lost_by_reason"] == metric_selectors.lost_by_reason(organization, MARCH)
+    assert figures["year_ago"] is None  # no data a year before
+
+
+def test_a_month_without_data_has_no_bridge(organization, customer_data):
+    """Given data from 2024-01, when the report of the month before is built, then it has no bridge and
+    an empty trend, and still the roadmap."""
+    figures = build_report_figures(organization, FIRST_MONTH - 1)
+
+    assert figures["bridge"] is None
+    assert figures["trend"] == []
+    assert len(figures["roadmap"]) == 5
+
+
+def test_the_roadmap_equals_the_competency_rollup_on_the_reports_day(organization):
+    """Given milestones done, overdue and due soon, when the report of this month is built, then each
+    competency's counts are competency_rollup's as of today (the month is not over)."""
+    today = timezone.localdate()
+    MilestoneFactory(organization=organization, done=True)
+    MilestoneFactory(organization=organization, due_date=today - timedelta(days=3), start_date=None)
+    MilestoneFactory(organization=organization, due_date=today + timedelta(days=10), start_date=None)
+
+    figures = build_report_figures(organization, month_index(today))
+
+    rollup = roadmap_selectors.competency_rollup(organization, today=report_day(month_index(today)))
+    assert figures["roadmap"] == [
+        {
+            "number": r.competency.number,
+            "name": r.competency.short_title or r.competency.title,
+            "done": r.done,
+            "due": r.due_soon,
+            "overdue": r.overdue,
+            "total": r.total,
+            "maturity_stage": r.stage,
+        }
+        for r in rollup
+    ]
+    assert figures["roadmap"][0]["total"] == 3
+
+
+def test_readiness_and_commitment_are_the_latest_closed_rounds_results(organization, member_of):
+    """Given two closed readiness rounds and a closed CEO review, when this month's report is built, then
+    readiness is the later round's result with the earlier one's beside it, and the commitment scores are
+    the review's self-view and leaders' view, in percent."""
+    today = timezone.localdate()
+    executive, ceo = member_of("executive"), member_of("executive")
+    earlier = RoundFactory(
+        organization=organization, title="Spring", opens_on=date(2000, 1, 1), closes_on=today - timedelta(days=40)
+    )
+    later = RoundFactory(
+        organization=organization, title="Autumn", opens_on=date(2000, 1, 1), closes_on=today - timedelta(days=1)
+    )
+    respond(earlier, executive, "YYYNNNNNNNN")
+    respond(later, executive, "YYYYYYNNNNN")
+    review = RoundFactory(
+        organization=organization,
+        kind=Kind.COMMITMENT,
+        title="Review 1",
+        ceo=ceo,
+        opens_on=date(2000, 1, 1),
+        closes_on=today - timedelta(days=1),
+    )
+    questions = review.questionnaire.questions.count()
+    respond(review, ceo, "Y" * questions)
+    respond(review, executive, "P" * questions)
+
+    figures = build_report_figures(organization, month_index(today))
+
+    results = assessment_selectors.readiness_results(later)
+    assert figures["readiness"] == {
+        "round": "Autumn",
+        "closed_on": later.closes_on.isoformat(),
+        "percent": round(100 * results.readiness),
+        "previous_percent": round(100 * results.previous.readiness),
+        "respondents": 1,
+    }
+    commitment = assessment_selectors.commitment_results(review)
+    assert figures["commitment"] == {
+        "round": "Review 1",
+        "closed_on": review.closes_on.isoformat(),
+        "ceo_score": round(100 * commitment.overall.self_view),
+        "leaders_score": round(100 * commitment.overall.leaders_view),
+        "previous_leaders_score": None,
+    }
+    assert (figures["commitment"]["ceo_score"], figures["commitment"]["leaders_score"]) == (100, 50)
+
+
+def test_a_round_still_open_is_not_reported(organization):
+    """Given only a readiness round that closes after today, when this month's report is built, then it
+    has no readiness results yet."""
+    RoundFactory(organization=organization)
+
+    figures = build_report_figures(organization, month_index(timezone.localdate()))
+
+    assert figures["readiness"] is None
+    assert figures["commitment"] is None
+    assert month_label(month_index(timezone.localdate())) == figures["month"]
