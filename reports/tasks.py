@@ -3,9 +3,10 @@ imports, and the email to leadership. Each task loads by id and calls one servic
 
 import logging
 
-from celery import Task, shared_task
+from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
 from cco_portal.organizations.models import Organization
@@ -17,39 +18,58 @@ logger = logging.getLogger(__name__)
 
 # Errors that a moment's wait may cure: the database or the broker briefly unreachable, a lock timeout.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError)
-
-
-class ComputeReportTask(Task):
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
-        """Retries exhausted, or an error no retry would cure: the report is marked failed with it, for the
-        CCO to see, and the task is not run again."""
-        organization_id, month = [*args, kwargs.get("organization_id"), kwargs.get("month")][:2]
-        logger.error("Report of organization %s, month %s failed: %r", organization_id, month, exc)
-        services.mark_report_failed(organization_id=organization_id, month=month, error=exc, task_id=task_id)
+RETRY_BACKOFF, RETRY_BACKOFF_MAX = 5, 120  # seconds: 5, 10, 20 (with full jitter), never more than 2 minutes
 
 
 @shared_task(
     bind=True,
-    base=ComputeReportTask,
     # Acknowledged once done, and given back to the broker when its worker dies, so that a lost worker's
     # report is delivered again; the claim in the service keeps a second delivery from computing it twice.
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
     max_retries=3,
-    retry_backoff=5,
-    retry_backoff_max=120,
-    retry_jitter=True,
     soft_time_limit=settings.REPORTS_TASK_TIME_LIMIT * 9 // 10,
     time_limit=settings.REPORTS_TASK_TIME_LIMIT,
 )
 def compute_report_task(self, organization_id: int, month: int) -> str | None:
-    """Compute the report of an organization's month from the current data; returns its status."""
+    """Compute the report of an organization's month from the current data; returns its status.
+
+    Transient errors are retried with exponential backoff; when the retries are spent, or on any other
+    error, the report is marked failed with the error and the task is not run again. (Written out rather
+    than with autoretry_for and on_failure: in-process, Celery raises to the caller before on_failure.)"""
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
         return None
-    report = services.compute_report(organization=organization, month=month, task_id=self.request.id or "")
+    task_id = self.request.id or ""
+    try:
+        report = services.compute_report(organization=organization, month=month, task_id=task_id)
+    except TRANSIENT_ERRORS as error:
+        if self.request.retries < self.max_retries and _can_retry(self):
+            countdown = get_exponential_backoff_interval(
+                RETRY_BACKOFF, self.request.retries, RETRY_BACKOFF_MAX, full_jitter=True
+            )
+            logger.warning("Report of organization %s, month %s: %r; retrying", organization_id, month, error)
+            raise self.retry(exc=error, countdown=countdown) from error
+        _fail(organization_id, month, error, task_id)
+        raise
+    except Exception as error:
+        _fail(organization_id, month, error, task_id)
+        raise
     return report.status if report else None
+
+
+def _can_retry(task) -> bool:
+    # In-process with errors propagated, a retry would only raise to the caller: fail at once instead.
+    return not (task.request.is_eager and task.app.conf.task_eager_propagates)
+
+
+def _fail(organization_id: int, month: int, error: BaseException, task_id: str) -> None:
+    logger.error("Report of organization %s, month %s failed: %r", organization_id, month, error)
+    try:
+        services.mark_report_failed(organization_id=organization_id, month=month, error=error, task_id=task_id)
+    except DatabaseError:
+        # The database itself is gone: the report stays running until fail_stalled_reports finds it.
+        logger.exception("Could not mark the report of organization %s, month %s failed", organization_id, month)
 
 
 @shared_task(acks_late=True)

@@ -28,7 +28,8 @@ def test_a_report_is_computed_once_per_data_version(organization, customer_data)
 
     assert Report.objects.filter(organization=organization, month=MARCH).count() == 1
     assert first.pk == second.pk
-    assert second.status == ReportStatus.DONE and second.progress == 100
+    assert second.status == ReportStatus.DONE
+    assert second.progress == 100
     assert second.data_version == customer_data.computed_version
     assert second.data_computed_at == customer_data.computed_at
     assert second.figures == build_report_figures(organization, MARCH)
@@ -199,7 +200,8 @@ def test_stalled_reports_are_failed(organization, settings):
 
     stalled.refresh_from_db()
     recent.refresh_from_db()
-    assert stalled.status == ReportStatus.FAILED and "worker" in stalled.error
+    assert stalled.status == ReportStatus.FAILED
+    assert "worker" in stalled.error
     assert recent.status == ReportStatus.RUNNING
 
 
