@@ -6,10 +6,14 @@ temporary table is private to the connection and written without the write-ahead
 dropped when the import ends, or with the connection if the worker dies.
 """
 
+from collections.abc import Callable
+from typing import BinaryIO
+
 from django.db import DatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from .reading import Row
+from .copying import copy_file
+from .reading import Report, Row, read_file
 
 TABLE = "metrics_import_rows"
 COLUMNS = "line, external_id, month, revenue, label"
@@ -43,6 +47,10 @@ class Staging:
             if exc_type is None:
                 raise
 
+    def read(self, stream: BinaryIO, *, kind: str, on_progress: Callable[[int, int], None] | None = None) -> Report:
+        """Read and check a whole import file of `kind` (see read_file), staging the rows of a valid one."""
+        return read_file(stream, kind=kind, on_batch=self.add, batch_size=self.batch_size, on_progress=on_progress)
+
     def add(self, rows: list[Row]) -> None:
         with self.connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {TABLE} ({COLUMNS}) VALUES (%s, %s, %s, %s, %s)", rows)
@@ -52,11 +60,21 @@ class Staging:
 
 
 class CopyStaging(Staging):
-    """PostgreSQL: every batch is one COPY, written as text in one piece."""
+    """PostgreSQL: the usual file is read by PostgreSQL itself (copying.py); any other is read by
+    reading.py, every batch staged with one COPY, written as text in one piece."""
 
     batch_size = 50_000
     # No index: the rows are read once, by a hash join.
     definition = "line bigint NOT NULL, external_id text NOT NULL, month integer NOT NULL, revenue bigint NOT NULL"
+
+    def read(self, stream: BinaryIO, *, kind: str, on_progress: Callable[[int, int], None] | None = None) -> Report:
+        report = copy_file(self.connection, stream, kind=kind, staged=TABLE, on_progress=on_progress)
+        if report is not None:
+            return report
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {TABLE}")
+        stream.seek(0)
+        return super().read(stream, kind=kind, on_progress=on_progress)
 
     def add(self, rows: list[Row]) -> None:
         text = "".join([f"{line}\t{key}\t{month}\t{units}\t{label}\n" for line, key, month, units, label in rows])
