@@ -112,6 +112,23 @@ def time_postgres(organization, window: int, shards: int, runs: int) -> tuple[fl
     return statistics.median(times), postgres_figures(organization)
 
 
+def time_postgres_recent(organization, months: int, runs: int) -> tuple[float, dict]:
+    """The computation after an import of the last `months` months: it starts at the first of them."""
+    from django.db.models import Max
+
+    from metrics.computation import compute_customer_movements
+    from metrics.models import CustomerActivity, Dataset
+
+    last = CustomerActivity.objects.filter(organization=organization).aggregate(last=Max("month"))["last"]
+    times = []
+    for _ in range(runs):
+        Dataset.objects.filter(organization=organization).update(changed_from=last - months + 1)
+        started = time.perf_counter()
+        compute_customer_movements(organization=organization, shards=1)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), postgres_figures(organization)
+
+
 DUCKDB_LOAD = """
 CREATE OR REPLACE TABLE raw AS SELECT * FROM read_csv(?, header = true, columns = {
     'customer_id': 'VARCHAR', 'period': 'VARCHAR', 'revenue': 'DECIMAL(18, 2)', 'segment': 'VARCHAR'});
@@ -290,6 +307,7 @@ def main(argv=None) -> None:
     parser.add_argument("--file", type=Path, help="another generated file")
     parser.add_argument("--windows", default="1,12")
     parser.add_argument("--shards", default="1,2")
+    parser.add_argument("--recent", default="1,3", help="also time a computation after an import of the last N months")
     parser.add_argument("--runs", type=int, default=3, help="runs of window 1 (median); other windows run once")
     args = parser.parse_args(argv)
     database_url = os.environ.get("DATABASE_URL")
@@ -322,6 +340,12 @@ def main(argv=None) -> None:
             print(f"postgres window {window} shards {shards}: {seconds:.2f} s", flush=True)
             failures += compare(ours, duck, f"window {window} shards {shards}")
             results.append(("postgres", customers, rows, window, shards, runs, seconds, seconds / duck_seconds))
+        for months in [int(m) for m in args.recent.split(",") if m]:
+            seconds, ours = time_postgres_recent(organization, months, runs)
+            label = f"postgres, last {months} month{'s' if months > 1 else ''} changed"
+            print(f"{label} window {window}: {seconds:.2f} s", flush=True)
+            failures += compare(ours, duck, f"window {window} {label}")
+            results.append((label, customers, rows, window, 1, runs, seconds, seconds / duck_seconds))
 
     print()
     print("| engine | customers | rows | window | shards | runs | seconds | ratio to the faster DuckDB |")

@@ -4,9 +4,10 @@ is rolled back (the stored movements are left as they were).
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cco_bench .venv/bin/python bench/profile.py [--explain]
 
 It uses the organization that bench/movements.py loaded last (or --organization), with its window (or
---window), and times: deleting the stored movements, the classification alone (CHANGES_SQL, counted),
-the INSERT of the CustomerMovement rows (classification included), the aggregation of the stored rows,
-and the deferred foreign-key checks that the commit would run.
+--window), and times the steps of one shard's computation from the first month (or from --from YYYY-MM,
+as after an import of that month): the check that no customer changed segment, deleting the stored
+movements, the classification alone (CHANGES_SQL, counted), the classification into the temporary
+table, the INSERT of the new, reactivated and lost rows, and the sums per segment and month.
 """
 
 import argparse
@@ -22,6 +23,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--organization", type=int)
     parser.add_argument("--window", type=int)
+    parser.add_argument("--from", dest="from_month", help="start at this month (YYYY-MM), as after its import")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of CHANGES_SQL")
     parser.add_argument("--set", action="append", default=[], help="a statement to run first, e.g. SET LOCAL ...")
     parser.add_argument(
@@ -41,13 +43,25 @@ def main(argv=None) -> None:
 
     from cco_portal.organizations.models import Organization
     from metrics import movements
+    from metrics.computation import _segments_changed_before
+    from metrics.months import parse_month_label
 
     organization = Organization.objects.get(pk=args.organization) if args.organization else Organization.objects.last()
     window = args.window or organization.activity_window
     with connection.cursor() as cursor:
-        cursor.execute("SELECT MAX(month) FROM metrics_customeractivity WHERE organization_id = %s", [organization.pk])
-        last_month = cursor.fetchone()[0]
-    params = {"organization": organization.pk, "window": window, "last_month": last_month, "shard": 0, "shards": 1}
+        cursor.execute(
+            "SELECT MIN(month), MAX(month) FROM metrics_customeractivity WHERE organization_id = %s", [organization.pk]
+        )
+        first_month, last_month = cursor.fetchone()
+    from_month = parse_month_label(args.from_month) if args.from_month else first_month
+    params = {
+        "organization": organization.pk,
+        "window": window,
+        "from_month": from_month,
+        "last_month": last_month,
+        "shard": 0,
+        "shards": 1,
+    }
 
     def step(label, sql, fetch=False):
         started = time.perf_counter()
@@ -68,17 +82,21 @@ def main(argv=None) -> None:
                     cursor.execute(f"ALTER TABLE metrics_customermovement DROP CONSTRAINT {name}")
                 else:
                     cursor.execute(f"DROP INDEX {name}")
-        step("delete stored movements", "DELETE FROM metrics_customermovement WHERE organization_id = %(organization)s")
+        started = time.perf_counter()
+        _segments_changed_before(organization, from_month)
+        print(f"{'segment check':<40} {time.perf_counter() - started:7.2f} s", flush=True)
+        step("delete stored movements", movements.CLEAR_SQL)
         step("classification alone (count)", f"SELECT COUNT(*) FROM ({movements.CHANGES_SQL}) AS changes", fetch=True)
         if args.explain:
             for (line,) in step("EXPLAIN ANALYZE", "EXPLAIN (ANALYZE, BUFFERS) " + movements.CHANGES_SQL, fetch=True):
                 print("    " + line)
-        rows = step("insert CustomerMovement (+ classification)", movements.STORE_SQL)
-        step("aggregate the stored rows", movements.AGGREGATE_SQL, fetch=True)
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        print(f"{'deferred foreign-key checks':<40} {time.perf_counter() - started:7.2f} s  ({rows} rows)")
+        step(
+            "classification into the temporary table",
+            f"CREATE TEMPORARY TABLE {movements.SCRATCH} AS {movements.CHANGES_SQL}",
+        )
+        rows = step("insert new, reactivated and lost rows", movements.STORE_SQL)
+        step("sums per segment and month", movements.AGGREGATE_SQL, fetch=True)
+        print(f"({rows} rows stored)")
         transaction.set_rollback(True)
 
 
