@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from metrics import charts as metric_charts
 from metrics.models import REVENUE_SCALE
 from metrics.months import parse_month_label
+from metrics.selectors import UNKNOWN_REASON
 
 # The customer dashboard's palette (static/css/metrics.css); every colour has its figure in a table too.
 COLOURS = {
@@ -99,16 +100,16 @@ class ReasonBar:
 
 @dataclass
 class ReasonChart:
-    width: int = 640
+    width: int = 440
     height: int = 0
-    left: float = 200  # the reasons' labels end here, the bars start here
-    right: float = 590  # the longest bar ends here; its count is written after it
+    left: float = 170  # the reasons' labels end here, the bars start here
+    right: float = 400  # the longest bar ends here; its count is written after it
     bar_height: float = 18
     bars: list[ReasonBar] = field(default_factory=list)
 
 
 REASON_ROW = 28
-REASON_LABEL_CHARACTERS = 30
+REASON_LABEL_CHARACTERS = 24
 
 
 def reason_chart(lost_by_reason: list[dict]) -> ReasonChart:
@@ -116,7 +117,7 @@ def reason_chart(lost_by_reason: list[dict]) -> ReasonChart:
     chart = ReasonChart(height=max(len(lost_by_reason), 1) * REASON_ROW + 8)
     most = max((row["customers"] for row in lost_by_reason), default=0) or 1
     for index, row in enumerate(lost_by_reason):
-        reason = row["reason"]
+        reason = "Unknown" if row["reason"] == UNKNOWN_REASON else row["reason"]
         label = reason if len(reason) <= REASON_LABEL_CHARACTERS else reason[: REASON_LABEL_CHARACTERS - 1] + "…"
         customers = row["customers"]
         chart.bars.append(

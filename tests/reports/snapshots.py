@@ -6,6 +6,7 @@ import random
 from django.utils import timezone
 
 from metrics.computation import compute_customer_movements
+from metrics.models import Dataset
 from metrics.months import month_label, parse_month_label
 from reports.figures import build_report_figures
 from reports.models import Report, ReportStatus
@@ -31,10 +32,16 @@ def activity_rows(*, first: str, months: int, customers: int, seed: int = 7) -> 
     return rows
 
 
-def customer_data(organization, *, first: str = "2023-01", months: int = 24, customers: int = 40, seed: int = 7):
-    """Load generated activity for `organization` and compute its movements."""
+def load_customer_data(
+    organization, *, first: str = "2023-01", months: int = 24, customers: int = 40, seed: int = 7
+) -> Dataset:
+    """Load generated activity for `organization`, raise the data version as an import does, and compute
+    the movements."""
     load(organization, activity_rows(first=first, months=months, customers=customers, seed=seed))
-    compute_customer_movements(organization=organization)
+    dataset, _ = Dataset.objects.get_or_create(organization=organization)
+    dataset.version += 1
+    dataset.save(update_fields=["version"])
+    return compute_customer_movements(organization=organization)
 
 
 def done_report(organization, month: str) -> Report:

@@ -1,0 +1,134 @@
+"""The reading half of the customer-room report: the dashboard of a month, its PDF and its tables.
+
+Every page is scoped by OrganizationMixin and reads the stored snapshot through selectors.py; nothing is
+computed on view (the PDF is the same snapshot rendered by WeasyPrint). Every member reads reports;
+cco and admin see where to compute one.
+"""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import TemplateView
+
+from cco_portal.organizations.scoping import OrganizationMixin
+from metrics import selectors as metric_selectors
+from metrics.months import month_label, parse_month_label
+
+from . import exports, pdf, selectors
+from .models import Report
+from .presentation import report_context
+
+
+def parse_month(label: str | None) -> int | None:
+    """The month of a YYYY-MM label, None when it is not one."""
+    try:
+        return parse_month_label(label or "")
+    except ValueError:
+        return None
+
+
+class ReportMixin(OrganizationMixin):
+    section = "report"  # the tab of the customer-room pages (templates/reports/manage_layout.html)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("section", self.section)
+        return super().get_context_data(**kwargs)
+
+    def report_url(self, name: str, **kwargs) -> str:
+        return reverse(f"reports:{name}", kwargs={"org_slug": self.organization.slug, **kwargs})
+
+    def compute_url(self) -> str | None:
+        """Where cco and admin compute reports (the schedule page); None for those who may not."""
+        return self.report_url("schedule") if self.is_manager else None
+
+    @property
+    def month(self) -> int:
+        return self.kwargs["month"]  # a number: reports.urls.MonthConverter
+
+    @cached_property
+    def report(self) -> Report:
+        """The month's report from the newest data; 404 when none is done."""
+        report = selectors.latest_report(self.organization, self.month)
+        if report is None or not report.figures:
+            raise Http404("No report for this month.")
+        return report
+
+    def report_context(self) -> dict:
+        return {
+            **report_context(self.report.figures),
+            "report": self.report,
+            "actions": list(selectors.actions_for_report(self.organization, self.month)),
+        }
+
+    def file_name(self, extension: str) -> str:
+        return f"{self.organization.slug}-customer-room-{month_label(self.month)}.{extension}"
+
+
+class LatestView(ReportMixin, TemplateView):
+    """The newest month's report (or the month a picker asked for), or what to do while there is none."""
+
+    template_name = "reports/empty.html"
+
+    def get(self, request, *args, **kwargs):
+        reports = selectors.latest_reports(self.organization)
+        wanted = parse_month(request.GET.get("month"))
+        months = {report.month for report in reports}
+        if wanted in months:
+            return redirect(self.report_url("dashboard", month=month_label(wanted)))
+        if reports:
+            return redirect(self.report_url("dashboard", month=reports[0].month_label))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            has_customer_data=bool(metric_selectors.months(self.organization)),
+            compute_url=self.compute_url(),
+            **kwargs,
+        )
+
+
+class DashboardView(ReportMixin, TemplateView):
+    """A month's report: the bridge as waterfalls in customers and value beside the same month a year
+    earlier, the 24-month trend, segments, lost customers by reason, the roadmap, the latest readiness
+    and commitment results, and the customer-room actions."""
+
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **self.report_context(),
+            months=[report.month_label for report in selectors.latest_reports(self.organization)],
+            **kwargs,
+        )
+
+
+class PdfView(ReportMixin, View):
+    """The whole report as an A4 landscape PDF, charts included, rendered from the stored snapshot."""
+
+    def get(self, request, *args, **kwargs):
+        context = {**self.report_context(), "organization": self.organization, "print": True}
+        html = render_to_string("reports/pdf.html", context, request=request)
+        return HttpResponse(
+            pdf.html_to_pdf(html),
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{self.file_name("pdf")}"'},
+        )
+
+
+class CsvView(ReportMixin, View):
+    """The report's tables, one CSV file each, in a zip."""
+
+    def get(self, request, *args, **kwargs):
+        tables = exports.tables_zip(
+            self.report.figures,
+            selectors.actions_for_report(self.organization, self.month),
+            folder=self.file_name("csv").removesuffix(".csv"),
+        )
+        return HttpResponse(
+            tables,
+            content_type="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="{self.file_name("zip")}"'},
+        )
