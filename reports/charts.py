@@ -100,16 +100,16 @@ class ReasonBar:
 
 @dataclass
 class ReasonChart:
-    width: int = 440
+    width: int = 460
     height: int = 0
-    left: float = 170  # the reasons' labels end here, the bars start here
-    right: float = 400  # the longest bar ends here; its count is written after it
+    left: float = 190  # the reasons' labels end here, the bars start here
+    right: float = 420  # the longest bar ends here; its count is written after it
     bar_height: float = 18
     bars: list[ReasonBar] = field(default_factory=list)
 
 
 REASON_ROW = 28
-REASON_LABEL_CHARACTERS = 24
+REASON_LABEL_CHARACTERS = 22  # about 175 units of 13-unit DejaVu Sans, inside `left`
 
 
 def reason_chart(lost_by_reason: list[dict]) -> ReasonChart:
