@@ -81,7 +81,7 @@ def scheduled_report_task(organization_id: int) -> int | None:
     return services.request_scheduled_report(organization=organization).pk
 
 
-@shared_task(acks_late=True, time_limit=5 * 60)
+@shared_task(acks_late=True, soft_time_limit=4 * 60, time_limit=5 * 60)
 def refresh_changed_reports_task() -> int:
     """Every minute: queue the reports that settled data changes made stale; returns how many."""
     return len(services.refresh_changed_reports())
