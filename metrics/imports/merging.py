@@ -27,20 +27,30 @@ ADD_CUSTOMERS = f"""
 
 STAGED_MONTHS = f"SELECT DISTINCT month FROM {STAGED}"
 
-# One row per customer and month: the revenue added up, and the line of the last non-empty segment,
-# whose segment the second join fetches. In key order, the primary key grows at its end (new customers
-# have the highest ids), which is a good deal cheaper than inserting all over it.
+# One row per customer and month: the revenue added up, and the last non-empty segment. Grouped by the
+# customer's id, in the order the rows are inserted: in that order the primary key grows at its end (new
+# customers have the highest ids), a good deal cheaper than inserting all over it, and one sort serves
+# both. A customer-month's non-empty segments are nearly always one and the same (its smallest is its
+# largest); only where they differ is the segment of the last line fetched, by the staging table's key.
+# ({binary} compares the segments byte by byte: PostgreSQL's default collation would be slower.)
 INSERT_ACTIVITY = f"""
     INSERT INTO {ACTIVITY} (organization_id, customer_id, month, revenue, segment)
-    SELECT %s, customer.id, grouped.month, grouped.revenue, COALESCE(labelled.label, '')
+    SELECT %s, customer_id, month, revenue, CASE
+        WHEN first_label IS NULL THEN ''
+        WHEN first_label = last_label THEN first_label
+        ELSE (SELECT labelled.label FROM {STAGED} AS labelled WHERE labelled.line = grouped.label_line)
+    END
     FROM (
-        SELECT external_id, month, SUM(revenue) AS revenue, MAX(CASE WHEN label <> '' THEN line END) AS label_line
-        FROM {STAGED} GROUP BY external_id, month
+        SELECT customer.id AS customer_id, staged.month, SUM(staged.revenue) AS revenue,
+            MAX(CASE WHEN staged.label <> '' THEN staged.line END) AS label_line,
+            MIN(NULLIF(staged.label, '') {{binary}}) AS first_label,
+            MAX(NULLIF(staged.label, '') {{binary}}) AS last_label
+        FROM {STAGED} AS staged
+        JOIN {CUSTOMER} AS customer ON customer.organization_id = %s AND customer.external_id = staged.external_id
+        GROUP BY customer.id, staged.month
     ) AS grouped
-    JOIN {CUSTOMER} AS customer ON customer.organization_id = %s AND customer.external_id = grouped.external_id
-    LEFT JOIN {STAGED} AS labelled ON labelled.line = grouped.label_line
     WHERE true
-    ORDER BY customer.id, grouped.month
+    ORDER BY customer_id, month
 """
 ADD_TO_ACTIVITY = f"""
     ON CONFLICT (customer_id, month) DO UPDATE SET
@@ -84,6 +94,7 @@ def merge_activity(connection: BaseDatabaseWrapper, *, organization_id: int, mod
     deleted first, in append mode they are added to what is there."""
     org = organization_id
     touched = temporary(connection, TOUCHED)
+    insert = INSERT_ACTIVITY.format(binary='COLLATE "C"' if connection.vendor == "postgresql" else "")
     with connection.cursor() as cursor:
         cursor.execute(ADD_CUSTOMERS, [org])
         cursor.execute(f"DROP TABLE IF EXISTS {touched}")
@@ -96,9 +107,9 @@ def merge_activity(connection: BaseDatabaseWrapper, *, organization_id: int, mod
                 [org],
             )
             cursor.execute(f"DELETE FROM {ACTIVITY} WHERE organization_id = %s AND month IN ({STAGED_MONTHS})", [org])
-            cursor.execute(INSERT_ACTIVITY, [org, org])
+            cursor.execute(insert, [org, org])
         else:
-            cursor.execute(INSERT_ACTIVITY + ADD_TO_ACTIVITY, [org, org])
+            cursor.execute(insert + ADD_TO_ACTIVITY, [org, org])
         cursor.execute(TOUCH_STAGED_CUSTOMERS, [org])
         cursor.execute(UPDATE_SEGMENTS)
         cursor.execute(f"DROP TABLE {touched}")
