@@ -12,6 +12,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/assessments/", include("assessments.urls")),
     path("o/<slug:org_slug>/roadmap/", include("roadmap.urls")),
     path("o/<slug:org_slug>/metrics/", include("metrics.urls")),
+    path("o/<slug:org_slug>/reports/", include("reports.urls")),
     path("api/", include("cco_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ from assessments.models import Kind
 from assessments.services import invite_to_round
 from cco_portal.organizations.roles import ADMINS, ANY_MEMBER, MANAGERS, Role
 from cco_portal.organizations.scoping import OrganizationMixin, OrganizationScopedAPIMixin
+from reports.models import CustomerRoomAction, Report, ReportStatus
 from tests.assessments.factories import RoundFactory
 from tests.factories import InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
 from tests.metrics.factories import ActivityImportFactory
@@ -34,6 +35,9 @@ class Access:
 
 # Dates of a round opened through the page: from today, for two weeks.
 TODAY = timezone.localdate()
+# This month, as the report pages' month choices write it; a complete customer-room action form.
+THIS_MONTH = TODAY.strftime("%Y-%m")
+ACTION_FORM = {"month": THIS_MONTH, "title": "Call every customer lost to price", "status": "open"}
 # A complete milestone form, as the CCO sends it from the roadmap pages.
 MILESTONE_FORM = {"competency": 2, "title": "Map the journey", "status": "planned", "percent_complete": 0}
 
@@ -157,6 +161,31 @@ ACCESS = {
     ("api-movement-reasons", "get"): Access(ANY_MEMBER, 200, {"month": "2024-01"}),
     ("api-metrics-settings", "get"): Access(ANY_MEMBER, 200),
     ("api-metrics-settings", "patch"): Access(MANAGERS, 200, {"activity_window": 12}),
+    # The newest report's month (objects["report"]); without one, the page that says what to do next.
+    ("reports:latest", "get"): Access(ANY_MEMBER, 302),
+    ("reports:dashboard", "get"): Access(ANY_MEMBER, 200),
+    ("reports:pdf", "get"): Access(ANY_MEMBER, 200),
+    ("reports:csv", "get"): Access(ANY_MEMBER, 200),
+    ("reports:schedule", "get"): Access(MANAGERS, 200),
+    ("reports:schedule", "post"): Access(MANAGERS, 302, {"day_of_month": 3, "hour": 6, "enabled": "on"}),
+    ("reports:compute", "post"): Access(MANAGERS, 302, {"month": THIS_MONTH}),
+    ("reports:actions", "get"): Access(ANY_MEMBER, 200),
+    ("reports:actions", "post"): Access(MANAGERS, 302, ACTION_FORM),
+    ("reports:action", "get"): Access(MANAGERS, 200),
+    ("reports:action", "post"): Access(MANAGERS, 302, ACTION_FORM),
+    ("reports:action_milestone", "post"): Access(MANAGERS, 302),
+    ("api-report-list", "get"): Access(ANY_MEMBER, 200),
+    ("api-report-list", "post"): Access(MANAGERS, 202, {"month": "2024-01"}),
+    ("api-report-run", "get"): Access(ANY_MEMBER, 200),
+    ("api-report-detail", "get"): Access(ANY_MEMBER, 200),
+    ("api-report-schedule", "get"): Access(ANY_MEMBER, 200),
+    ("api-report-schedule", "put"): Access(MANAGERS, 200, {"day_of_month": 3, "hour": 6, "enabled": True}),
+    ("api-report-action-list", "get"): Access(ANY_MEMBER, 200),
+    ("api-report-action-list", "post"): Access(MANAGERS, 201, {"month": "2024-01", "title": "Call lost customers"}),
+    ("api-report-action-detail", "get"): Access(ANY_MEMBER, 200),
+    ("api-report-action-detail", "put"): Access(MANAGERS, 200, {"month": "2024-01", "title": "Call them all"}),
+    ("api-report-action-detail", "patch"): Access(MANAGERS, 200, {"status": "done"}),
+    ("api-report-action-milestone", "post"): Access(MANAGERS, 201),
 }
 
 # What each route's other URL arguments point at: objects of the organization under test.
@@ -167,6 +196,9 @@ OBJECT_KWARGS = {
     "milestone_id": lambda objects: objects["milestone"].pk,
     "import_id": lambda objects: objects["activity_import"].pk,
     "area_id": lambda objects: objects["area"].pk,
+    "month": lambda objects: objects["report"].month_label,
+    "report_id": lambda objects: objects["report"].pk,
+    "action_id": lambda objects: objects["action"].pk,
     "number": lambda objects: objects["milestone"].competency.number,
     "kind": lambda objects: Kind.READINESS.value,
     "pk": lambda objects: objects[("invitation" if "invitation" in objects["_name"] else "target")].pk,
@@ -222,6 +254,14 @@ def objects(organization):
         "milestone": MilestoneFactory(organization=organization),
         "area": OperationalAreaFactory(organization=organization),
         "activity_import": ActivityImportFactory(organization=organization),
+        "report": Report.objects.create(
+            organization=organization,
+            month=2024 * 12,
+            data_version=1,
+            status=ReportStatus.DONE,
+            figures={"organization": organization.name, "month": "2024-01", "data_version": 1, "bridge": None},
+        ),
+        "action": CustomerRoomAction.objects.create(organization=organization, month=2024 * 12, title="Call them"),
     }
 
 

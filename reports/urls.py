@@ -1,0 +1,36 @@
+# Shared by two engineers: the report pages (views.py: latest, dashboard, pdf, csv) and the pages that run
+# the customer room (views_manage.py: schedule, compute, actions), which the computing side owns.
+from django.urls import path, register_converter
+
+from metrics.months import month_label, parse_month_label
+
+from . import views, views_manage
+
+app_name = "reports"
+
+
+class MonthConverter:
+    """A month in URLs as YYYY-MM, in views as the month's number (metrics.months)."""
+
+    regex = r"[0-9]{4}-(0[1-9]|1[0-2])"
+
+    def to_python(self, value: str) -> int:
+        return parse_month_label(value)
+
+    def to_url(self, value: int | str) -> str:
+        return value if isinstance(value, str) else month_label(value)
+
+
+register_converter(MonthConverter, "month")
+
+urlpatterns = [
+    path("", views.LatestView.as_view(), name="latest"),
+    path("schedule/", views_manage.ScheduleView.as_view(), name="schedule"),
+    path("schedule/compute/", views_manage.ComputeView.as_view(), name="compute"),
+    path("actions/", views_manage.ActionListView.as_view(), name="actions"),
+    path("actions/<int:action_id>/", views_manage.ActionEditView.as_view(), name="action"),
+    path("actions/<int:action_id>/milestone/", views_manage.ActionMilestoneView.as_view(), name="action_milestone"),
+    path("<month:month>/", views.DashboardView.as_view(), name="dashboard"),
+    path("<month:month>/pdf/", views.PdfView.as_view(), name="pdf"),
+    path("<month:month>/csv/", views.CsvView.as_view(), name="csv"),
+]

@@ -1,0 +1,131 @@
+"""The pages that run the customer room: the schedule with "compute now" and the status of recent
+computations (cco and admin), and the customer-room actions (cco and admin change, everyone reads)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cco_portal.organizations.roles import Role
+from metrics.months import month_index, month_label
+from reports.models import ActionStatus, CustomerRoomAction, ReportSchedule, ReportStatus
+from tests.reports.conftest import MARCH
+from tests.reports.factories import CustomerRoomActionFactory, ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+THIS_MONTH = timezone.localdate().strftime("%Y-%m")
+
+
+def url(name: str, organization, **kwargs) -> str:
+    return reverse(f"reports:{name}", kwargs={"org_slug": organization.slug, **kwargs})
+
+
+def test_the_schedule_page_shows_each_computations_status(client, organization, admin_user):
+    """Given a failed, a running and a done computation, when the admin opens the schedule page, then the
+    error, the progress and a link to the done report are shown, and the page refreshes while one runs."""
+    ReportFactory(organization=organization, month=MARCH, status=ReportStatus.FAILED, error="Boom: gone", figures=None)
+    ReportFactory(organization=organization, month=MARCH + 1, status=ReportStatus.RUNNING, progress=60, figures=None)
+    ReportFactory(organization=organization, month=MARCH - 1)
+    client.force_login(admin_user)
+
+    page = client.get(url("schedule", organization)).content.decode()
+
+    assert "Boom: gone" in page
+    assert 'aria-valuenow="60"' in page
+    assert url("dashboard", organization, month="2024-02") in page
+    assert 'http-equiv="refresh"' in page
+
+
+def test_without_any_report_the_page_says_what_to_do(client, organization, cco_user):
+    """Given no computation yet, when the CCO opens the schedule page, then it says how to make the first."""
+    client.force_login(cco_user)
+
+    page = client.get(url("schedule", organization)).content.decode()
+
+    assert "No report has been computed yet" in page
+    assert 'http-equiv="refresh"' not in page
+
+
+def test_saving_the_schedule(client, organization, cco_user):
+    """Given the CCO, when day 12 at 08:00 is saved, then the schedule has it; day 29 is shown as an error."""
+    client.force_login(cco_user)
+
+    saved = client.post(url("schedule", organization), {"day_of_month": 12, "hour": 8, "enabled": "on"})
+    refused = client.post(url("schedule", organization), {"day_of_month": 29, "hour": 8})
+
+    assert saved.status_code == 302
+    schedule = ReportSchedule.objects.get(organization=organization)
+    assert (schedule.day_of_month, schedule.hour, schedule.enabled) == (12, 8, True)
+    assert refused.status_code == 200
+    assert "Ensure this value is less than or equal to 28" in refused.content.decode()
+
+
+def test_compute_now(client, organization, customer_data, cco_user, django_capture_on_commit_callbacks):
+    """Given the CCO, when last month is computed now, then its report is done (in-process) and the page
+    says so."""
+    last_month = month_index(timezone.localdate()) - 1
+    client.force_login(cco_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("compute", organization), {"month": month_label(last_month)})
+    page = client.get(url("schedule", organization)).content.decode()
+
+    assert organization.reports.get(month=last_month).status == ReportStatus.DONE
+    assert url("dashboard", organization, month=month_label(last_month)) in page
+
+
+def test_the_cco_records_an_action_and_leadership_reads_it(client, organization, cco_user, member_of):
+    """Given the CCO, when an action is added on the actions page, then it is listed for leadership,
+    who sees no form to add or change one."""
+    owner = member_of(Role.EXECUTIVE, full_name="Emery Executive")
+    client.force_login(cco_user)
+    response = client.post(
+        url("actions", organization),
+        {"month": THIS_MONTH, "title": "Visit the five largest lost customers", "owner": owner.pk, "status": "open"},
+    )
+    assert response.status_code == 302
+
+    client.force_login(member_of(Role.LEADERSHIP))
+    page = client.get(url("actions", organization)).content.decode()
+
+    assert "Visit the five largest lost customers" in page
+    assert "Emery Executive" in page
+    assert "Add the action" not in page
+    assert "Make it a milestone" not in page
+
+
+def test_the_actions_page_without_actions_says_what_to_do(client, organization, cco_user):
+    """Given no action yet, when the CCO opens the actions page, then it says how to add the first."""
+    client.force_login(cco_user)
+
+    page = client.get(url("actions", organization)).content.decode()
+
+    assert "No action has been recorded yet" in page
+
+
+def test_editing_an_action_and_making_it_a_milestone(client, organization, cco_user):
+    """Given an action, when the CCO marks it done and makes it a milestone, then it is closed and the
+    milestone's page is shown."""
+    action = CustomerRoomActionFactory(organization=organization, month=MARCH)
+    client.force_login(cco_user)
+
+    edited = client.post(
+        url("action", organization, action_id=action.pk),
+        {"month": THIS_MONTH, "title": action.title, "status": ActionStatus.DONE},
+    )
+    made = client.post(url("action_milestone", organization, action_id=action.pk))
+
+    action = CustomerRoomAction.objects.get(pk=action.pk)
+    assert edited.status_code == 302
+    assert action.status == ActionStatus.DONE
+    assert action.closed_at is not None
+    assert made["Location"] == action.milestone.get_absolute_url()
+
+
+def test_another_organizations_action_is_404(client, organization, other_organization, cco_user):
+    """Given an action of another organization, when its id is used under ours, then 404."""
+    theirs = CustomerRoomActionFactory(organization=other_organization)
+    client.force_login(cco_user)
+
+    assert client.get(url("action", organization, action_id=theirs.pk)).status_code == 404
+    assert client.post(url("action_milestone", organization, action_id=theirs.pk)).status_code == 404
