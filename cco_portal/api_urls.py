@@ -1,13 +1,13 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
+from cco_portal.accounts.api.views import ObtainAuthTokenView
 from cco_portal.organizations.api import views as organization_api
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("v1/auth/token/", ObtainAuthTokenView.as_view(), name="api-token"),
     path("v1/orgs/", organization_api.OrganizationListView.as_view(), name="api-organizations"),
     path("v1/orgs/<slug:org_slug>/", include("cco_portal.organizations.api.urls")),
     path("v1/orgs/<slug:org_slug>/assessments/", include("assessments.api.urls")),

@@ -1,9 +1,11 @@
 """Settings shared by every mode; every value that differs between machines comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -31,6 +33,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "csp",
     "cco_portal.accounts",
     "cco_portal.organizations",
     "assessments",
@@ -41,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -49,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout marked during authentication into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cco_portal.urls"
@@ -83,9 +90,56 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out client is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in lockout (django-axes, cco_portal/accounts/lockout.py), for the login page, the admin's and the API's
+# token login alike: five failures for one email address from one client address pause that pair for 15
+# minutes from the last attempt. Five leaves room for typos; a quarter of an hour makes guessing hopeless
+# (about 500 tries a day) without leaving a person locked out for long. A success clears the count.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The field both login forms (the page's and the API's) send the email address in.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "cco_portal.accounts.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "cco_portal.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "cco_portal.accounts.lockout.lockout_response"
+# How many proxies in front of the portal append to X-Forwarded-For. With none, the header is the client's
+# own to write and is never read: the client address is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+# Response headers in every mode (HSTS and Secure cookies need HTTPS, so they are in production.py).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The portal's scripts take the CSRF token from the page (<meta name="csrf-token">), never from the cookie.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Content-Security-Policy (django-csp): scripts and styles from the portal's own static files; an inline
+# script only with the request's nonce ({{ request.csp_nonce }}).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="UTC")
@@ -170,6 +224,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Customer movements are computed in this many shards of customers (see metrics/movements.py).
 METRICS_SHARDS = env.int("METRICS_SHARDS", default=1)
+# The largest customer-data file an import takes (1 GiB is ~30M rows); larger ones are refused unread.
+METRICS_MAX_UPLOAD_BYTES = env.int("METRICS_MAX_UPLOAD_BYTES", default=1024**3)
 
 # The one schedule of recurring work; beat runs it when a broker is configured. Beat keeps it in the
 # database (django-celery-beat), beside each organization's monthly report, which an admin sets in the portal.
@@ -202,4 +258,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # django-axes reports every sign-in at INFO; its failures and lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -12,7 +12,9 @@ WHITENOISE_AUTOREFRESH = True
 
 # Tasks run in-process here: their every success would drown the request log, and the in-memory
 # broker that eager tasks still open has no host to report.
-LOGGING["loggers"] = {  # noqa: F405
-    "celery.app.trace": {"level": "WARNING"},
-    "kombu.connection": {"level": "ERROR"},
-}
+LOGGING["loggers"].update(  # noqa: F405
+    {
+        "celery.app.trace": {"level": "WARNING"},
+        "kombu.connection": {"level": "ERROR"},
+    }
+)
