@@ -120,10 +120,10 @@ def _copy_rows(cursor, stream: BinaryIO, width: int, on_progress) -> int:
         lines = data.count(b"\n")
         while rows + lines >= next_progress:
             needed = next_progress - rows
-            rest = data.split(b"\n", needed)[-1]
-            if _copy_segment(cursor, statement, data[: len(data) - len(rest)]) != needed:
+            end = _after_line(data, needed)
+            if _copy_segment(cursor, statement, data[:end]) != needed:
                 raise GiveUp
-            rows, data, lines = next_progress, rest, lines - needed
+            rows, data, lines = next_progress, data[end:], lines - needed
             next_progress += every
             if on_progress is not None:
                 on_progress(rows, stream.tell() - len(data))
@@ -138,6 +138,18 @@ def _copy_rows(cursor, stream: BinaryIO, width: int, on_progress) -> int:
         if rows >= next_progress and on_progress is not None:
             on_progress(rows, stream.tell())
     return rows
+
+
+def _after_line(data: bytes, lines: int) -> int:
+    """Where the `lines`-th line of data ends: found by counting, which copies nothing."""
+    low, high = 0, len(data)
+    while low < high:
+        middle = (low + high) // 2
+        if data.count(b"\n", 0, middle) < lines:
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 def _copy_segment(cursor, statement: str, segment: bytes) -> int:
