@@ -24,6 +24,7 @@ from cco_portal.organizations.models import Organization
 
 from .imports import Problem, Report, merge_activity, merge_reasons, staging_for
 from .models import ActivityImport, CustomerActivity, Dataset, ImportKind, ImportMode, ImportStatus
+from .uploads import check_upload
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ def start_import(
         raise ValidationError({"kind": f"Choose one of: {', '.join(ImportKind.values)}."})
     if mode not in ImportMode.values:
         raise ValidationError({"mode": f"Choose one of: {', '.join(ImportMode.values)}."})
+    check_upload(uploaded_file)
     # The hash names the stored file (models.import_upload_path), so it is known before the file is
     # stored: one read of the upload, which Django has already spooled to memory or a local file.
     digest, size = hashlib.sha256(), 0

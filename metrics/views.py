@@ -27,6 +27,7 @@ from .computation import change_activity_window
 from .forms import FIGURES, ActivityWindowForm, DrillDownForm, ImportForm, MonthSegmentForm, segment_param
 from .models import ActivityImport, ImportStatus, to_amount
 from .months import month_label
+from .uploads import request_size_problem
 
 PAGE_SIZE = 100
 IMPORTS_PAGE_SIZE = 25
@@ -137,6 +138,12 @@ class ImportsView(MetricsMixin, FormView):
     required_roles = MANAGERS
     template_name = "metrics/imports.html"
     form_class = ImportForm
+
+    def post(self, request, *args, **kwargs):
+        # Before the body is read: a file larger than any import takes is refused without receiving it.
+        if problem := request_size_problem(request):
+            return self.render_to_response(self.get_context_data(upload_refused=problem), status=413)
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         imports = ActivityImport.objects.for_organization(self.organization).select_related("created_by")
