@@ -1,7 +1,8 @@
 """A real browser (Debian's chromium, driven by Playwright) against pytest-django's live server.
 
 The browser starts once per session; every test gets a fresh context, so no cookies leak between tests.
-Screenshots go to tests/artifacts/, which git ignores.
+Screenshots go to tests/artifacts/, which git ignores. A test fails when a page it opened reports an error in
+the browser's console (a Content-Security-Policy violation among them) or throws an uncaught exception.
 """
 
 import os
@@ -32,26 +33,50 @@ def browser():
         browser.close()
 
 
-def _new_page(browser: Browser, viewport: dict) -> Page:
+def _new_page(browser: Browser, viewport: dict, problems: list[str]) -> Page:
     context = browser.new_context(viewport=viewport, locale="en-GB", reduced_motion="reduce")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    _watch_console(page, problems)
     return page
+
+
+def _watch_console(page: Page, problems: list[str]) -> None:
+    """Collect what the browser reports as errors. A page the test opened that answers 403 or 404 on purpose is
+    reported as a failed load too; only its own document is let through, never a script, style or fetch."""
+    documents = set()
+
+    def on_request(request):
+        if request.resource_type == "document":
+            documents.add(request.url)
+
+    def on_console(message):
+        url = message.location.get("url", "")
+        if message.type != "error" or (message.text.startswith("Failed to load resource") and url in documents):
+            return
+        problems.append(f"console: {message.text} ({url})")
+
+    page.on("request", on_request)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
 
 
 @pytest.fixture
 def new_page(browser):
-    """Open pages in fresh browser contexts (one per call, e.g. for a second person); closed after the test."""
+    """Open pages in fresh browser contexts (one per call, e.g. for a second person); closed after the test,
+    which then fails if the browser reported an error on any of them."""
     pages: list[Page] = []
+    problems: list[str] = []
 
     def open_page(viewport: dict = DESKTOP) -> Page:
-        page = _new_page(browser, viewport)
+        page = _new_page(browser, viewport, problems)
         pages.append(page)
         return page
 
     yield open_page
     for page in pages:
         page.context.close()
+    assert problems == [], "the browser reported errors:\n" + "\n".join(problems)
 
 
 @pytest.fixture
