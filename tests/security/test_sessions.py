@@ -1,4 +1,5 @@
-"""Sessions: a new session key at sign-in (so a planted key is worth nothing), and none left after signing out."""
+"""Sessions: a new key at sign-in (so a planted key is worth nothing), none left after signing out, and every other
+session ended by a password change, whose new password passes Django's validators."""
 
 import pytest
 from django.conf import settings
@@ -66,3 +67,44 @@ def test_after_signing_out_the_old_session_cookie_no_longer_authenticates(organi
     assert page.status_code == 302
     assert page["Location"].startswith("/accounts/login/")
     assert thief.get("/api/v1/orgs/").status_code == 401
+
+
+def test_changing_the_password_signs_out_every_other_session(organization, member_of):
+    """A person who changes their password stays signed in where they did it; a session elsewhere (a stolen
+    cookie, a forgotten browser) is signed out."""
+    # given: the same person signed in twice
+    person = member_of(Role.CCO)
+    here, elsewhere = Client(), Client()
+    sign_in(here, person)
+    sign_in(elsewhere, person)
+
+    # when
+    changed = here.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": "a-fresh-passphrase-2", "new_password2": "a-fresh-passphrase-2"},
+    )
+
+    # then
+    assert changed.status_code == 302
+    assert here.get(f"/o/{organization.slug}/").status_code == 200
+    assert elsewhere.get(f"/o/{organization.slug}/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_new_password_must_pass_djangos_validators(member_of):
+    """Changing the password checks Django's validators: a common one is refused and the old one still works."""
+    # given
+    person = member_of(Role.CCO)
+    client = Client()
+    sign_in(client, person)
+
+    # when
+    refused = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": "password123", "new_password2": "password123"},
+    )
+
+    # then
+    assert refused.status_code == 200
+    assert "This password is too common." in refused.content.decode()
+    person.refresh_from_db()
+    assert person.check_password(PASSWORD)
