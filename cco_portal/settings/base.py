@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "csp",
     "cco_portal.accounts",
     "cco_portal.organizations",
+    "cco_portal.audit",
     "assessments",
     "roadmap",
     "metrics",
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The client address of the events that services record during the request (cco_portal/audit/).
+    "cco_portal.audit.middleware.AuditContextMiddleware",
     # Last, as django-axes asks: it turns a lockout marked during authentication into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]

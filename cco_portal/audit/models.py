@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cco_portal.organizations.models import Organization, OrganizationScopedQuerySet
+
+
+class Action(models.TextChoices):
+    """What happened. The part before the dot is the kind of event that the log is filtered by."""
+
+    SIGNED_IN = "auth.signed_in", "Signed in"
+    SIGN_IN_FAILED = "auth.sign_in_failed", "Sign-in failed"
+    SIGNED_OUT = "auth.signed_out", "Signed out"
+    LOCKED_OUT = "auth.locked_out", "Sign-in paused after repeated failures"
+    MEMBERSHIP_ADDED = "membership.added", "Member added"
+    ROLE_ADDED = "membership.role_added", "Role added"
+    ROLE_REMOVED = "membership.role_removed", "Role removed"
+    MEMBERSHIP_REMOVED = "membership.removed", "Member removed"
+    INVITATION_SENT = "invitation.sent", "Invitation sent"
+    INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted"
+    INVITATION_WITHDRAWN = "invitation.withdrawn", "Invitation withdrawn"
+    IMPORT_STARTED = "import.started", "Import started"
+    IMPORT_SUCCEEDED = "import.succeeded", "Import succeeded"
+    IMPORT_FAILED = "import.failed", "Import failed"
+    EXPORT_DOWNLOADED = "export.downloaded", "Export downloaded"
+    REPORT_SCHEDULE_CHANGED = "report_schedule.changed", "Report schedule changed"
+    SETTINGS_CHANGED = "settings.changed", "Settings changed"
+
+    @property
+    def kind(self) -> str:
+        return self.value.partition(".")[0]
+
+
+# The kinds of event, in the order of Action, with the label the filter shows.
+KINDS = {
+    "auth": "Sign-in",
+    "membership": "Members and roles",
+    "invitation": "Invitations",
+    "import": "Imports",
+    "export": "Exports",
+    "report_schedule": "Report schedule",
+    "settings": "Settings",
+}
+
+# Sign-in events belong to no organization: they happen before one is chosen.
+SIGN_IN_ACTIONS = [action for action in Action if action.kind == "auth"]
+
+
+class AuditEventQuerySet(OrganizationScopedQuerySet):
+    def sign_ins_of(self, user_ids, emails):
+        """Sign-in events of these people: as the signed-in actor, or as the email address that was tried
+        (a failure has no actor; the address is stored lower-case in `target`)."""
+        return self.filter(organization__isnull=True, action__in=SIGN_IN_ACTIONS).filter(
+            Q(actor_id__in=user_ids) | Q(target__in=emails)
+        )
+
+    def of_kind(self, kind: str):
+        """`kind` is a kind of event ("auth") or one action ("auth.sign_in_failed")."""
+        if kind in KINDS:
+            return self.filter(action__startswith=f"{kind}.")
+        return self.filter(action=kind)
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event: who did what, to what, when and from where. Append-only."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Kept as text, so that the record still says who it was once the account is deleted.
+    actor_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=40, choices=Action.choices)
+    target = models.CharField(max_length=255, blank=True, help_text="What the event was about, in a few words.")
+    details = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="audit_org_created"),
+            # The sign-ins of an organization's members are found by the address that was tried.
+            models.Index(fields=["target"], condition=Q(organization__isnull=True), name="audit_sign_in_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.actor_email or '-'} {self.target}"
+
+    @property
+    def kind(self) -> str:
+        return self.action.partition(".")[0]
