@@ -12,6 +12,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cco_portal.audit.models import Action
+from cco_portal.audit.services import record_event
+
 from .models import Invitation, Membership, Organization, default_invitation_expiry
 from .roles import Role
 
@@ -35,11 +38,25 @@ def create_organization(*, name: str, slug: str, admin=None) -> Organization:
     return organization
 
 
-def add_member(*, organization: Organization, user, role: str) -> Membership:
-    """Grant `role` in `organization` to `user`; granting a role already held changes nothing."""
+@transaction.atomic
+def add_member(*, organization: Organization, user, role: str, acting_user=None, **audit_details) -> Membership:
+    """Grant `role` in `organization` to `user`; granting a role already held changes nothing.
+
+    Recorded in the audit log as a new member or a new role of a member, done by `acting_user`.
+    """
     if role not in Role.values:
         raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
-    membership, _ = Membership.objects.get_or_create(organization=organization, user=user, role=role)
+    was_member = Membership.objects.filter(organization=organization, user=user).exists()
+    membership, created = Membership.objects.get_or_create(organization=organization, user=user, role=role)
+    if created:
+        record_event(
+            action=Action.ROLE_ADDED if was_member else Action.MEMBERSHIP_ADDED,
+            organization=organization,
+            actor=acting_user,
+            target=user.email,
+            role=role,
+            **audit_details,
+        )
     return membership
 
 
@@ -49,30 +66,55 @@ def _ensure_an_admin_remains(organization: Organization) -> None:
 
 
 @transaction.atomic
-def set_member_roles(*, organization: Organization, user, roles: Iterable[str]) -> None:
+def set_member_roles(*, organization: Organization, user, roles: Iterable[str], acting_user=None) -> None:
     """Make `roles` exactly the roles `user` holds in `organization`; the last admin cannot be demoted."""
     roles = set(roles)
     if not roles:
         raise ValidationError("Choose at least one role, or remove the member instead.")
-    Membership.objects.filter(organization=organization, user=user).exclude(role__in=roles).delete()
-    for role in roles:
-        add_member(organization=organization, user=user, role=role)
+    # Roles are granted before others are taken, so that a member whose roles all change stays a member.
+    for role in sorted(roles):
+        add_member(organization=organization, user=user, role=role, acting_user=acting_user)
+    taken = Membership.objects.filter(organization=organization, user=user).exclude(role__in=roles)
+    for role in sorted(taken.values_list("role", flat=True)):
+        record_event(
+            action=Action.ROLE_REMOVED, organization=organization, actor=acting_user, target=user.email, role=role
+        )
+    taken.delete()
     _ensure_an_admin_remains(organization)
 
 
 @transaction.atomic
-def remove_member(*, organization: Organization, user) -> None:
+def remove_member(*, organization: Organization, user, acting_user=None) -> None:
     """Take every role of `user` in `organization`; the last admin cannot be removed."""
-    Membership.objects.filter(organization=organization, user=user).delete()
+    memberships = Membership.objects.filter(organization=organization, user=user)
+    roles = sorted(memberships.values_list("role", flat=True))
+    if roles:
+        record_event(
+            action=Action.MEMBERSHIP_REMOVED,
+            organization=organization,
+            actor=acting_user,
+            target=user.email,
+            roles=roles,
+        )
+    memberships.delete()
     _ensure_an_admin_remains(organization)
 
 
 @transaction.atomic
-def remove_membership(*, membership: Membership) -> None:
-    """Take one role away; the last admin cannot lose the admin role."""
-    organization = membership.organization
+def remove_membership(*, membership: Membership, acting_user=None) -> None:
+    """Take one role away; the last admin cannot lose the admin role. Taking a member's only role removes
+    the member."""
+    organization, user = membership.organization, membership.user
     membership.delete()
     _ensure_an_admin_remains(organization)
+    is_still_member = Membership.objects.filter(organization=organization, user=user).exists()
+    record_event(
+        action=Action.ROLE_REMOVED if is_still_member else Action.MEMBERSHIP_REMOVED,
+        organization=organization,
+        actor=acting_user,
+        target=user.email,
+        **({"role": membership.role} if is_still_member else {"roles": [membership.role]}),
+    )
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -98,11 +140,21 @@ def invite_member(*, organization: Organization, email: str, role: str, invited_
     if Membership.objects.filter(organization=organization, user__email__iexact=email, role=role).exists():
         raise ValidationError(f"{email} already holds the role {Role(role).label} here.")
     invitation = Invitation.objects.pending().filter(organization=organization, email__iexact=email, role=role).first()
+    renewed = invitation is not None
     if invitation is None:
         invitation = Invitation.objects.create(organization=organization, email=email, role=role, invited_by=invited_by)
     else:
         invitation.expires_at = default_invitation_expiry()
         invitation.save(update_fields=["expires_at"])
+    record_event(
+        action=Action.INVITATION_SENT,
+        organization=organization,
+        actor=invited_by,
+        target=email,
+        role=role,
+        invitation=invitation.pk,
+        renewed=renewed,
+    )
     transaction.on_commit(lambda: send_invitation_email_task.delay(invitation.pk))
     return invitation
 
@@ -121,12 +173,20 @@ def send_invitation_email(*, invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def revoke_invitation(*, invitation: Invitation) -> None:
+def revoke_invitation(*, invitation: Invitation, acting_user=None) -> None:
     """Withdraw a pending invitation; its link stops working."""
     if invitation.is_accepted:
         raise ValidationError("This invitation was already accepted; change the member's roles instead.")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    record_event(
+        action=Action.INVITATION_WITHDRAWN,
+        organization=invitation.organization,
+        actor=acting_user,
+        target=invitation.email,
+        role=invitation.role,
+        invitation=invitation.pk,
+    )
 
 
 def get_invitation_for_token(token: str) -> Invitation:
@@ -162,8 +222,22 @@ def accept_invitation(*, invitation: Invitation, user=None, full_name: str = "",
         raise InvitationError(
             f"This invitation is for {invitation.email}; sign out and open the link again, or ask for a new one."
         )
-    add_member(organization=invitation.organization, user=user, role=invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record_event(
+        action=Action.INVITATION_ACCEPTED,
+        organization=invitation.organization,
+        actor=user,
+        target=invitation.email,
+        role=invitation.role,
+        invitation=invitation.pk,
+    )
+    add_member(
+        organization=invitation.organization,
+        user=user,
+        role=invitation.role,
+        acting_user=user,
+        invitation=invitation.pk,
+    )
     return user

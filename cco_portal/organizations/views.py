@@ -107,7 +107,10 @@ class MemberRolesView(MemberMixin, FormView):
         member = self.get_member()
         try:
             services.set_member_roles(
-                organization=self.organization, user=member.user, roles=form.cleaned_data["roles"]
+                organization=self.organization,
+                user=member.user,
+                roles=form.cleaned_data["roles"],
+                acting_user=self.request.user,
             )
         except ValidationError as error:
             form.add_error("roles", error)
@@ -125,7 +128,7 @@ class MemberRemoveView(MemberMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         member = self.get_member()
         try:
-            services.remove_member(organization=self.organization, user=member.user)
+            services.remove_member(organization=self.organization, user=member.user, acting_user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(self.members_url())
@@ -149,7 +152,7 @@ class InvitationRevokeView(InvitationActionView):
     def post(self, request, *args, **kwargs):
         invitation = self.get_invitation()
         try:
-            services.revoke_invitation(invitation=invitation)
+            services.revoke_invitation(invitation=invitation, acting_user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

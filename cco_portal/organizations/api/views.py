@@ -61,7 +61,10 @@ class MembershipViewSet(
         data.is_valid(raise_exception=True)
         try:
             membership = services.add_member(
-                organization=self.organization, user=data.validated_data["email"], role=data.validated_data["role"]
+                organization=self.organization,
+                user=data.validated_data["email"],
+                role=data.validated_data["role"],
+                acting_user=request.user,
             )
         except ValidationError as error:
             raise _as_api_error(error) from error
@@ -69,7 +72,7 @@ class MembershipViewSet(
 
     def perform_destroy(self, membership):
         try:
-            services.remove_membership(membership=membership)
+            services.remove_membership(membership=membership, acting_user=self.request.user)
         except ValidationError as error:
             raise _as_api_error(error) from error
 
@@ -102,6 +105,6 @@ class InvitationViewSet(
 
     def perform_destroy(self, invitation):
         try:
-            services.revoke_invitation(invitation=invitation)
+            services.revoke_invitation(invitation=invitation, acting_user=self.request.user)
         except ValidationError as error:
             raise _as_api_error(error) from error
