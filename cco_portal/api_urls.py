@@ -14,4 +14,5 @@ urlpatterns = [
     path("v1/orgs/<slug:org_slug>/roadmap/", include("roadmap.api.urls")),
     path("v1/orgs/<slug:org_slug>/", include("metrics.api.urls")),
     path("v1/orgs/<slug:org_slug>/reports/", include("reports.api.urls")),
+    path("v1/orgs/<slug:org_slug>/", include("cco_portal.audit.api.urls")),
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/roadmap/", include("roadmap.urls")),
     path("o/<slug:org_slug>/metrics/", include("metrics.urls")),
     path("o/<slug:org_slug>/reports/", include("reports.urls")),
+    path("o/<slug:org_slug>/audit/", include("cco_portal.audit.urls")),
     path("api/", include("cco_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -186,6 +186,9 @@ ACCESS = {
     ("api-report-action-detail", "put"): Access(MANAGERS, 200, {"month": "2024-01", "title": "Call them all"}),
     ("api-report-action-detail", "patch"): Access(MANAGERS, 200, {"status": "done"}),
     ("api-report-action-milestone", "post"): Access(MANAGERS, 201),
+    ("audit:log", "get"): Access(ADMINS, 200),
+    ("audit:csv", "get"): Access(ADMINS, 200),
+    ("api-audit-events", "get"): Access(ADMINS, 200),
 }
 
 # What each route's other URL arguments point at: objects of the organization under test.

@@ -31,10 +31,15 @@ def test_an_event_keeps_who_did_it_after_the_account_is_deleted(organization):
 def test_an_event_is_rolled_back_with_the_change_it_records(organization):
     """Written in the caller's transaction: when the change fails, no event claims it happened."""
 
-    # when
-    with pytest.raises(RuntimeError), transaction.atomic():
+    # given
+    @transaction.atomic
+    def change_that_fails():
         record_event(action=Action.SETTINGS_CHANGED, organization=organization, target="activity window")
         raise RuntimeError("the change failed")
+
+    # when
+    with pytest.raises(RuntimeError):
+        change_that_fails()
 
     # then
     assert not AuditEvent.objects.exists()

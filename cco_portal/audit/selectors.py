@@ -1,0 +1,28 @@
+"""Reads of the audit log."""
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
+
+from cco_portal.organizations.models import Membership, Organization
+
+from .models import AuditEvent
+
+
+def audit_log(organization: Organization, *, kind: str = "", person: str = "") -> QuerySet[AuditEvent]:
+    """What an admin of `organization` reads, newest first: the organization's own events, and the sign-in
+    events of its current members (sign-ins belong to no organization; an admin needs to see the failures
+    against a colleague's account to notice someone guessing at it).
+
+    `kind` narrows to a kind of event ("auth") or one action; `person` to events whose actor or target
+    contains that text.
+    """
+    members = Membership.objects.for_organization(organization)
+    events = AuditEvent.objects.for_organization(organization) | AuditEvent.objects.sign_ins_of(
+        user_ids=members.values("user_id"),
+        emails=members.annotate(email=Lower("user__email")).values("email"),
+    )
+    if kind:
+        events = events.of_kind(kind)
+    if person := person.strip():
+        events = events.filter(Q(actor_email__icontains=person) | Q(target__icontains=person))
+    return events.select_related("actor").order_by("-created_at", "-pk")
