@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from ..months import month_label
+from ..uploads import content_problem
 from .values import (
     LAYOUTS,
     MAX_TEXT,
@@ -117,10 +118,10 @@ def _check_start(head: bytes) -> None:
         raise Stop(Problem(None, None, "The file is empty."))
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise Stop(Problem(None, None, "The file is UTF-16; save it as CSV UTF-8."))
-    if head == b"PK\x03\x04":
-        raise Stop(
-            Problem(None, None, "This is an Excel workbook (or a zip file), not CSV; in Excel save it as CSV UTF-8.")
-        )
+    # Uploads are refused on the same test before they are stored (uploads.check_upload); a file stored
+    # otherwise, or before that check existed, meets it here.
+    if problem := content_problem(head):
+        raise Stop(Problem(None, None, problem))
 
 
 def _lines(text: io.TextIOWrapper):

@@ -80,10 +80,6 @@ CORPUS = {
         "customer_id,period,revenue\nann,2024-01,1\n".encode("utf-16"),
         [(None, None, "The file is UTF-16; save it as CSV UTF-8.")],
     ),
-    "Excel workbook": (
-        b"PK\x03\x04\x14\x00",
-        [(None, None, "This is an Excel workbook (or a zip file), not CSV; in Excel save it as CSV UTF-8.")],
-    ),
     "semicolons": (
         b"customer_id;period;revenue\nann;2024-01;1\n",
         [(1, None, "The columns are separated by semicolons; save the file as CSV UTF-8 (commas).")],
