@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from cco_portal.audit.services import audited_download
 from cco_portal.csv_export import csv_response
 from cco_portal.organizations.roles import MANAGERS
 from cco_portal.organizations.scoping import OrganizationMixin
@@ -126,9 +127,10 @@ class CustomersCsvView(DrillDownMixin, View):
             [line.customer, line.segment, to_amount(line.previous_value), to_amount(line.value), to_amount(line.change)]
             for line in self.lines()
         )
-        return csv_response(
+        response = csv_response(
             f"customers-{self.organization.slug}-{month}-{self.form.selected_figure}.csv", self.HEADER, rows
         )
+        return audited_download(request, self.organization, response, "customers behind a figure")
 
 
 class ImportsView(MetricsMixin, FormView):

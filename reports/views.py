@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from cco_portal.audit.services import audited_download
 from cco_portal.organizations.scoping import OrganizationMixin
 from metrics import selectors as metric_selectors
 from metrics.months import month_label, parse_month_label
@@ -111,11 +112,12 @@ class PdfView(ReportMixin, View):
     def get(self, request, *args, **kwargs):
         context = {**self.report_context(), "organization": self.organization, "print": True}
         html = render_to_string("reports/pdf.html", context, request=request)
-        return HttpResponse(
+        response = HttpResponse(
             pdf.html_to_pdf(html),
             content_type="application/pdf",
             headers={"Content-Disposition": f'attachment; filename="{self.file_name("pdf")}"'},
         )
+        return audited_download(request, self.organization, response, "customer-room report PDF")
 
 
 class CsvView(ReportMixin, View):
@@ -127,8 +129,9 @@ class CsvView(ReportMixin, View):
             selectors.actions_for_report(self.organization, self.month),
             folder=self.file_name("csv").removesuffix(".csv"),
         )
-        return HttpResponse(
+        response = HttpResponse(
             tables,
             content_type="application/zip",
             headers={"Content-Disposition": f'attachment; filename="{self.file_name("zip")}"'},
         )
+        return audited_download(request, self.organization, response, "customer-room report CSV tables")

@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from cco_portal.audit.services import audited_download
 from cco_portal.csv_export import csv_response
 from cco_portal.organizations.roles import ANY_MEMBER, MANAGERS
 from cco_portal.organizations.scoping import OrganizationMixin
@@ -169,9 +170,10 @@ class MilestoneListView(FilteredMixin, TemplateView):
 class MilestoneCsvView(FilteredMixin, View):
     def get(self, request, *args, **kwargs):
         milestones = selectors.milestones(self.organization, self.filter_form.filters())
-        return csv_response(
+        response = csv_response(
             exports.milestones_filename(self.organization), exports.HEADER, exports.milestone_rows(milestones)
         )
+        return audited_download(request, self.organization, response, "roadmap milestones")
 
 
 class MyMilestonesView(RoadmapMixin, TemplateView):

@@ -3,6 +3,7 @@
 from django.views import View
 from django.views.generic import TemplateView
 
+from cco_portal.audit.services import audited_download
 from cco_portal.csv_export import csv_response
 
 from .. import exports, selectors
@@ -73,4 +74,5 @@ class ResultsCsvView(ResultsAccessMixin, View):
             )
         else:
             table = exports.readiness_table(selectors.readiness_results(self.round_))
-        return csv_response(exports.results_filename(self.round_), *table)
+        response = csv_response(exports.results_filename(self.round_), *table)
+        return audited_download(request, self.organization, response, f"results of {self.round_.title}")
