@@ -160,6 +160,7 @@ class ActivityImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Runs started, counting those that died.")
 
     objects = ImportQuerySet.as_manager()
 

@@ -15,7 +15,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import DatabaseError, DataError, OperationalError, connection, transaction
+from django.db import DatabaseError, DataError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Max, Min
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
@@ -32,6 +32,13 @@ logger = logging.getLogger(__name__)
 # an import again while it is still running.
 IMPORT_TIME_LIMIT = settings.CELERY_TASK_TIME_LIMIT
 UNEXPECTED = "The import stopped on an unexpected error, and nothing was changed; try again in a moment."
+CONNECTION_LOST = "The connection to the database was lost during the import; nothing was changed. Try again."
+# Runs of one import that may die with their worker before it is failed rather than delivered again.
+MAX_IMPORT_ATTEMPTS = 3
+INTERRUPTED = (
+    f"The import was interrupted {MAX_IMPORT_ATTEMPTS} times (its worker stopped each time), and nothing was "
+    "changed. A file this large may need more memory or time: split it by month and import the parts."
+)
 TOO_LARGE = "The revenue of a customer and month adds up to more than can be stored; nothing was changed."
 
 
@@ -96,23 +103,42 @@ def run_import(*, activity_import: ActivityImport, on_progress: Callable[[int], 
     the first run still be alive after all, only one of the two loads the file: the other finds the
     import finished when its turn comes to load.
     """
-    claimed = ActivityImport.objects.filter(
+    unfinished = ActivityImport.objects.filter(
         pk=activity_import.pk, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
-    ).update(status=ImportStatus.RUNNING, started_at=timezone.now(), rows_done=0, error_count=0, errors=[])
+    )
+    claimed = unfinished.filter(attempts__lt=MAX_IMPORT_ATTEMPTS).update(
+        status=ImportStatus.RUNNING,
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        rows_done=0,
+        error_count=0,
+        errors=[],
+    )
+    if not claimed and unfinished.exists():
+        # Every run so far died with its worker (killed for its memory, say): stop delivering it again.
+        _finish(activity_import, ImportStatus.FAILED, Report(), [Problem(None, None, INTERRUPTED)])
     activity_import.refresh_from_db()
     if not claimed:
         return activity_import
     try:
         _run(activity_import, on_progress)
-    except Exception:
+    except Exception as error:
         logger.exception("Import %s stopped on an unexpected error", activity_import.pk)
+        # The COPY path talks to the driver directly, whose errors Django does not wrap: ask the connection.
+        lost = isinstance(error, OperationalError | InterfaceError) or not _connection_is_usable()
+        reason = CONNECTION_LOST if lost else UNEXPECTED
         if not connection.in_atomic_block:
-            # It may have stopped in the middle of a COPY (a time limit): record the failure on a new one.
+            # It may have stopped in the middle of a COPY (a time limit), or lost its connection: record the
+            # failure on a new one.
             connection.close()
         with contextlib.suppress(DatabaseError):
-            _finish(activity_import, ImportStatus.FAILED, Report(), [Problem(None, None, UNEXPECTED)])
+            _finish(activity_import, ImportStatus.FAILED, Report(), [Problem(None, None, reason)])
         raise
     return activity_import
+
+
+def _connection_is_usable() -> bool:
+    return connection.connection is not None and connection.is_usable()
 
 
 def _run(activity_import: ActivityImport, on_progress: Callable[[int], None] | None) -> None:
