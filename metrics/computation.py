@@ -15,6 +15,8 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, Max, Min, OuterRef
 from django.utils import timezone
 
+from cco_portal.audit.models import Action
+from cco_portal.audit.services import record_event
 from cco_portal.organizations.models import Organization
 
 from .models import ALL_SEGMENTS, Customer, CustomerActivity, CustomerMovement, Dataset, MonthlyMovement
@@ -224,13 +226,22 @@ def _check_identities(segment, month: int, f: MonthFigures) -> None:
 
 
 @transaction.atomic
-def change_activity_window(*, organization: Organization, months: int) -> Organization:
-    """Set how many months of revenue make a customer active, and recompute the movements with it."""
+def change_activity_window(*, organization: Organization, months: int, changed_by=None) -> Organization:
+    """Set how many months of revenue make a customer active, and recompute the movements with it.
+    A change is recorded in the audit log as done by `changed_by`."""
     from .tasks import compute_movements_task
 
     if not 1 <= months <= 36:
         raise ValidationError({"activity_window": "Choose a window of 1 to 36 months."})
     if months != organization.activity_window:
+        record_event(
+            action=Action.SETTINGS_CHANGED,
+            organization=organization,
+            actor=changed_by,
+            target="activity window",
+            old=organization.activity_window,
+            new=months,
+        )
         organization.activity_window = months
         organization.save(update_fields=["activity_window"])
         dataset, _ = Dataset.objects.get_or_create(organization=organization)

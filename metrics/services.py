@@ -20,6 +20,8 @@ from django.db.models import F, Max, Min
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
+from cco_portal.audit.models import Action
+from cco_portal.audit.services import record_event
 from cco_portal.organizations.models import Organization
 
 from .imports import Problem, Report, merge_activity, merge_reasons, staging_for
@@ -81,6 +83,13 @@ def start_import(
         raise ValidationError(problem)
     activity_import.file.save(activity_import.file_name, uploaded_file, save=False)
     activity_import.save()
+    record_event(
+        action=Action.IMPORT_STARTED,
+        organization=organization,
+        actor=created_by,
+        target=activity_import.file_name,
+        **_audit_details(activity_import),
+    )
     if run_later:
         from .tasks import run_import_task
 
@@ -245,3 +254,16 @@ def _finish(
     activity_import.save(
         update_fields=["status", "finished_at", "rows_total", "rows_done", "months", "errors", "error_count"]
     )
+    record_event(
+        action=Action.IMPORT_SUCCEEDED if status == ImportStatus.SUCCEEDED else Action.IMPORT_FAILED,
+        organization=activity_import.organization,
+        actor=activity_import.created_by,
+        target=activity_import.file_name,
+        **_audit_details(activity_import),
+        rows=report.rows,
+        problems=activity_import.error_count,
+    )
+
+
+def _audit_details(activity_import: ActivityImport) -> dict:
+    return {"import": activity_import.pk, "kind": activity_import.kind, "mode": activity_import.mode}

@@ -231,7 +231,7 @@ class SettingsView(MetricsMixin, FormView):
     def form_valid(self, form):
         months = form.cleaned_data["activity_window"]
         try:
-            change_activity_window(organization=self.organization, months=months)
+            change_activity_window(organization=self.organization, months=months, changed_by=self.request.user)
         except ValidationError as error:
             for message in error.messages:
                 form.add_error("activity_window", message)

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from cco_portal.audit.models import Action
+from cco_portal.audit.services import record_event
 from cco_portal.organizations.models import Organization
 
 from .models import ReportSchedule
@@ -58,6 +60,7 @@ def set_report_schedule(
     or turn the monthly run off; beat follows the change at its next check of the schedule."""
     schedule = ReportSchedule.objects.select_for_update().filter(organization=organization).first()
     schedule = schedule or ReportSchedule(organization=organization)
+    before = {"day_of_month": schedule.day_of_month, "hour": schedule.hour, "enabled": schedule.enabled}
     schedule.day_of_month, schedule.hour, schedule.enabled = day_of_month, hour, enabled
     schedule.updated_by = updated_by
     errors = {}
@@ -69,6 +72,16 @@ def set_report_schedule(
         raise ValidationError(errors)
     schedule.save()
     sync_periodic_task(schedule)
+    after = {"day_of_month": day_of_month, "hour": hour, "enabled": enabled}
+    if after != before:
+        record_event(
+            action=Action.REPORT_SCHEDULE_CHANGED,
+            organization=organization,
+            actor=updated_by,
+            target="monthly report",
+            old=before,
+            new=after,
+        )
     return schedule
 
 

@@ -165,7 +165,11 @@ class MetricsSettingsView(OrganizationScopedAPIMixin, generics.GenericAPIView):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            change_activity_window(organization=self.organization, months=data.validated_data["activity_window"])
+            change_activity_window(
+                organization=self.organization,
+                months=data.validated_data["activity_window"],
+                changed_by=request.user,
+            )
         except ValidationError as error:
             raise _as_api_error(error) from error
         return Response(self.get_serializer(selectors.metrics_settings(self.organization)).data)
