@@ -31,8 +31,9 @@ from .models import Report, ReportStatus
 
 logger = logging.getLogger(__name__)
 
-# A task that keeps being started (its worker dies every time, say) stops here instead of looping.
-MAX_ATTEMPTS = 6
+# A task that keeps being started (its worker dies every time, say) is failed at its fourth delivery
+# instead of looping; retries count, as they are deliveries too.
+MAX_ATTEMPTS = 3
 MAX_ERROR_LENGTH = 2000
 
 

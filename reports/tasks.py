@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 # Errors that a moment's wait may cure: the database or the broker briefly unreachable, a lock timeout.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError)
-RETRY_BACKOFF, RETRY_BACKOFF_MAX = 5, 120  # seconds: 5, 10, 20 (with full jitter), never more than 2 minutes
+RETRY_BACKOFF, RETRY_BACKOFF_MAX = 5, 120  # seconds: 5, then 10 (with full jitter), never more than 2 minutes
 
 
 @shared_task(
@@ -27,7 +27,8 @@ RETRY_BACKOFF, RETRY_BACKOFF_MAX = 5, 120  # seconds: 5, 10, 20 (with full jitte
     # report is delivered again; the claim in the service keeps a second delivery from computing it twice.
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=3,
+    # Three deliveries in all (services.MAX_ATTEMPTS): the first and two retries.
+    max_retries=2,
     soft_time_limit=settings.REPORTS_TASK_TIME_LIMIT * 9 // 10,
     time_limit=settings.REPORTS_TASK_TIME_LIMIT,
 )
