@@ -1,0 +1,88 @@
+"""An organization with at least one object of every kind that a page or API route names by id.
+
+The cross-organization tests aim one organization's routes at another's objects, and the API fuzzing
+runs against real rows; both need every kind present, created the way the portal creates it.
+"""
+
+from django.apps import apps
+
+from assessments.models import Kind
+from cco_portal.audit.models import Action
+from cco_portal.audit.services import record_event
+from cco_portal.organizations.roles import Role
+from metrics.computation import compute_customer_movements
+from metrics.models import ImportKind
+from metrics.months import parse_month_label
+from tests.assessments.factories import InviteeFactory, RoundFactory, respond
+from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+from tests.metrics.import_files import REASONS_HEADER, csv_bytes, run
+from tests.reports.factories import CustomerRoomActionFactory, ReportFactory
+from tests.roadmap.factories import MaturityAssessmentFactory, MilestoneFactory, OperationalAreaFactory
+
+READINESS_QUESTIONS = 11
+
+
+def populate(organization, *, tag: str, first_month: str) -> dict:
+    """Create one of everything in `organization`; names carry `tag`, customer data starts in `first_month`
+    (YYYY-MM) and runs three months, and the report is of its second month. Returns the objects by kind."""
+    year, month = map(int, first_month.split("-"))
+    months = [f"{year + (month - 1 + i) // 12}-{(month - 1 + i) % 12 + 1:02d}" for i in range(3)]
+    admin = UserFactory(email=f"{tag}-admin@example.com")
+    MembershipFactory(organization=organization, user=admin, role=Role.ADMIN)
+    member = UserFactory(email=f"{tag}-member@example.com")
+    membership = MembershipFactory(organization=organization, user=member, role=Role.EXECUTIVE)
+    area = OperationalAreaFactory(organization=organization, name=f"{tag} sales")
+    first_milestone = MilestoneFactory(organization=organization, owner=member, areas=[area])
+    milestone = MilestoneFactory(organization=organization, owner=member, areas=[area], dependencies=[first_milestone])
+    round_ = RoundFactory(organization=organization, title=f"{tag} readiness")
+    review = RoundFactory(organization=organization, kind=Kind.COMMITMENT, ceo=admin, title=f"{tag} review")
+    InviteeFactory(round=review, user=member)
+    customers = [f"{tag}-ann", f"{tag}-bob"]
+    activity_import = run(
+        organization,
+        csv_bytes(
+            [
+                (customers[0], months[0], "100", f"{tag} North"),
+                (customers[1], months[0], "50", f"{tag} South"),
+                (customers[0], months[1], "120", f"{tag} North"),
+                (customers[0], months[2], "90", f"{tag} North"),
+            ]
+        ),
+    )
+    run(
+        organization,
+        csv_bytes([(customers[1], months[1], f"{tag} price")], header=REASONS_HEADER),
+        kind=ImportKind.REASONS,
+        name="reasons.csv",
+    )
+    compute_customer_movements(organization=organization)
+    record_event(action=Action.SIGNED_IN, actor=member, target=member.email)
+    return {
+        "admin": admin,
+        "member": member,
+        "membership": membership,
+        "invitation": InvitationFactory(organization=organization, email=f"{tag}-invited@example.com"),
+        "area": area,
+        "milestone": milestone,
+        "maturity": MaturityAssessmentFactory(organization=organization, assessed_by=member),
+        "round": round_,
+        "review": review,
+        "response": respond(round_, member, "Y" * READINESS_QUESTIONS),
+        "activity_import": activity_import,
+        "report": ReportFactory(organization=organization, month=parse_month_label(months[1])),
+        "action": CustomerRoomActionFactory(
+            organization=organization, owner=member, month=parse_month_label(months[1])
+        ),
+        "customers": customers,
+        "months": months,
+        "reason": f"{tag} price",
+    }
+
+
+def database_snapshot() -> dict:
+    """Every row of every table of the portal's models, to show that a refused request wrote nothing."""
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    }
