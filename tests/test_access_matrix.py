@@ -20,6 +20,7 @@ from reports.models import CustomerRoomAction, Report, ReportStatus
 from tests.assessments.factories import RoundFactory
 from tests.factories import InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
 from tests.metrics.factories import ActivityImportFactory
+from tests.populated import database_snapshot
 from tests.roadmap.factories import MilestoneFactory, OperationalAreaFactory
 
 ORG_KWARG = "org_slug"
@@ -246,10 +247,9 @@ def test_every_organization_route_uses_the_scoping_mechanism():
         assert issubclass(_view_class(callback), OrganizationMixin | OrganizationScopedAPIMixin), (route, name)
 
 
-@pytest.fixture
-def objects(organization):
+def _objects_of(organization, target_email: str = "target@example.com") -> dict:
     """The objects of `organization` that object-bound routes point at."""
-    target_user = UserFactory(email="target@example.com")
+    target_user = UserFactory(email=target_email)
     return {
         "target": MembershipFactory(organization=organization, user=target_user, role=Role.EXECUTIVE),
         "invitation": InvitationFactory(organization=organization, email="pending@example.com"),
@@ -266,6 +266,11 @@ def objects(organization):
         ),
         "action": CustomerRoomAction.objects.create(organization=organization, month=2024 * 12, title="Call them"),
     }
+
+
+@pytest.fixture
+def objects(organization):
+    return _objects_of(organization)
 
 
 def _url(name: str, organization, objects) -> str:
@@ -301,6 +306,28 @@ def test_role_gets_what_its_role_allows(client, organization, objects, member_of
 
 
 @pytest.mark.parametrize(("name", "method"), CASES)
+def test_roles_come_from_the_organization_in_the_url(client, organization, other_organization, objects, name, method):
+    """Given a person who is executive in A and admin in B, when they use a route under B and then the same
+    route under A, then B answers as to an admin and A as to an executive: the roles are those held in the
+    organization the URL names, whatever organization was used before."""
+    person = UserFactory()
+    MembershipFactory(organization=organization, user=person, role=Role.EXECUTIVE)
+    MembershipFactory(organization=other_organization, user=person, role=Role.ADMIN)
+    other_objects = _objects_of(other_organization, target_email="other-target@example.com")
+    access, is_api = ACCESS[(name, method)], name.startswith("api-")
+    client.force_login(person)
+    for org, org_objects, role in [
+        (other_organization, other_objects, Role.ADMIN),
+        (organization, objects, Role.EXECUTIVE),
+    ]:
+        if access.invited:
+            invite_to_round(round_=org_objects["round"], invitees=[person])
+        response = _request(client, method, _url(name, org, org_objects), access.data, is_api)
+        expected = access.status if role in access.roles or role == Role.ADMIN else 403
+        assert response.status_code == expected, (org.slug, response.content[:300])
+
+
+@pytest.mark.parametrize(("name", "method"), CASES)
 def test_member_of_another_organization_gets_404(client, organization, objects, name, method):
     """An admin of another organization learns nothing: the organization might as well not exist."""
     outsider = UserFactory()
@@ -324,11 +351,22 @@ def test_anonymous_is_sent_to_sign_in(client, organization, objects, name, metho
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_unknown_organization_and_foreign_organization_answer_alike(client, organization, other_organization):
-    """A slug that exists elsewhere and a slug that exists nowhere give the same 404."""
+@pytest.mark.parametrize(("name", "method"), CASES)
+def test_unknown_organization_and_foreign_organization_answer_alike(
+    client, organization, other_organization, name, method
+):
+    """A slug that exists elsewhere and a slug that exists nowhere give the same 404, on every route and with
+    every method, aimed at the other organization's own objects; and nothing is written."""
     client.force_login(MembershipFactory(organization=organization, role=Role.ADMIN).user)
-    foreign = client.get(reverse("organizations:home", kwargs={ORG_KWARG: other_organization.slug}))
-    missing = client.get(reverse("organizations:home", kwargs={ORG_KWARG: "no-such-company"}))
+    other_objects = _objects_of(other_organization)
+    access, is_api = ACCESS[(name, method)], name.startswith("api-")
+    url = _url(name, other_organization, other_objects)
+    before = database_snapshot()
+    foreign = _request(client, method, url, access.data, is_api)
+    assert database_snapshot() == before
+    missing = _request(
+        client, method, url.replace(f"/{other_organization.slug}/", "/no-such-company/", 1), access.data, is_api
+    )
     assert foreign.status_code == missing.status_code == 404
     assert _without_csrf_token(foreign.content) == _without_csrf_token(missing.content)
 
