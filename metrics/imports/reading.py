@@ -138,7 +138,7 @@ def _read_rows(text, stream, layout: Layout, report: Report, on_batch, batch_siz
         header = next((cells for cells in reader if any(cell.strip() for cell in cells)), None)
         if header is None:
             raise Stop(Problem(None, None, "The file is empty."))
-        positions = find_columns(header, layout, reader.line_num)
+        positions = _columns(header, layout, reader.line_num)
         width = len(header)
         i_id, i_period, i_label = positions["customer_id"], positions["period"], positions.get(layout.label)
         i_revenue = positions.get("revenue")
@@ -167,7 +167,7 @@ def _read_rows(text, stream, layout: Layout, report: Report, on_batch, batch_siz
                 if on_progress is not None:
                     on_progress(report.rows, stream.tell())
 
-            # The usual row takes this path; anything unusual is checked again, slowly, by check_row.
+            # The usual row takes this path; anything unusual is checked again, slowly, by _check_row.
             label = cells[i_label].strip() if i_label is not None else ""
             raw_period = cells[i_period]
             month = periods.get(raw_period)
@@ -191,7 +191,7 @@ def _read_rows(text, stream, layout: Layout, report: Report, on_batch, batch_siz
             except ValueError:
                 usual = False
             if not usual:
-                row = check_row(cells, line, layout, positions, report)
+                row = _check_row(cells, line, layout, positions, report)
                 if row is None:
                     on_batch = None
                     continue
@@ -222,7 +222,7 @@ def _fit(cells: list[str], width: int, line: int, report: Report) -> list[str] |
     return cells[:width]
 
 
-def check_row(cells: list[str], line: int, layout: Layout, positions: dict[str, int], report: Report):
+def _check_row(cells: list[str], line: int, layout: Layout, positions: dict[str, int], report: Report):
     """Check every value of a row, reporting each problem; the row's values when it has none."""
     values, problems = {}, []
     for name, index in positions.items():
@@ -255,7 +255,7 @@ def _csv_problem(error: csv.Error, line: int) -> Problem:
     return Problem(line, None, f"The file cannot be read as CSV: {error}.")
 
 
-def find_columns(header: list[str], layout: Layout, line: int) -> dict[str, int]:
+def _columns(header: list[str], layout: Layout, line: int) -> dict[str, int]:
     """Where each column is; a header that does not fit the layout stops the reading."""
     for cell in header:
         if problem := encoding_problem(cell):

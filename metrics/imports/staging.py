@@ -12,7 +12,6 @@ from typing import BinaryIO
 from django.db import DatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from .copying import copy_file
 from .reading import Report, Row, read_file
 
 TABLE = "metrics_import_rows"
@@ -60,22 +59,12 @@ class Staging:
 
 
 class CopyStaging(Staging):
-    """PostgreSQL: the usual file is read by PostgreSQL itself (copying.py); any other is read by
-    reading.py, every batch staged with one COPY, written as text in one piece."""
+    """PostgreSQL: every batch is one COPY, written as text in one piece."""
 
     batch_size = 50_000
     # The line is the key, for the rare customer-month whose segments differ (merging.py); the rows
     # arrive in line order, so the index only ever grows at its end.
     definition = "line bigint PRIMARY KEY, external_id text NOT NULL, month integer NOT NULL, revenue bigint NOT NULL"
-
-    def read(self, stream: BinaryIO, *, kind: str, on_progress: Callable[[int, int], None] | None = None) -> Report:
-        report = copy_file(self.connection, stream, kind=kind, staged=TABLE, on_progress=on_progress)
-        if report is not None:
-            return report
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {TABLE}")
-        stream.seek(0)
-        return super().read(stream, kind=kind, on_progress=on_progress)
 
     def add(self, rows: list[Row]) -> None:
         text = "".join([f"{line}\t{key}\t{month}\t{units}\t{label}\n" for line, key, month, units, label in rows])
