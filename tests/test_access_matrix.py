@@ -327,6 +327,14 @@ def test_roles_come_from_the_organization_in_the_url(client, organization, other
         assert response.status_code == expected, (org.slug, response.content[:300])
 
 
+@pytest.mark.parametrize("name", sorted({name for name, _ in CASES if name.startswith("api-")}))
+def test_options_is_not_allowed_on_the_api(api_client, organization, objects, name):
+    """OPTIONS answers 405: the OpenAPI schema describes the API (DRF's metadata failed on views without a
+    serializer)."""
+    api_client.force_authenticate(MembershipFactory(organization=organization, role=Role.ADMIN).user)
+    assert api_client.options(_url(name, organization, objects)).status_code == 405
+
+
 @pytest.mark.parametrize(("name", "method"), CASES)
 def test_member_of_another_organization_gets_404(client, organization, objects, name, method):
     """An admin of another organization learns nothing: the organization might as well not exist."""

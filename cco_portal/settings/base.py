@@ -181,6 +181,9 @@ REST_FRAMEWORK = {
     # JSON only: people read and try the API in Swagger UI (/api/docs/); DRF's browsable pages carry
     # inline styles the Content-Security-Policy refuses.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # No OPTIONS metadata: it described forms for the browsable pages, the OpenAPI schema describes the API,
+    # and building it failed (500) on views without a serializer or queryset. OPTIONS now answers 405.
+    "DEFAULT_METADATA_CLASS": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
