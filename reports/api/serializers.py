@@ -123,7 +123,13 @@ class ScheduleSerializer(serializers.ModelSerializer):
         model = ReportSchedule
         fields = ["day_of_month", "hour", "enabled", "updated_at"]
         read_only_fields = ["updated_at"]
-        extra_kwargs = {"day_of_month": {"min_value": 1, "max_value": 28}, "hour": {"min_value": 0, "max_value": 23}}
+        # A PUT replaces the whole schedule, so every field is needed; before one is saved there is no updated_at.
+        extra_kwargs = {
+            "day_of_month": {"min_value": 1, "max_value": 28, "required": True},
+            "hour": {"min_value": 0, "max_value": 23, "required": True},
+            "enabled": {"required": True},
+            "updated_at": {"allow_null": True},
+        }
 
 
 class ActionInputSerializer(serializers.Serializer):

@@ -206,6 +206,7 @@ class StarterRoadmapView(OrganizationScopedAPIMixin, generics.GenericAPIView):
 
     serializer_class = MilestoneSerializer
     write_roles = MANAGERS
+    pagination_class = None  # the answer is the milestones just added, all of them
 
     @extend_schema(
         request=StarterRoadmapInputSerializer,
