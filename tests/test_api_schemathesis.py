@@ -1,0 +1,136 @@
+"""The API fuzzed from its own OpenAPI schema: schemathesis generates requests for every operation and sends
+them to the portal's WSGI application in-process, once per role (with a DRF token) and once without
+credentials. No request may give a server error or an answer the schema does not describe, and without
+credentials every operation but the token login answers 401.
+
+The application runs in the test's thread, on the test's database connection, so it sees the rows the
+`db` fixture's transaction holds. Examples are few and derandomized: the run is the same every time and
+takes a bounded time in CI.
+"""
+
+from contextlib import contextmanager
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+)
+
+from cco_portal.organizations.roles import Role
+from cco_portal.wsgi import application
+from tests.factories import MembershipFactory, UserFactory
+from tests.populated import populate
+
+EXAMPLES = 6
+ANONYMOUS = "anonymous"
+# Not yet status_code_conformance: the schema declares each operation's successes, not the 400, 401, 403,
+# 404 and 405 that every operation may answer.
+CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
+# Open to anyone: the token login (the schema and its documentation are not operations of the schema).
+PUBLIC = {"/api/v1/auth/token/"}
+# Where an object id appears in a path, the populated organization's own object, so requests reach it.
+PATH_OBJECTS = {
+    "round_id": "round",
+    "import_id": "activity_import",
+    "action_id": "action",
+    "report_id": "report",
+    "area_id": "area",
+    "milestone_id": "milestone",
+}
+
+
+@contextmanager
+def connection_kept_open():
+    """Django's handler closes the database connection around each request unless it is in a usable state;
+    inside a test's transaction that would end the transaction. Django's own test client switches this off
+    for its requests in the same way."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in (signals.request_started, signals.request_finished):
+            signal.connect(close_old_connections)
+
+
+with connection_kept_open():
+    # Loaded when the tests are collected: generating the schema reads no rows.
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+    # The coverage phase (edge values, and every method an operation does not declare) runs for the admin,
+    # who may use every operation, and for nobody signed in; the other roles get examples and fuzzing only.
+    light_schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=SchemathesisConfig())
+    light_schema.config.phases.update(phases=["examples", "fuzzing"])
+
+
+@pytest.fixture(autouse=True)
+def in_process_requests(db):
+    with connection_kept_open():
+        yield
+
+
+@pytest.fixture
+def populated(organization):
+    return populate(organization, tag="acme", first_month="2024-01")
+
+
+def _credentials(organization, who: str) -> dict:
+    """The headers of a member holding one role in the organization (a DRF token), or none."""
+    if who == ANONYMOUS:
+        return {}
+    user = UserFactory(email=f"fuzz-{who}@example.com")
+    MembershipFactory(organization=organization, user=user, role=who)
+    return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+
+
+def _aim_at(case, organization, populated) -> None:
+    """Point the generated path at the populated organization and its objects; the rest stays generated."""
+    parameters = case.path_parameters or {}
+    if "org_slug" in parameters:
+        parameters["org_slug"] = organization.slug
+    for name, kind in PATH_OBJECTS.items():
+        if name in parameters:
+            parameters[name] = populated[kind].pk
+    if "id" in parameters:
+        parameters["id"] = populated["invitation" if "/invitations/" in case.path else "membership"].pk
+    if "month" in parameters:
+        parameters["month"] = populated["report"].month_label
+
+
+def fuzz_as(who: str, schema):
+    """The test of every operation, for a member holding `who` or for nobody signed in."""
+
+    @schema.parametrize()
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
+    )
+    def test(case, organization, populated):
+        """Given a member of one role holding a token, or nobody signed in, when schemathesis sends generated
+        requests to every operation, then none answers a server error; every answer's status, content type and
+        body are those the schema declares; and without credentials every operation but the token login
+        answers 401."""
+        headers = populated.setdefault(f"headers of {who}", None) or _credentials(organization, who)
+        populated[f"headers of {who}"] = headers
+        _aim_at(case, organization, populated)
+        response = case.call_and_validate(headers=headers, checks=CHECKS)
+        if who == ANONYMOUS and case.path not in PUBLIC:
+            assert response.status_code == 401, (case.method, case.formatted_path)
+
+    return test
+
+
+test_as_admin = fuzz_as(Role.ADMIN, schema)
+test_as_cco = fuzz_as(Role.CCO, light_schema)
+test_as_executive = fuzz_as(Role.EXECUTIVE, light_schema)
+test_as_leadership = fuzz_as(Role.LEADERSHIP, light_schema)
+test_without_credentials = fuzz_as(ANONYMOUS, schema)
