@@ -65,18 +65,16 @@ TOUCH_STAGED_CUSTOMERS = f"""
     JOIN {CUSTOMER} AS customer ON customer.organization_id = %s AND customer.external_id = keys.external_id
 """
 # A customer's segment is the one of its latest month, read backwards along the primary key; only the
-# customers whose segment changes are written. MATERIALIZED reads each customer's latest month once:
-# inlined, PostgreSQL ran the lookup twice per customer, in the comparison and in the SET.
+# customers whose segment changes are written.
 UPDATE_SEGMENTS = f"""
-    WITH latest AS MATERIALIZED (
+    UPDATE {CUSTOMER} SET segment = latest.segment
+    FROM (
         SELECT touched.customer_id, COALESCE((
             SELECT activity.segment FROM {ACTIVITY} AS activity
             WHERE activity.customer_id = touched.customer_id ORDER BY activity.month DESC LIMIT 1
         ), '') AS segment
         FROM (SELECT DISTINCT customer_id FROM {TOUCHED}) AS touched
-    )
-    UPDATE {CUSTOMER} SET segment = latest.segment
-    FROM latest
+    ) AS latest
     WHERE {CUSTOMER}.id = latest.customer_id AND {CUSTOMER}.segment <> latest.segment
 """
 
