@@ -193,7 +193,9 @@ def main(argv=None) -> None:
         processes.append(
             subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "cco_portal.wsgi", "--bind", f"127.0.0.1:{PORT}",
-                 "--workers", str(args.gunicorn_workers), "--threads", "4", "--worker-class", "gthread"],
+                 "--workers", str(args.gunicorn_workers), "--threads", "4", "--worker-class", "gthread",
+                 # Longer than a user's pause, so that a kept-alive connection is not closed as it is reused.
+                 "--keep-alive", "75"],
                 cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
             )
         )  # fmt: skip
