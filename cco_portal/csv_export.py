@@ -22,6 +22,14 @@ def neutralize(value):
     return value
 
 
+def restore(value: str) -> str:
+    """The text neutralize() guarded, as it was: what a spreadsheet shows, and what an import of the
+    portal's own export must read back."""
+    if value.startswith("'") and value[1:2] and value[1] in FORMULA_TRIGGERS:
+        return value[1:]
+    return value
+
+
 def write_csv(file, header: Sequence, rows: Iterable[Sequence]) -> None:
     """Write a header row and `rows` to the text `file`, every text cell neutralized."""
     # The byte-order mark tells Excel the file is UTF-8; without it accented names come out garbled.

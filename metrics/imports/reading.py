@@ -180,6 +180,9 @@ def _read_rows(text, stream, layout: Layout, report: Report, on_batch, batch_siz
                 units = parse_revenue(cells[i_revenue]) if i_revenue is not None else 0
                 usual = (
                     key
+                    # A cell the portal's export guarded with an apostrophe is read by parse_text.
+                    and key[0] != "'"
+                    and label[:1] != "'"
                     and len(key) <= MAX_TEXT
                     and key.isascii()
                     and "\x00" not in key

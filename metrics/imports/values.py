@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from cco_portal.csv_export import restore
+
 from ..models import REVENUE_SCALE, ImportKind
 
 MAX_TEXT = 200
@@ -54,7 +56,9 @@ def header_name(cell: str) -> str:
 
 
 def parse_text(value: str, *, required: bool, what: str) -> str:
-    value = value.strip()
+    # A cell of the portal's own CSV export may carry the apostrophe that keeps a spreadsheet from
+    # reading it as a formula; like a spreadsheet, the import reads the text behind it.
+    value = restore(value.strip()).strip()
     if not value and required:
         raise ValueError(f"Empty; every row needs a {what}.")
     if len(value) > MAX_TEXT:
@@ -88,7 +92,7 @@ def parse_period(value: str) -> int:
 def parse_revenue(value: str) -> int:
     """An amount such as 1234.5, -20 or +0.0125 in ten-thousandths; a leading + or - is allowed, and zeros
     after the fourth decimal, but no thousands separators, decimal commas, currency signs or exponents."""
-    text = value.strip()
+    text = restore(value.strip())
     body = text[1:] if text[:1] in ("+", "-") else text
     whole, _, fraction = body.partition(".")
     # isdigit() alone would let other scripts' digits through; with isascii() it means 0-9.
