@@ -3,6 +3,8 @@ only through the portal, whose services check who may do what. Operators can loo
 
 from django.contrib import admin
 
+from cco_portal.organizations.admin_scoping import CrossOrganizationAdminMixin
+
 from .models import Invitee, Question, Questionnaire, Response, Round, Section
 
 
@@ -51,7 +53,7 @@ class InviteeInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RoundAdmin(CrossOrganizationAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "organization", "questionnaire", "opens_on", "closes_on", "is_anonymous"]
     list_filter = ["questionnaire__kind", "is_anonymous", "organization"]
     search_fields = ["title", "organization__name"]

@@ -82,7 +82,7 @@ def abandon_sharded_computation(*, organization_id: int) -> None:
 
 def _locked_dataset(organization: Organization) -> Dataset:
     dataset, _ = Dataset.objects.get_or_create(organization=organization)
-    return Dataset.objects.select_for_update().get(pk=dataset.pk)
+    return Dataset.objects.select_for_update().get(organization=organization, pk=dataset.pk)
 
 
 def plan_computation(organization: Organization, dataset: Dataset) -> Plan:
@@ -245,6 +245,6 @@ def change_activity_window(*, organization: Organization, months: int, changed_b
         organization.activity_window = months
         organization.save(update_fields=["activity_window"])
         dataset, _ = Dataset.objects.get_or_create(organization=organization)
-        Dataset.objects.filter(pk=dataset.pk).update(version=F("version") + 1)
+        Dataset.objects.filter(organization=organization, pk=dataset.pk).update(version=F("version") + 1)
         transaction.on_commit(lambda: compute_movements_task.delay(organization.pk))
     return organization

@@ -113,7 +113,9 @@ def run_import(*, activity_import: ActivityImport, on_progress: Callable[[int], 
     import finished when its turn comes to load.
     """
     unfinished = ActivityImport.objects.filter(
-        pk=activity_import.pk, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+        organization_id=activity_import.organization_id,
+        pk=activity_import.pk,
+        status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING],
     )
     claimed = unfinished.filter(attempts__lt=MAX_IMPORT_ATTEMPTS).update(
         status=ImportStatus.RUNNING,
@@ -156,7 +158,9 @@ def _run(activity_import: ActivityImport, on_progress: Callable[[int], None] | N
     def progress(rows: int, position: int) -> None:
         # The total is estimated from the share of the file read so far, until the end tells it exactly.
         estimate = max(rows, round(rows * activity_import.file_size / position)) if position else None
-        ActivityImport.objects.filter(pk=activity_import.pk).update(rows_done=rows, rows_total=estimate)
+        ActivityImport.objects.filter(organization_id=activity_import.organization_id, pk=activity_import.pk).update(
+            rows_done=rows, rows_total=estimate
+        )
         if on_progress is not None:
             on_progress(rows)
 
@@ -191,8 +195,9 @@ def _load(activity_import: ActivityImport, report: Report) -> None:
     organization = activity_import.organization
     dataset, _ = Dataset.objects.get_or_create(organization=organization)
     # One load per organization at a time (and none while its movements are computed).
-    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
-    if ActivityImport.objects.select_for_update().get(pk=activity_import.pk).status != ImportStatus.RUNNING:
+    dataset = Dataset.objects.select_for_update().get(organization=organization, pk=dataset.pk)
+    imports = ActivityImport.objects.for_organization(organization)
+    if imports.select_for_update().get(pk=activity_import.pk).status != ImportStatus.RUNNING:
         return  # another run of the same import got there first
     if problem := _already_appended(activity_import):
         _finish(activity_import, ImportStatus.FAILED, report, [Problem(None, None, problem)])
@@ -205,7 +210,7 @@ def _load(activity_import: ActivityImport, report: Report) -> None:
         activity = CustomerActivity.objects.for_organization(organization)
         bounds = activity.aggregate(first=Min("month"), last=Max("month"))
         first_changed = min(report.months, default=None)
-        Dataset.objects.filter(pk=dataset.pk).update(
+        Dataset.objects.filter(organization=organization, pk=dataset.pk).update(
             version=F("version") + 1,
             first_month=bounds["first"],
             last_month=bounds["last"],

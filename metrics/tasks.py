@@ -58,7 +58,8 @@ def abandon_movements_task(organization_id: int) -> None:
 def run_import_task(import_id: int) -> str | None:
     """Run a queued import; returns how it ended. Acknowledged only once done, so that an import whose
     worker died is delivered again, and run again."""
-    activity_import = ActivityImport.objects.select_related("organization").filter(pk=import_id).first()
+    # Given only the id, the task learns the organization from the row itself.
+    activity_import = ActivityImport.objects.unscoped().select_related("organization").filter(pk=import_id).first()
     if activity_import is None:
         return None
     return services.run_import(activity_import=activity_import).status

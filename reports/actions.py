@@ -62,7 +62,7 @@ def update_action(*, action: CustomerRoomAction, **changes) -> CustomerRoomActio
     when, so that the reports of the months up to then show it."""
     if refused := set(changes) - EDITABLE_FIELDS:
         raise ValidationError(f"These cannot be changed: {', '.join(sorted(refused))}.")
-    action = CustomerRoomAction.objects.select_for_update().get(pk=action.pk)
+    action = CustomerRoomAction.objects.select_for_update().get(organization_id=action.organization_id, pk=action.pk)
     was_open = action.status == ActionStatus.OPEN
     for field, value in changes.items():
         setattr(action, field, value)
@@ -81,7 +81,11 @@ def update_action(*, action: CustomerRoomAction, **changes) -> CustomerRoomActio
 def make_action_milestone(*, action: CustomerRoomAction, created_by) -> Milestone:
     """Turn an action into a milestone of competency 5 on the roadmap, with its title, owner and due date
     (through the roadmap's own service, which checks and emails the owner); once per action."""
-    action = CustomerRoomAction.objects.select_for_update().select_related("organization").get(pk=action.pk)
+    action = (
+        CustomerRoomAction.objects.select_for_update()
+        .select_related("organization")
+        .get(organization_id=action.organization_id, pk=action.pk)
+    )
     if action.milestone_id is not None:
         raise ValidationError(f"This action is already the milestone “{action.milestone}”.")
     milestone = roadmap_services.create_milestone(

@@ -3,10 +3,12 @@ portal's services (which keep the beat schedule in step). Operators can look and
 
 from django.contrib import admin
 
+from cco_portal.organizations.admin_scoping import CrossOrganizationAdminMixin
+
 from .models import CustomerRoomAction, Report, ReportSchedule
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(CrossOrganizationAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 

@@ -50,7 +50,7 @@ def request_report(*, organization: Organization, month: int) -> Report:
     again (someone asked for it); one running is left to its worker."""
     version = current_data_version(organization)
     report, _ = Report.objects.get_or_create(organization=organization, month=month, data_version=version)
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    report = Report.objects.select_for_update().get(organization=organization, pk=report.pk)
     if report.status in (ReportStatus.DONE, ReportStatus.RUNNING):
         return report
     if report.status == ReportStatus.FAILED:
@@ -89,7 +89,9 @@ def compute_report(*, organization: Organization, month: int, task_id: str = "",
         return report
 
     def on_progress(percent: int) -> None:
-        Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING).update(progress=percent)
+        Report.objects.filter(organization=organization, pk=report.pk, status=ReportStatus.RUNNING).update(
+            progress=percent
+        )
 
     figures = build_report_figures(organization, month, on_progress=on_progress)
     return _store(report, figures, notify=notify)
@@ -124,7 +126,7 @@ def _claim(organization: Organization, month: int, task_id: str) -> tuple[Report
 
 @transaction.atomic
 def _store(report: Report, figures: dict, *, notify: bool) -> Report | None:
-    current = Report.objects.select_for_update().filter(pk=report.pk).first()
+    current = Report.objects.select_for_update().filter(organization_id=report.organization_id, pk=report.pk).first()
     if current is None or current.status == ReportStatus.DONE:
         return current
     # Locked, so that no computation of the movements is half-way through while this one is compared.
@@ -176,7 +178,9 @@ def fail_stalled_reports(*, now=None) -> int:
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
     cutoff = now - timedelta(seconds=visibility + 2 * settings.REPORTS_TASK_TIME_LIMIT)
     return (
-        Report.objects.filter(status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING])
+        # A sweep over every organization's reports.
+        Report.objects.unscoped()
+        .filter(status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING])
         .filter(Q(started_at__lt=cutoff) | Q(started_at__isnull=True, requested_at__lt=cutoff))
         .update(
             status=ReportStatus.FAILED,
@@ -202,9 +206,9 @@ def refresh_changed_reports(*, now=None) -> list[tuple[int, int]]:
 def send_report_ready_emails(*, report: Report) -> int:
     """Email the headline figures of a done report, with a link to its dashboard, to the organization's
     leadership, CCO and admins; once per report, however often it is asked. Returns the emails sent."""
-    claimed = Report.objects.filter(pk=report.pk, status=ReportStatus.DONE, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
+    claimed = Report.objects.filter(
+        organization_id=report.organization_id, pk=report.pk, status=ReportStatus.DONE, emailed_at__isnull=True
+    ).update(emailed_at=timezone.now())
     if not claimed:
         return 0
     report.refresh_from_db()
@@ -212,5 +216,5 @@ def send_report_ready_emails(*, report: Report) -> int:
         return emails.send_report_ready(report=report, headline=selectors.headline(report))
     except Exception:
         # Not sent: let a retry of the task send it.
-        Report.objects.filter(pk=report.pk).update(emailed_at=None)
+        Report.objects.filter(organization_id=report.organization_id, pk=report.pk).update(emailed_at=None)
         raise

@@ -96,7 +96,8 @@ def ensure_report_schedules_task() -> int:
 @shared_task(acks_late=True, autoretry_for=(OSError, *TRANSIENT_ERRORS), max_retries=3, retry_backoff=30)
 def send_report_ready_emails_task(report_id: int) -> int:
     """Email leadership that a report is ready; returns the emails sent (0 when they were already sent)."""
-    report = Report.objects.select_related("organization").filter(pk=report_id).first()
+    # Given only the id, the task learns the organization from the row itself.
+    report = Report.objects.unscoped().select_related("organization").filter(pk=report_id).first()
     if report is None:
         return 0
     return services.send_report_ready_emails(report=report)

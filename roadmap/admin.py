@@ -4,6 +4,8 @@ dependency rules and record who changed what. Operators can look, search, and se
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cco_portal.organizations.admin_scoping import CrossOrganizationAdminMixin
+
 from .models import Competency, MaturityAssessment, Milestone, OperationalArea
 
 
@@ -24,7 +26,7 @@ class CompetencyAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(CrossOrganizationAdminMixin, ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["title", "organization", "competency", "owner", "status", "percent_complete", "due_date"]
     list_filter = ["status", "competency", "organization"]
     search_fields = ["title", "organization__name", "owner__email", "owner__full_name"]
@@ -33,14 +35,14 @@ class MilestoneAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(OperationalArea)
-class OperationalAreaAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class OperationalAreaAdmin(CrossOrganizationAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["name", "organization"]
     list_filter = ["organization"]
     search_fields = ["name", "organization__name"]
 
 
 @admin.register(MaturityAssessment)
-class MaturityAssessmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class MaturityAssessmentAdmin(CrossOrganizationAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["organization", "competency", "stage", "assessed_by", "assessed_at"]
     list_filter = ["competency", "stage", "organization"]
     list_select_related = ["organization", "competency", "assessed_by"]

@@ -93,7 +93,8 @@ def _dependency_cycle(milestone: Milestone, dependencies: Iterable[Milestone]) -
                 while node is not None:
                     chain.append(node)
                     node = parents[node]
-                titles = dict(Milestone.objects.filter(pk__in=chain).values_list("pk", "title"))
+                milestones = Milestone.objects.filter(organization_id=milestone.organization_id, pk__in=chain)
+                titles = dict(milestones.values_list("pk", "title"))
                 return [titles[pk] for pk in reversed(chain)]
             for following in edges.get(current, []):
                 if following not in parents:
@@ -192,7 +193,7 @@ def update_milestone(
 ) -> Milestone:
     """Change a milestone. Owners who are not cco or admin (`may_edit_all` false) may change only
     status, percent complete, notes and the blocked reason; only cco and admin override a dependency."""
-    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    milestone = Milestone.objects.select_for_update().get(organization_id=milestone.organization_id, pk=milestone.pk)
     allowed = EDITABLE_FIELDS if may_edit_all else OWNER_FIELDS
     refused = set(changes) - allowed
     if not may_edit_all and (areas is not None or dependencies is not None):
@@ -268,15 +269,17 @@ def notify_overdue_milestones(*, today: date | None = None) -> int:
     """
     today = today or timezone.localdate()
     candidates = (
-        Milestone.objects.overdue(today)
+        # A daily sweep over every organization's roadmap.
+        Milestone.objects.unscoped()
+        .overdue(today)
         .filter(owner__isnull=False, overdue_notified_at__isnull=True)
         .select_related("owner", "organization", "competency")
     )
     reported = 0
     for milestone in candidates:
-        claimed = Milestone.objects.filter(pk=milestone.pk, overdue_notified_at__isnull=True).update(
-            overdue_notified_at=timezone.now()
-        )
+        claimed = Milestone.objects.filter(
+            organization_id=milestone.organization_id, pk=milestone.pk, overdue_notified_at__isnull=True
+        ).update(overdue_notified_at=timezone.now())
         if not claimed:
             continue
         try:
@@ -291,7 +294,9 @@ def notify_overdue_milestones(*, today: date | None = None) -> int:
             )
         except Exception:
             # Give the claim back, so that the task's retry sends the email it could not send now.
-            Milestone.objects.filter(pk=milestone.pk).update(overdue_notified_at=None)
+            Milestone.objects.filter(organization_id=milestone.organization_id, pk=milestone.pk).update(
+                overdue_notified_at=None
+            )
             raise
         reported += 1
     return reported

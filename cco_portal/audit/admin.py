@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from cco_portal.organizations.admin_scoping import CrossOrganizationAdminMixin
+
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(CrossOrganizationAdminMixin, admin.ModelAdmin):
     """Read-only: the log is append-only, here as everywhere."""
 
     list_display = ["created_at", "action", "actor_email", "target", "organization", "ip_address"]

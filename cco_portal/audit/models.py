@@ -51,8 +51,11 @@ class AuditEventQuerySet(OrganizationScopedQuerySet):
     def sign_ins_of(self, user_ids, emails):
         """Sign-in events of these people: as the signed-in actor, or as the email address that was tried
         (a failure has no actor; the address is stored lower-case in `target`)."""
-        return self.filter(organization__isnull=True, action__in=SIGN_IN_ACTIONS).filter(
-            Q(actor_id__in=user_ids) | Q(target__in=emails)
+        # Sign-ins belong to no organization; the caller names the people, the members of one organization.
+        return (
+            self.unscoped()
+            .filter(organization__isnull=True, action__in=SIGN_IN_ACTIONS)
+            .filter(Q(actor_id__in=user_ids) | Q(target__in=emails))
         )
 
     def of_kind(self, kind: str):

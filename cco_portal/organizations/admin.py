@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from .admin_scoping import CrossOrganizationAdminMixin
 from .models import Invitation, Membership, Organization
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(CrossOrganizationAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -18,7 +19,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(CrossOrganizationAdminMixin, admin.ModelAdmin):
     list_display = ["user", "organization", "role", "created_at"]
     list_filter = ["role", "organization"]
     search_fields = ["user__email", "user__full_name", "organization__name"]
@@ -26,7 +27,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(CrossOrganizationAdminMixin, admin.ModelAdmin):
     list_display = ["email", "organization", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["role", "organization"]
     search_fields = ["email", "organization__name"]

@@ -7,14 +7,10 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from .querysets import OrganizationScopedQuerySet
 from .roles import Role
 
-
-class OrganizationScopedQuerySet(models.QuerySet):
-    """Base queryset of every model that belongs to an organization."""
-
-    def for_organization(self, organization: "Organization"):
-        return self.filter(organization=organization)
+__all__ = ["Invitation", "Membership", "Organization", "OrganizationScopedQuerySet"]
 
 
 class Organization(models.Model):

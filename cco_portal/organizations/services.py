@@ -193,7 +193,8 @@ def get_invitation_for_token(token: str) -> Invitation:
     """The usable invitation behind a link, or InvitationError saying why it cannot be used."""
     try:
         pk = signing.loads(token, salt=INVITATION_SALT)
-        invitation = Invitation.objects.select_related("organization").get(pk=pk)
+        # The signed link names the invitation; its organization is learnt from the row.
+        invitation = Invitation.objects.unscoped().select_related("organization").get(pk=pk)
     except (signing.BadSignature, Invitation.DoesNotExist):
         raise InvitationError("This invitation link is not valid. Check that you copied the whole link.") from None
     if invitation.is_accepted:
@@ -211,7 +212,9 @@ def accept_invitation(*, invitation: Invitation, user=None, full_name: str = "",
 
     The invitation row is locked so that the same link used twice at once still makes one account.
     """
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update().get(
+        organization_id=invitation.organization_id, pk=invitation.pk
+    )
     if not invitation.is_pending:
         raise InvitationError("This invitation has already been used, withdrawn, or has expired.")
     if user is None:
