@@ -77,7 +77,9 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     with log_path.open("w") as log:
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "cco_portal", "worker", "--pool=solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "-n", name],
+             "--without-gossip", "--without-mingle", "-n", name,
+             # Tasks that only tests send (the scoping guard's).
+             "--include", "tests.organizations.worker_tasks"],
             cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
