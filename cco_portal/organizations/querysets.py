@@ -171,6 +171,11 @@ class OrganizationScopedQuerySet(models.QuerySet):
         self._check_scoped()
         yield from super()._iterator(use_chunked_fetch, chunk_size)
 
+    def aiterator(self, chunk_size=2000):
+        # The async iterator reads through the iterable class directly, not through _iterator.
+        self._check_scoped()
+        return super().aiterator(chunk_size)
+
     def count(self):
         if self._result_cache is None:
             self._check_scoped()

@@ -102,6 +102,7 @@ def _class(admin_or_inline):
         pytest.param(lambda qs: qs.aggregate(models.Count("pk")), id="aggregate"),
         pytest.param(lambda qs: list(qs.values_list("pk", flat=True)), id="values_list"),
         pytest.param(lambda qs: list(qs.iterator()), id="iterator"),
+        pytest.param(lambda qs: qs.aiterator(), id="aiterator"),
         pytest.param(lambda qs: qs.in_bulk([1]), id="in_bulk"),
         pytest.param(lambda qs: qs.update(role="cco"), id="update"),
         pytest.param(lambda qs: qs.delete(), id="delete"),
