@@ -18,7 +18,10 @@ from kombu import Connection
 from cco_portal.celery import app as celery_app
 from metrics import services
 from metrics.models import ActivityImport, ImportStatus
+from metrics.months import parse_month_label
 from metrics.tasks import run_import_task
+from reports.models import Report, ReportStatus
+from reports.tasks import compute_report_task
 from tests.metrics.import_files import csv_bytes, generated_rows
 from tests.services import BASE_DIR, _database_url, _require_services, wait_for
 
@@ -101,12 +104,13 @@ def worker_on(transactional_db, tmp_path, settings):
         worker.wait(timeout=30)
 
 
-def test_the_worker_resumes_after_redis_restarts_and_no_import_is_lost_or_doubled(
+def test_the_worker_resumes_after_redis_restarts_and_no_import_or_report_is_lost_or_doubled(
     own_redis, worker_on, organization, cco_user
 ):
-    """Given six imports queued on Redis and a worker taking them, when Redis stops for a few seconds
-    and starts again, then the worker reconnects and all six end imported within a minute, each run
-    to its end once."""
+    """Given six imports and three monthly reports queued on Redis and a worker taking them, when Redis
+    stops for a few seconds and starts again, then the worker reconnects and within a minute all six
+    imports end imported, each run to its end once, and every month has its report done (once per data
+    version, which the table's unique constraint holds) and none failed."""
     # given
     imports = [
         services.start_import(
@@ -117,9 +121,12 @@ def test_the_worker_resumes_after_redis_restarts_and_no_import_is_lost_or_double
         )
         for n in range(6)
     ]
+    months = [parse_month_label(label) for label in ("2023-01", "2023-02", "2023-03")]
     with Connection(own_redis.url) as broker:
         for activity_import in imports:
             run_import_task.apply_async(args=[activity_import.pk], connection=broker)
+        for month in months:
+            compute_report_task.apply_async(args=[organization.pk, month], connection=broker)
     worker_on(own_redis)
     wait_for(lambda: ActivityImport.objects.filter(status=ImportStatus.SUCCEEDED).exists(), timeout=60)
 
@@ -136,6 +143,12 @@ def test_the_worker_resumes_after_redis_restarts_and_no_import_is_lost_or_double
     )
     finished = list(ActivityImport.objects.order_by("pk").values_list("status", "rows_total"))
     assert finished == [(ImportStatus.SUCCEEDED, 3000)] * len(imports), finished
+    reports = Report.objects.filter(organization=organization)
+    wait_for(
+        lambda: set(reports.filter(status=ReportStatus.DONE).values_list("month", flat=True)) == set(months),
+        timeout=DRAIN_LIMIT - (time.monotonic() - restarted),
+    )
+    assert not reports.filter(status=ReportStatus.FAILED).exists()
     with Connection(own_redis.url) as broker:
         queue = broker.default_channel.client
         wait_for(lambda: queue.llen("celery") == 0, timeout=DRAIN_LIMIT - (time.monotonic() - restarted))
