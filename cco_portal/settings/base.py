@@ -203,6 +203,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cco_portal.api_schema.add_common_responses",
+    ],
     # Fields named "kind" and "status" hold different choices in different apps: each set gets its own name.
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "assessments.models.Kind",
