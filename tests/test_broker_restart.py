@@ -132,7 +132,7 @@ def test_the_worker_resumes_after_redis_restarts_and_no_import_or_report_is_lost
 
     # when
     own_redis.stop()
-    time.sleep(3)
+    time.sleep(3)  # the outage itself: long enough for the worker to notice and start reconnecting
     own_redis.start()
     restarted = time.monotonic()
 

@@ -149,7 +149,7 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.5)
+            time.sleep(0.5)  # the server is still starting: ask again
     sys.exit(f"the server did not answer {url} within {timeout} s")
 
 
@@ -261,7 +261,7 @@ def report(args, workdir: Path, config: dict, activity_import, started: float) -
         activity_import = ActivityImport.objects.get(pk=activity_import.pk)
         if activity_import.is_finished:
             break
-        time.sleep(2)
+        time.sleep(2)  # polling the import's row: the worker reports nowhere else
     print(
         f"import of {activity_import.rows_total or activity_import.rows_done:,} rows: {activity_import.status}, "
         f"{activity_import.duration.total_seconds() if activity_import.duration else float('nan'):.1f} s "
