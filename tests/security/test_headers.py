@@ -2,7 +2,6 @@
 Content-Security-Policy; HSTS and Secure cookies with the production settings over HTTPS."""
 
 import re
-import runpy
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from cco_portal.organizations.roles import Role
 from tests.factories import PASSWORD
+from tests.security.test_production_settings import load_production
 
 pytestmark = pytest.mark.django_db
 
@@ -148,9 +148,7 @@ def test_session_and_csrf_cookies_are_http_only_and_same_site(member_of):
 @pytest.fixture
 def production(monkeypatch, settings):
     """The security settings of cco_portal/settings/production.py, read with the environment it requires."""
-    monkeypatch.setenv("DJANGO_SECRET_KEY", "production-settings-under-test")
-    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "portal.example.com")
-    module = runpy.run_module("cco_portal.settings.production")
+    module = load_production(monkeypatch)
     for name, value in module.items():
         if name.startswith(("SECURE_", "SESSION_COOKIE_", "CSRF_COOKIE_")) or name == "X_FRAME_OPTIONS":
             setattr(settings, name, value)
