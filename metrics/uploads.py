@@ -57,14 +57,21 @@ def check_upload(uploaded_file) -> None:
         raise ValidationError({"file": problem})
 
 
-def request_size_problem(request) -> str | None:
-    """Refuse a request whose declared body is larger than any acceptable upload, before reading it."""
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return None
-    # The form's other fields and the multipart boundaries take a few hundred bytes more than the file.
-    return size_problem(declared - 64 * 1024)
+# The form's other fields and the multipart boundaries take a few hundred bytes more than the file.
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+class TakesCustomerFiles:
+    """For the views an import is uploaded to: cco_portal/body_size.py lets their requests be as large as
+    an import takes, and refuses larger ones, with this reason, before anything reads the body."""
+
+    @staticmethod
+    def max_request_bytes() -> int:
+        return max_upload_bytes() + FORM_OVERHEAD_BYTES
+
+    @staticmethod
+    def too_large_message(declared: int) -> str:
+        return size_problem(declared - FORM_OVERHEAD_BYTES) or size_problem(max_upload_bytes() + 1)
 
 
 def _looks_like_utf16(head: bytes) -> bool:

@@ -28,7 +28,7 @@ from .computation import change_activity_window
 from .forms import FIGURES, ActivityWindowForm, DrillDownForm, ImportForm, MonthSegmentForm, segment_param
 from .models import ActivityImport, ImportStatus, to_amount
 from .months import month_label
-from .uploads import request_size_problem
+from .uploads import TakesCustomerFiles
 
 PAGE_SIZE = 100
 IMPORTS_PAGE_SIZE = 25
@@ -133,19 +133,13 @@ class CustomersCsvView(DrillDownMixin, View):
         return audited_download(request, self.organization, response, "customers behind a figure")
 
 
-class ImportsView(MetricsMixin, FormView):
+class ImportsView(TakesCustomerFiles, MetricsMixin, FormView):
     """The history of the organization's imports and the form that starts a new one."""
 
     section = "imports"
     required_roles = MANAGERS
     template_name = "metrics/imports.html"
     form_class = ImportForm
-
-    def post(self, request, *args, **kwargs):
-        # Before the body is read: a file larger than any import takes is refused without receiving it.
-        if problem := request_size_problem(request):
-            return self.render_to_response(self.get_context_data(upload_refused=problem), status=413)
-        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         imports = ActivityImport.objects.for_organization(self.organization).select_related("created_by")

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body (the CSRF check reads forms): an oversized one is refused unread.
+    "cco_portal.body_size.RequestBodySizeMiddleware",
     # Early, so that every query the request makes, the other middleware's included, is checked for scoping.
     "cco_portal.organizations.middleware.OrganizationScopingMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -241,6 +243,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 METRICS_SHARDS = env.int("METRICS_SHARDS", default=1)
 # The largest customer-data file an import takes (1 GiB is ~30M rows); larger ones are refused unread.
 METRICS_MAX_UPLOAD_BYTES = env.int("METRICS_MAX_UPLOAD_BYTES", default=1024**3)
+# The largest body any other request may have (forms and JSON are a few kilobytes); larger ones are refused unread.
+REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=10 * 1024**2)
 
 # The one schedule of recurring work; beat runs it when a broker is configured. Beat keeps it in the
 # database (django-celery-beat), beside each organization's monthly report, which an admin sets in the portal.

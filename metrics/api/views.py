@@ -7,7 +7,7 @@ Writes go through metrics.services and metrics.computation, reads come from metr
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from cco_portal.organizations.roles import MANAGERS
@@ -16,7 +16,7 @@ from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
 from .. import selectors, services
 from ..computation import change_activity_window
 from ..models import ALL_SEGMENTS, ActivityImport
-from ..uploads import request_size_problem
+from ..uploads import TakesCustomerFiles
 from .serializers import (
     ActivityImportSerializer,
     CustomerLineSerializer,
@@ -44,13 +44,12 @@ def _query(serializer_class, request) -> dict:
     return params.validated_data
 
 
-class UploadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "upload_too_large"
-
-
 class ImportViewSet(
-    OrganizationScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    TakesCustomerFiles,
+    OrganizationScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """The customer-data files brought in, newest first, with their progress and, when rejected, why."""
 
@@ -73,8 +72,6 @@ class ImportViewSet(
         """Upload a CSV file of customer activity or lost-customer reasons. It is imported in the
         background, all or nothing; the answer is the queued import, and its `url` (also in the Location
         header) shows the progress, then the result or the problems of each rejected row."""
-        if problem := request_size_problem(request):
-            raise UploadTooLarge(problem)
         data = ImportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

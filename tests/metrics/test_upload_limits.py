@@ -8,6 +8,8 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParser
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -73,21 +75,63 @@ def test_a_file_over_the_limit_is_refused_with_the_limit(organization, cco_user,
     assert not ActivityImport.objects.exists()
 
 
-def test_the_upload_page_refuses_a_body_over_the_limit_before_reading_it(organization, member_of, settings):
-    """A request that declares more bytes than any import takes gets 413 and the form with the reason."""
+@pytest.fixture
+def body_never_read(monkeypatch):
+    """Fail the test if anything parses a request body (the CSRF check would, to find a form's token)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the request body was read")
+
+    monkeypatch.setattr(MultiPartParser, "parse", refuse)
+    monkeypatch.setattr(HttpRequest, "read", refuse)
+
+
+def test_the_upload_page_refuses_a_body_over_the_limit_before_reading_it(
+    organization, member_of, settings, body_never_read
+):
+    """A request that declares more bytes than any import takes gets 413 with the reason, before the CSRF check
+    or anything else reads its body."""
+    # given
     settings.METRICS_MAX_UPLOAD_BYTES = 1024
-    client = Client()
+    client = Client(enforce_csrf_checks=True)
     client.force_login(member_of(Role.CCO))
     big = SimpleUploadedFile("big.csv", CSV * 5000, content_type="text/csv")
 
+    # when
     response = client.post(f"/o/{organization.slug}/metrics/imports/", {"file": big, "kind": "activity"})
 
+    # then
     assert response.status_code == 413
     assert "files of up to 0.0 MB can be imported" in response.content.decode()
+    assert "Split it by month" in response.content.decode()
     assert not ActivityImport.objects.exists()
 
 
-def test_the_api_answers_413_to_a_body_over_the_limit(organization, member_of, settings):
+def test_any_other_route_refuses_a_body_over_the_general_limit_unread(
+    organization, member_of, settings, body_never_read
+):
+    """A form or API route that takes no file refuses a body over REQUEST_MAX_BODY_BYTES with 413, unread,
+    however large the import limit is."""
+    # given
+    settings.REQUEST_MAX_BODY_BYTES = 1024
+    person = member_of(Role.CCO)
+    page, api = Client(enforce_csrf_checks=True), APIClient()
+    page.force_login(person)
+    api.force_authenticate(person)
+    padding = "x" * 4096
+
+    # when
+    form = page.post(f"/o/{organization.slug}/roadmap/milestones/new/", {"title": padding})
+    json = api.post(f"/api/v1/orgs/{organization.slug}/roadmap/milestones/", {"title": padding}, format="json")
+
+    # then
+    assert form.status_code == 413
+    assert "this address takes up to" in form.content.decode()
+    assert json.status_code == 413
+    assert "this address takes up to" in json.json()["detail"]
+
+
+def test_the_api_answers_413_to_a_body_over_the_limit(organization, member_of, settings, body_never_read):
     settings.METRICS_MAX_UPLOAD_BYTES = 1024
     client = APIClient()
     client.force_authenticate(member_of(Role.CCO))
