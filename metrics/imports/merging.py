@@ -32,7 +32,9 @@ STAGED_MONTHS = f"SELECT DISTINCT month FROM {STAGED}"
 # customers have the highest ids), a good deal cheaper than inserting all over it, and one sort serves
 # both. A customer-month's non-empty segments are nearly always one and the same (its smallest is its
 # largest); only where they differ is the segment of the last line fetched, by the staging table's key.
-# ({binary} compares the segments byte by byte: PostgreSQL's default collation would be slower.)
+# ({binary} compares the segments byte by byte: PostgreSQL's default collation would be slower. {join} is
+# CROSS JOIN on SQLite, which then reads the staged rows first and looks each customer up by its key; left to
+# itself, with no statistics, it scanned the staged rows once per customer: 34 s instead of 1 s for 100k rows.)
 INSERT_ACTIVITY = f"""
     INSERT INTO {ACTIVITY} (organization_id, customer_id, month, revenue, segment)
     SELECT %s, customer_id, month, revenue, CASE
@@ -46,7 +48,7 @@ INSERT_ACTIVITY = f"""
             MIN(NULLIF(staged.label, '') {{binary}}) AS first_label,
             MAX(NULLIF(staged.label, '') {{binary}}) AS last_label
         FROM {STAGED} AS staged
-        JOIN {CUSTOMER} AS customer ON customer.organization_id = %s AND customer.external_id = staged.external_id
+        {{join}} {CUSTOMER} AS customer ON customer.organization_id = %s AND customer.external_id = staged.external_id
         GROUP BY customer.id, staged.month
     ) AS grouped
     WHERE true
@@ -94,7 +96,10 @@ def merge_activity(connection: BaseDatabaseWrapper, *, organization_id: int, mod
     deleted first, in append mode they are added to what is there."""
     org = organization_id
     touched = temporary(connection, TOUCHED)
-    insert = INSERT_ACTIVITY.format(binary='COLLATE "C"' if connection.vendor == "postgresql" else "")
+    postgresql = connection.vendor == "postgresql"
+    insert = INSERT_ACTIVITY.format(
+        binary='COLLATE "C"' if postgresql else "", join="JOIN" if postgresql else "CROSS JOIN"
+    )
     with connection.cursor() as cursor:
         cursor.execute(ADD_CUSTOMERS, [org])
         cursor.execute(f"DROP TABLE IF EXISTS {touched}")
