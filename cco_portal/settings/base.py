@@ -257,7 +257,7 @@ CELERY_BEAT_SCHEDULE = {
     # Reports of months whose data changed, once the imports have been quiet for REPORTS_DEBOUNCE_SECONDS.
     "refresh-changed-reports": {
         "task": "reports.tasks.refresh_changed_reports_task",
-        "schedule": crontab(),
+        "schedule": timedelta(seconds=env.int("REPORTS_SWEEP_SECONDS", default=60)),
     },
     # A monthly schedule for every organization that has none yet (new organizations).
     "ensure-report-schedules": {
