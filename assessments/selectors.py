@@ -9,6 +9,7 @@ from cco_portal.organizations.models import Organization
 from cco_portal.organizations.roles import Role, roles_allow
 
 from .models import Answer, Choice, Invitee, Kind, Question, Response, Round
+from .percentages import change_in_points
 
 # Partly counts half: the CEO commitment score is the share of a full Yes.
 CHOICE_SCORE = Case(
@@ -78,10 +79,9 @@ class ReadinessQuestionResult:
         return Alignment.SPLIT
 
     @property
-    def yes_share_change(self) -> float | None:
-        if self.yes_share is None or self.previous_yes_share is None:
-            return None
-        return self.yes_share - self.previous_yes_share
+    def yes_share_change(self) -> int | None:
+        """In percentage points, from the whole percentages shown."""
+        return change_in_points(self.yes_share, self.previous_yes_share)
 
 
 @dataclass
@@ -107,10 +107,9 @@ class ReadinessResults:
         return self.yes_answers / self.all_answers if self.all_answers else None
 
     @property
-    def readiness_change(self) -> float | None:
-        if self.previous is None or self.readiness is None or self.previous.readiness is None:
-            return None
-        return self.readiness - self.previous.readiness
+    def readiness_change(self) -> int | None:
+        """In percentage points, from the whole percentages shown."""
+        return change_in_points(self.readiness, self.previous.readiness if self.previous else None)
 
     @property
     def next_steps(self) -> list[ReadinessQuestionResult]:
@@ -193,7 +192,13 @@ class ViewScores:
     leaders_view: float | None
 
     @property
-    def gap(self) -> float | None:
+    def gap(self) -> int | None:
+        """The self-view minus the leaders' view, in points of the whole percentages shown."""
+        return change_in_points(self.self_view, self.leaders_view)
+
+    @property
+    def exact_gap(self) -> float | None:
+        """The unrounded gap, which orders actions whose gaps round alike."""
         if self.self_view is None or self.leaders_view is None:
             return None
         return self.self_view - self.leaders_view
@@ -220,7 +225,7 @@ class CommitmentResults:
     @property
     def actions_by_gap(self) -> list[CommitmentActionResult]:
         """Largest gap between the CEO's view and the leaders' first; actions without both views last."""
-        return sorted(self.actions, key=lambda a: -abs(a.scores.gap) if a.scores.gap is not None else 1)
+        return sorted(self.actions, key=lambda a: -abs(a.scores.exact_gap) if a.scores.exact_gap is not None else 1)
 
 
 IS_CEO = Q(response__respondent_id=F("response__round__ceo_id"))

@@ -158,7 +158,9 @@ class ReadinessQuestionResultSerializer(serializers.Serializer):
         choices=[Alignment.UNANIMOUS_YES, Alignment.UNANIMOUS_NO, Alignment.SPLIT, Alignment.NO_ANSWERS]
     )
     previous_yes_share = serializers.FloatField(allow_null=True)
-    yes_share_change = serializers.FloatField(allow_null=True)
+    yes_share_change = serializers.IntegerField(
+        allow_null=True, help_text="In percentage points: the whole percentage now minus the one before."
+    )
     comments = CommentSerializer(many=True)
 
 
@@ -186,7 +188,10 @@ class ReadinessResultsSerializer(serializers.Serializer):
     kind = serializers.CharField(source="round.kind")
     round = serializers.IntegerField(source="round.pk")
     readiness = serializers.FloatField(allow_null=True, help_text="YES answers over all answers.")
-    readiness_change = serializers.FloatField(allow_null=True, help_text="Since the previous round.")
+    readiness_change = serializers.IntegerField(
+        allow_null=True,
+        help_text="Since the previous round, in percentage points: the whole percentage now minus the one before.",
+    )
     yes_answers = serializers.IntegerField()
     all_answers = serializers.IntegerField()
     respondents = serializers.IntegerField()
@@ -214,7 +219,9 @@ class ViewScoresSerializer(serializers.Serializer):
 
     self_view = serializers.FloatField(allow_null=True, help_text="The CEO's answers.")
     leaders_view = serializers.FloatField(allow_null=True, help_text="Everyone else's answers.")
-    gap = serializers.FloatField(allow_null=True, help_text="Self-view minus leaders' view.")
+    gap = serializers.IntegerField(
+        allow_null=True, help_text="Self-view minus leaders' view, in points of the whole percentages."
+    )
 
 
 class CommitmentQuestionResultSerializer(serializers.Serializer):

@@ -545,12 +545,13 @@ def test_commitment_results_set_the_ceo_beside_the_leaders(organization, leaders
         2,
     )
     # the leaders: Partly everywhere (9.5 of 19) and Yes but for action 2 (17 of 19) make 26.5 of 38
-    assert body["overall"] == pytest.approx({"self_view": 1.0, "leaders_view": 26.5 / 38, "gap": 11.5 / 38})
+    # the gap in points of the whole percentages: 100% against 70%
+    assert body["overall"] == pytest.approx({"self_view": 1.0, "leaders_view": 26.5 / 38, "gap": 30})
     second = body["actions"][1]
     assert (second["number"], second["title"], second["scores"]) == (
         2,
         "Make the customer leadership executive an officer of the company",
-        pytest.approx({"self_view": 1.0, "leaders_view": 0.25, "gap": 0.75}),
+        pytest.approx({"self_view": 1.0, "leaders_view": 0.25, "gap": 75}),
     )
     assert [q["number"] for q in second["questions"]] == [3, 4]
     assert body["actions_by_gap"] == [2, 1, 3, 4, 5, 6, 7, 8]

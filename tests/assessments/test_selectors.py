@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assessments import selectors
 from assessments.models import Kind
+from assessments.percentages import whole_percent
 from assessments.selectors import Alignment
 from tests.assessments.factories import InviteeFactory, RoundFactory, respond
 from tests.factories import OrganizationFactory, UserFactory
@@ -217,9 +218,10 @@ def test_readiness_changes_from_the_previous_round_per_question_and_overall(orga
     # then 21/33 now against 4/22 before
     assert results.previous.round == earlier
     assert results.previous.readiness == 4 / 22
-    assert results.readiness_change == pytest.approx(7 / 11 - 2 / 11)
+    # in points of the whole percentages shown: 64% against 18%
+    assert results.readiness_change == 64 - 18
     changes = [q.yes_share_change for q in results.questions]
-    assert changes == pytest.approx([0, -1 / 2, 2 / 3, 1, 1 / 3, 1, 2 / 3, 0, 1, 1 / 3, 1 / 2])
+    assert changes == [0, -50, 67, 100, 33, 100, 67, 0, 100, 33, 50]
     assert [q.previous_yes_share for q in results.questions][:3] == [1.0, 0.5, 0.0]
 
 
@@ -303,9 +305,9 @@ def test_commitment_sets_the_ceo_self_view_beside_the_leaders_view_per_action(or
     assert [(a.scores.self_view, a.scores.leaders_view) for a in results.actions] == [
         pytest.approx((ceo, leaders)) for _, ceo, leaders in COMMITMENT_EXPECTED
     ]
-    assert [a.scores.gap for a in results.actions] == pytest.approx(
-        [ceo - leaders for _, ceo, leaders in COMMITMENT_EXPECTED]
-    )
+    assert [a.scores.gap for a in results.actions] == [
+        whole_percent(ceo) - whole_percent(leaders) for _, ceo, leaders in COMMITMENT_EXPECTED
+    ]
     assert [len(a.questions) for a in results.actions] == [2, 2, 2, 2, 4, 3, 2, 2]
 
 
@@ -320,7 +322,8 @@ def test_commitment_overall_and_per_question(organization):
     # then
     assert results.overall.self_view == pytest.approx(COMMITMENT_OVERALL[0])
     assert results.overall.leaders_view == pytest.approx(COMMITMENT_OVERALL[1])
-    assert results.overall.gap == pytest.approx(6.5 / 19)
+    # 76% against 42%
+    assert results.overall.gap == 76 - 42
     questions = {q.number: scores for action in results.actions for q, scores in action.questions}
     assert (questions[1].self_view, questions[1].leaders_view) == pytest.approx((1.0, 1.0))
     assert (questions[16].self_view, questions[16].leaders_view) == pytest.approx((0.0, 1.0))

@@ -500,7 +500,7 @@ def test_results_show_readiness_chart_next_steps_and_the_change(client, organiza
     assert [step.question.number for step in results.next_steps] == [4]
     assert results.questions[3].question.tip in html
     assert "Compared with First look" in html
-    assert "+91 pts" in html  # readiness went from 1 in 22 (5%) to 21 in 22 (95%)
+    assert "+90 pts" in html  # readiness went from 1 in 22 (5%) to 21 in 22 (95%), as shown
     assert "Which retention figure?" in html
     assert "— Ada Lovelace" in html
     assert "Cy Late" in html  # named round: who has not answered yet
@@ -584,7 +584,7 @@ def test_ceo_review_results_set_the_ceo_beside_the_leaders(client, organization,
     export = client.get(url("results_csv", round_)).content.decode("utf-8-sig")
 
     html = response.content.decode()
-    assert response.context["results"].overall.gap == 1
+    assert response.context["results"].overall.gap == 100
     assert "+100 pts" in html
     assert "The eight actions, largest gap first" in html
     assert "Not what I see" in html
