@@ -24,6 +24,8 @@ class Alignment:
     UNANIMOUS_YES = "unanimous yes"
     UNANIMOUS_NO = "unanimous no"
     SPLIT = "split"
+    # One person cannot agree with anyone: unanimity needs at least two answers.
+    ONLY_ONE_ANSWER = "only one answer"
     NO_ANSWERS = "no answers"
 
 
@@ -72,6 +74,8 @@ class ReadinessQuestionResult:
     def alignment(self) -> str:
         if not self.answers:
             return Alignment.NO_ANSWERS
+        if self.answers == 1:
+            return Alignment.ONLY_ONE_ANSWER
         if self.no == 0:
             return Alignment.UNANIMOUS_YES
         if self.yes == 0:
@@ -190,6 +194,7 @@ class ViewScores:
 
     self_view: float | None
     leaders_view: float | None
+    answers: int = 0  # the CEO's and the leaders' together
 
     @property
     def gap(self) -> int | None:
@@ -219,6 +224,7 @@ class CommitmentResults:
     actions: list[CommitmentActionResult]
     leaders_responded: int
     ceo_responded: bool
+    invited: int
     not_answered: list[str]
     trend: list[tuple[Round, ViewScores]]
 
@@ -234,9 +240,9 @@ IS_CEO = Q(response__respondent_id=F("response__round__ceo_id"))
 def _view_scores(answers, group: str) -> dict:
     """Average score per `group` value, for the CEO's answers and for everyone else's, in one query."""
     rows = answers.values(group).annotate(
-        self_view=Avg(CHOICE_SCORE, filter=IS_CEO), leaders_view=Avg(CHOICE_SCORE, filter=~IS_CEO)
+        self_view=Avg(CHOICE_SCORE, filter=IS_CEO), leaders_view=Avg(CHOICE_SCORE, filter=~IS_CEO), answers=Count("id")
     )
-    return {row[group]: ViewScores(row["self_view"], row["leaders_view"]) for row in rows}
+    return {row[group]: ViewScores(row["self_view"], row["leaders_view"], row["answers"]) for row in rows}
 
 
 def commitment_results(round_: Round) -> CommitmentResults:
@@ -270,6 +276,7 @@ def commitment_results(round_: Round) -> CommitmentResults:
         actions=actions,
         leaders_responded=submitted.exclude(respondent_id=round_.ceo_id).count(),
         ceo_responded=submitted.filter(respondent_id=round_.ceo_id).exists(),
+        invited=round_.invitees.count(),
         not_answered=not_answered(round_),
         trend=[(review, overall_by_review.get(review.pk, empty)) for review in reversed(reviews)],
     )

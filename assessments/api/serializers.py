@@ -155,7 +155,14 @@ class ReadinessQuestionResultSerializer(serializers.Serializer):
     answers = serializers.IntegerField()
     yes_share = serializers.FloatField(allow_null=True, help_text="YES over all answers; null without answers.")
     alignment = serializers.ChoiceField(
-        choices=[Alignment.UNANIMOUS_YES, Alignment.UNANIMOUS_NO, Alignment.SPLIT, Alignment.NO_ANSWERS]
+        choices=[
+            Alignment.UNANIMOUS_YES,
+            Alignment.UNANIMOUS_NO,
+            Alignment.SPLIT,
+            Alignment.ONLY_ONE_ANSWER,
+            Alignment.NO_ANSWERS,
+        ],
+        help_text="Unanimous needs at least two answers.",
     )
     previous_yes_share = serializers.FloatField(allow_null=True)
     yes_share_change = serializers.IntegerField(
@@ -181,6 +188,7 @@ class AlignmentCountsSerializer(serializers.Serializer):
     unanimous_yes = serializers.IntegerField()
     unanimous_no = serializers.IntegerField()
     split = serializers.IntegerField()
+    only_one_answer = serializers.IntegerField(help_text="Questions one person answered: neither unanimous nor split.")
     no_answers = serializers.IntegerField()
 
 
@@ -210,6 +218,7 @@ class ReadinessResultsSerializer(serializers.Serializer):
             "unanimous_yes": results.count(Alignment.UNANIMOUS_YES),
             "unanimous_no": results.count(Alignment.UNANIMOUS_NO),
             "split": results.count(Alignment.SPLIT),
+            "only_one_answer": results.count(Alignment.ONLY_ONE_ANSWER),
             "no_answers": results.count(Alignment.NO_ANSWERS),
         }
 
@@ -222,6 +231,7 @@ class ViewScoresSerializer(serializers.Serializer):
     gap = serializers.IntegerField(
         allow_null=True, help_text="Self-view minus leaders' view, in points of the whole percentages."
     )
+    answers = serializers.IntegerField(help_text="How many answered: the CEO and the leaders together.")
 
 
 class CommitmentQuestionResultSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ ALIGNMENT_BADGES = {
     Alignment.UNANIMOUS_YES: "text-bg-success",
     Alignment.UNANIMOUS_NO: "text-bg-danger",
     Alignment.SPLIT: "text-bg-warning",
+    Alignment.ONLY_ONE_ANSWER: "text-bg-light border",
     Alignment.NO_ANSWERS: "text-bg-light border",
 }
 

@@ -420,3 +420,50 @@ def test_commitment_trend_follows_the_reviews_in_order_of_closing(organization):
         pytest.approx((1.0, 0.5)),
         pytest.approx(COMMITMENT_OVERALL),
     ]
+
+
+def test_one_answer_is_not_unanimous(organization):
+    """With a single respondent every question has one answer: none is unanimous, none is split, and each
+    still gives its tip as a next step."""
+    # given
+    round_ = RoundFactory(organization=organization, kind=Kind.READINESS)
+    respond(round_, UserFactory(), "YYYYYYNNNNN")
+    InviteeFactory(round=round_)
+
+    # when
+    results = selectors.readiness_results(round_)
+
+    # then
+    assert {q.alignment for q in results.questions} == {Alignment.ONLY_ONE_ANSWER}
+    assert results.count(Alignment.UNANIMOUS_YES) == 0
+    assert results.count(Alignment.UNANIMOUS_NO) == 0
+    assert len(results.next_steps) == 11
+    assert (results.questions[0].answers, results.invited) == (1, 2)
+
+
+def test_two_answers_alike_are_unanimous(organization):
+    """Two Yes answers to a question make it a unanimous Yes."""
+    # given
+    round_ = RoundFactory(organization=organization, kind=Kind.READINESS)
+    respond(round_, UserFactory(), "Y" * 11)
+    respond(round_, UserFactory(), "Y" * 10 + "N")
+
+    # when
+    results = selectors.readiness_results(round_)
+
+    # then
+    assert results.questions[0].alignment == Alignment.UNANIMOUS_YES
+    assert results.questions[10].alignment == Alignment.SPLIT
+
+
+def test_commitment_results_count_the_answers_of_each_question(organization):
+    """Each question knows how many answered it (the CEO and the leaders), beside how many were invited."""
+    # given
+    round_ = commitment_review(organization)
+
+    # when
+    results = selectors.commitment_results(round_)
+
+    # then the CEO and two leaders submitted; a third leader's draft does not count
+    assert {scores.answers for action in results.actions for _, scores in action.questions} == {3}
+    assert results.invited == 4

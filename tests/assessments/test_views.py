@@ -495,7 +495,7 @@ def test_results_show_readiness_chart_next_steps_and_the_change(client, organiza
     results = response.context["results"]
     assert results.readiness == pytest.approx(21 / 22)
     assert ">95%<" in html
-    assert response.context["alignment"] == {"unanimous_yes": 10, "split": 1, "unanimous_no": 0}
+    assert response.context["alignment"] == {"unanimous_yes": 10, "split": 1, "unanimous_no": 0, "only_one_answer": 0}
     assert html.count('<rect class="bar-yes"') == 11
     assert [step.question.number for step in results.next_steps] == [4]
     assert results.questions[3].question.tip in html
@@ -675,3 +675,36 @@ def test_invitation_by_email_counts_as_invited_once_joined(client, organization,
 
     assert response.status_code == 200
     assert "Question 1 of 11" in response.content.decode()
+
+
+def test_results_say_how_many_answered_and_that_one_answer_is_not_unanimous(client, organization, cco_user, member_of):
+    """Given one respondent of two, the results count no unanimous question, say that one answer is not
+    enough, and show "1 of 2 answered" beside each question."""
+    round_ = RoundFactory(organization=organization, title="Early days")
+    respond(round_, member_of(Role.EXECUTIVE), ALL_YES)
+    InviteeFactory(round=round_, user=member_of(Role.EXECUTIVE))
+    client.force_login(cco_user)
+
+    response = client.get(url("results", round_))
+
+    html = response.content.decode()
+    assert response.context["alignment"]["unanimous_yes"] == 0
+    assert response.context["alignment"]["only_one_answer"] == 11
+    assert "11 questions have only one answer: unanimity needs at least two." in html
+    assert html.count("1 of 2 answered") == 11
+    assert "Unanimous yes" not in html
+    assert "Only one answer" in html
+
+
+def test_ceo_review_results_say_how_many_answered_each_question(client, organization, cco_user, member_of):
+    """Every question of a review shows how many of the invited answered it."""
+    ceo = member_of(Role.ADMIN, full_name="Cleo CEO")
+    round_ = RoundFactory(organization=organization, kind=Kind.COMMITMENT, ceo=ceo)
+    total = round_.questionnaire.questions.count()
+    respond(round_, ceo, "Y" * total)
+    InviteeFactory(round=round_, user=member_of(Role.EXECUTIVE))
+    client.force_login(cco_user)
+
+    html = client.get(url("results", round_)).content.decode()
+
+    assert html.count("1 of 2 answered") == total
