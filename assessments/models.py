@@ -44,6 +44,9 @@ class Questionnaire(models.Model):
     title = models.CharField(max_length=200)
     introduction = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True, help_text="Where the wording comes from.")
+    afterword = models.TextField(
+        blank=True, help_text="The source's closing advice, shown with the results to those who decide what comes next."
+    )
     published_at = models.DateTimeField(default=timezone.now)
 
     objects = QuestionnaireQuerySet.as_manager()
@@ -66,7 +69,10 @@ class Section(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="sections")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, help_text="Why the action matters, shown beside its questions.")
+    self_description = models.TextField(
+        blank=True, help_text="The description as the CEO reads it in their own review, in the second person."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["questionnaire", "number"], name="section_unique_number")]
@@ -82,6 +88,10 @@ class Question(models.Model):
     number = models.PositiveSmallIntegerField(help_text="Order within the questionnaire, from 1.")
     label = models.CharField(max_length=80, help_text="A short name for charts and tables.")
     text = models.TextField()
+    self_text = models.TextField(
+        blank=True,
+        help_text="CEO commitment reviews: the question as the CEO reads it in their own review, in the second person.",
+    )
     tip = models.TextField(blank=True, help_text="The implementation tip shown on demand and as a next step.")
 
     class Meta:

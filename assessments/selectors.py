@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Case, CharField, Count, F, FloatField, Q, Value, When
+from django.db.models import Avg, Case, CharField, Count, F, FloatField, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
 from cco_portal.organizations.models import Organization
@@ -213,6 +213,7 @@ class ViewScores:
 class CommitmentActionResult:
     number: int
     title: str
+    description: str
     scores: ViewScores
     questions: list[tuple[Question, ViewScores]]
 
@@ -256,6 +257,7 @@ def commitment_results(round_: Round) -> CommitmentResults:
         CommitmentActionResult(
             number=section.number,
             title=section.title,
+            description=section.description,
             scores=by_section.get(section.pk, empty),
             questions=[(q, by_question.get(q.pk, empty)) for q in section.questions.all()],
         )
@@ -330,9 +332,24 @@ def can_read_results(round_: Round, user, roles) -> bool:
     return roles_allow(roles, RESULT_READERS) or has_submitted(round_, user)
 
 
-def questions_of(round_: Round) -> list[Question]:
-    """The questions of the round's questionnaire version in order, with their section (CEO action)."""
-    return list(round_.questionnaire.questions.select_related("section").order_by("number"))
+def questions_of(round_: Round, *, as_ceo: bool = False) -> list[Question]:
+    """The questions of the round's questionnaire version in order, with their section (CEO action).
+
+    Each has `wording` and `action_description`: the CEO reads their own review in the second person
+    (`self_text`, `self_description`), everyone else reads the questions about the CEO.
+    """
+    if as_ceo:
+        wording = Coalesce(NullIf("self_text", Value("")), "text", output_field=TextField())
+        description = Coalesce(
+            NullIf("section__self_description", Value("")), "section__description", output_field=TextField()
+        )
+    else:
+        wording, description = F("text"), F("section__description")
+    return list(
+        round_.questionnaire.questions.select_related("section")
+        .annotate(wording=wording, action_description=description)
+        .order_by("number")
+    )
 
 
 def answers_by_question(response: Response | None) -> dict[int, Answer]:

@@ -22,7 +22,7 @@ User = get_user_model()
 class SectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Section
-        fields = ["number", "title", "description"]
+        fields = ["number", "title", "description", "self_description"]
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -32,7 +32,7 @@ class QuestionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Question
-        fields = ["id", "number", "section", "label", "text", "tip"]
+        fields = ["id", "number", "section", "label", "text", "self_text", "tip"]
 
 
 class QuestionnaireSerializer(serializers.ModelSerializer):
@@ -42,7 +42,18 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Questionnaire
-        fields = ["id", "kind", "version", "title", "introduction", "source", "choices", "sections", "questions"]
+        fields = [
+            "id",
+            "kind",
+            "version",
+            "title",
+            "introduction",
+            "source",
+            "afterword",
+            "choices",
+            "sections",
+            "questions",
+        ]
 
     def get_choices(self, questionnaire) -> list[str]:
         return [choice.value for choice in questionnaire.choices]
