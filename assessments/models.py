@@ -32,6 +32,18 @@ CHOICES_BY_KIND = {
 }
 
 
+# The longest comment an answer keeps. A longer one is refused with a reason, never cut.
+COMMENT_MAX_LENGTH = 2000
+
+
+def comment_too_long_message(question_number: int, length: int) -> str:
+    """Why an over-long comment is refused: it names the question, the length and the limit."""
+    return (
+        f"The comment on question {question_number} has {length:,} characters; the limit is "
+        f"{COMMENT_MAX_LENGTH:,}. Shorten it and save again: nothing was saved or cut."
+    )
+
+
 class QuestionnaireQuerySet(models.QuerySet):
     def current(self, kind: str) -> "Questionnaire":
         """The latest version of a kind: the one new rounds use."""
@@ -203,7 +215,7 @@ class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     choice = models.CharField(max_length=10, choices=Choice.choices)
-    comment = models.TextField(blank=True, max_length=2000)
+    comment = models.TextField(blank=True, max_length=COMMENT_MAX_LENGTH)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -146,7 +146,9 @@ class MyResponseSerializer(serializers.Serializer):
 class AnswerInputSerializer(serializers.Serializer):
     question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all(), help_text="A question id.")
     choice = serializers.ChoiceField(choices=Choice.choices, help_text="Partly only in CEO commitment reviews.")
-    comment = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    comment = serializers.CharField(
+        allow_blank=True, default="", help_text="At most 2,000 characters; a longer one is refused, never cut."
+    )
 
 
 # results

@@ -708,3 +708,40 @@ def test_ceo_review_results_say_how_many_answered_each_question(client, organiza
     html = client.get(url("results", round_)).content.decode()
 
     assert html.count("1 of 2 answered") == total
+
+
+def test_an_over_long_comment_is_refused_whole_with_the_question_named(client, readiness_round, executive):
+    """Given a comment of 2,001 characters, when saved from the page or by the autosave, then nothing is
+    saved or cut, and the page says which question's comment is too long and by how much."""
+    client.force_login(executive)
+    too_long = "x" * 2001
+
+    page = client.post(
+        url("answer", readiness_round),
+        {"mode": "one", "q": "3", "go": "next", **answer_form(q3="yes", q3_comment=too_long)},
+    )
+    autosave = client.post(
+        url("answer", readiness_round),
+        answer_form(q3="yes", q3_comment=too_long),
+        headers={"Accept": "application/json"},
+    )
+
+    message = "The comment on question 3 has 2,001 characters; the limit is 2,000."
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert f"{too_long}</textarea>" in page.content.decode()  # given back whole, to shorten
+    assert autosave.status_code == 400
+    assert message in autosave.json()["error"]
+    assert saved_answers(readiness_round, executive) == {}
+
+
+def test_the_comment_field_states_its_limit_and_has_no_cutting_maxlength(client, readiness_round, executive):
+    """The comment says its limit beside it and carries no maxlength, which would cut a paste silently."""
+    client.force_login(executive)
+
+    html = client.get(url("answer", readiness_round, mode="one", q=1)).content.decode()
+
+    assert "Up to 2,000 characters." in html
+    assert 'data-max-length="2000"' in html
+    assert 'aria-describedby="q1-comment-count"' in html
+    assert "maxlength" not in html
