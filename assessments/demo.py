@@ -1,13 +1,13 @@
-"""Sample rounds for the demo organization: two closed readiness rounds, a CEO review, and one open round."""
+"""Sample rounds for the demo organization: two closed readiness rounds, two CEO reviews, and one open round."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from cco_portal.organizations.roles import Role
 
 from . import services
-from .models import Invitee, Kind, Round
+from .models import Answer, Invitee, Kind, Response, Round
 
 # Per respondent, the readiness questions answered NO in each round; the rest are YES. The later round
 # shows progress, with some questions still split so the next steps have something to say.
@@ -45,10 +45,10 @@ def seed_demo(*, organization, people) -> None:
             services.submit_response(round_=round_, user=people[role])
         _close(round_, days_ago)
 
-    for title, days_ago, leader_choices in [
-        ("CEO commitment review, Q1", 210, EARLIER_LEADER_CHOICES),
-        ("CEO commitment review, Q3", 30, LEADER_CHOICES),
-    ]:
+    for days_ago, leader_choices in [(210, EARLIER_LEADER_CHOICES), (30, LEADER_CHOICES)]:
+        # Named after the month it closes in, so the title never contradicts the dates beside it.
+        closes_on = timezone.localdate() - timedelta(days=days_ago)
+        title = f"CEO commitment review, {closes_on:%B %Y}"
         review = _round(organization, people, Kind.COMMITMENT, title, respondents, ceo=people[Role.ADMIN])
         for user, choices in [
             (people[Role.ADMIN], CEO_CHOICES),
@@ -62,9 +62,11 @@ def seed_demo(*, organization, people) -> None:
             services.submit_response(round_=review, user=user)
         _close(review, days_ago)
 
-    _round(organization, people, Kind.READINESS, "Readiness, year one", [people[Role.EXECUTIVE], people[Role.CCO]])
+    open_round = _round(
+        organization, people, Kind.READINESS, "Readiness, year one", [people[Role.EXECUTIVE], people[Role.CCO]]
+    )
     # The demo's people are told about rounds by this text, not by a pile of console emails.
-    Invitee.objects.filter(round__organization=organization).update(notified_at=timezone.now())
+    Invitee.objects.filter(round=open_round).update(notified_at=timezone.now())
 
 
 def _round(organization, people, kind, title, invitees, ceo=None) -> Round:
@@ -82,6 +84,20 @@ def _round(organization, people, kind, title, invitees, ceo=None) -> Round:
 
 
 def _close(round_: Round, days_ago: int) -> None:
-    """Move a finished round into the past, as if it had run then."""
-    closed_on = timezone.localdate() - timedelta(days=days_ago)
-    Round.objects.filter(pk=round_.pk).update(opens_on=closed_on - timedelta(days=14), closes_on=closed_on)
+    """Move a finished round into the past, as if it had run then: its dates, and every moment of its history
+    (opened, emailed, started, answered, submitted) within them."""
+    closes_on = timezone.localdate() - timedelta(days=days_ago)
+    opens_on = closes_on - timedelta(days=14)
+    opened = _moment(opens_on, hour=9)
+    Round.objects.filter(pk=round_.pk).update(opens_on=opens_on, closes_on=closes_on, created_at=opened)
+    round_.invitees.update(notified_at=opened + timedelta(minutes=5))
+    for day, response in enumerate(Response.objects.filter(round=round_).order_by("pk"), start=2):
+        # Each respondent on a day of their own, all before the closing day.
+        started = _moment(opens_on + timedelta(days=day), hour=10)
+        submitted = started + timedelta(minutes=25)
+        Response.objects.filter(pk=response.pk).update(started_at=started, submitted_at=submitted)
+        Answer.objects.filter(response=response).update(updated_at=started + timedelta(minutes=15))
+
+
+def _moment(day, *, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))

@@ -13,6 +13,10 @@ def _share(value: float | None):
     return "" if value is None else round(value, 4)
 
 
+def _points(change: int | None):
+    return "" if change is None else change
+
+
 def _comments(comments: list[Comment]) -> str:
     # Anonymous rounds give comments without an author (None), so no name can reach the file.
     return "\n".join(
@@ -31,7 +35,7 @@ def readiness_table(results: ReadinessResults) -> tuple[list[str], list[list]]:
         "Yes share",
         "Alignment",
         "Yes share in previous round",
-        "Change",
+        "Change (points)",
         "Comments",
     ]
     rows = [
@@ -45,7 +49,7 @@ def readiness_table(results: ReadinessResults) -> tuple[list[str], list[list]]:
             _share(result.yes_share),
             result.alignment,
             _share(result.previous_yes_share),
-            _share(result.yes_share_change),
+            _points(result.yes_share_change),
             _comments(result.comments),
         ]
         for result in results.questions
@@ -62,7 +66,7 @@ def commitment_table(results: CommitmentResults, comments: dict[int, list[Commen
         "Question text",
         "CEO self-view",
         "Leaders' view",
-        "Gap",
+        "Gap (points)",
         "Comments",
     ]
     rows = [
@@ -74,7 +78,7 @@ def commitment_table(results: CommitmentResults, comments: dict[int, list[Commen
             question.text,
             _share(scores.self_view),
             _share(scores.leaders_view),
-            _share(scores.gap),
+            _points(scores.gap),
             _comments(comments.get(question.pk, [])),
         ]
         for action in results.actions

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cco_portal.organizations.selectors import list_members
 
-from .models import Kind, Question
+from .models import COMMENT_MAX_LENGTH, Kind, Question, comment_too_long_message
 
 # People paste addresses from mail clients and spreadsheets; commas and semicolons separate them too.
 EMAIL_SEPARATORS = re.compile(r"[\s,;]+")
@@ -146,16 +146,19 @@ class AnswerForm(forms.Form):
     """The answer to one question: a choice and an optional comment, named qN-choice and qN-comment."""
 
     choice = forms.ChoiceField(required=False, widget=forms.RadioSelect(attrs={"class": "btn-check"}))
+    # No max_length: it would give the textarea a maxlength, and the browser would cut a pasted comment
+    # without a word. survey.js counts instead, and clean_comment refuses what is too long.
     comment = forms.CharField(
         required=False,
-        max_length=2000,
         label="Comment (optional)",
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control", "data-max-length": COMMENT_MAX_LENGTH}),
     )
 
     def __init__(self, *args, question: Question, choices, **kwargs):
         super().__init__(*args, prefix=f"q{question.number}", **kwargs)
         self.question = question
+        self.comment_max_length = COMMENT_MAX_LENGTH
+        self.fields["comment"].widget.attrs["aria-describedby"] = f"q{question.number}-comment-count"
         self.fields["choice"].choices = [(choice.value, choice.label) for choice in choices]
         self.choice_labels = " or ".join(choice.label for choice in choices)
 
@@ -163,7 +166,10 @@ class AnswerForm(forms.Form):
         # A post of the choice alone (a script, the API's habits) keeps the comment already saved.
         if self.add_prefix("comment") not in self.data:
             return self.initial.get("comment", "")
-        return self.cleaned_data["comment"]
+        comment = self.cleaned_data["comment"]
+        if len(comment) > COMMENT_MAX_LENGTH:
+            raise ValidationError(comment_too_long_message(self.question.number, len(comment)), code="max_length")
+        return comment
 
     def clean(self):
         cleaned = super().clean()

@@ -32,6 +32,18 @@ CHOICES_BY_KIND = {
 }
 
 
+# The longest comment an answer keeps. A longer one is refused with a reason, never cut.
+COMMENT_MAX_LENGTH = 2000
+
+
+def comment_too_long_message(question_number: int, length: int) -> str:
+    """Why an over-long comment is refused: it names the question, the length and the limit."""
+    return (
+        f"The comment on question {question_number} has {length:,} characters; the limit is "
+        f"{COMMENT_MAX_LENGTH:,}. Shorten it and save again: nothing was saved or cut."
+    )
+
+
 class QuestionnaireQuerySet(models.QuerySet):
     def current(self, kind: str) -> "Questionnaire":
         """The latest version of a kind: the one new rounds use."""
@@ -44,6 +56,9 @@ class Questionnaire(models.Model):
     title = models.CharField(max_length=200)
     introduction = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True, help_text="Where the wording comes from.")
+    afterword = models.TextField(
+        blank=True, help_text="The source's closing advice, shown with the results to those who decide what comes next."
+    )
     published_at = models.DateTimeField(default=timezone.now)
 
     objects = QuestionnaireQuerySet.as_manager()
@@ -66,7 +81,10 @@ class Section(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="sections")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, help_text="Why the action matters, shown beside its questions.")
+    self_description = models.TextField(
+        blank=True, help_text="The description as the CEO reads it in their own review, in the second person."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["questionnaire", "number"], name="section_unique_number")]
@@ -82,6 +100,10 @@ class Question(models.Model):
     number = models.PositiveSmallIntegerField(help_text="Order within the questionnaire, from 1.")
     label = models.CharField(max_length=80, help_text="A short name for charts and tables.")
     text = models.TextField()
+    self_text = models.TextField(
+        blank=True,
+        help_text="CEO commitment reviews: the question as the CEO reads it in their own review, in the second person.",
+    )
     tip = models.TextField(blank=True, help_text="The implementation tip shown on demand and as a next step.")
 
     class Meta:
@@ -193,7 +215,7 @@ class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     choice = models.CharField(max_length=10, choices=Choice.choices)
-    comment = models.TextField(blank=True, max_length=2000)
+    comment = models.TextField(blank=True, max_length=COMMENT_MAX_LENGTH)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Case, CharField, Count, F, FloatField, Q, Value, When
+from django.db.models import Avg, Case, CharField, Count, F, FloatField, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
 from cco_portal.organizations.models import Organization
 from cco_portal.organizations.roles import Role, roles_allow
 
 from .models import Answer, Choice, Invitee, Kind, Question, Response, Round
+from .percentages import change_in_points
 
 # Partly counts half: the CEO commitment score is the share of a full Yes.
 CHOICE_SCORE = Case(
@@ -23,6 +24,8 @@ class Alignment:
     UNANIMOUS_YES = "unanimous yes"
     UNANIMOUS_NO = "unanimous no"
     SPLIT = "split"
+    # One person cannot agree with anyone: unanimity needs at least two answers.
+    ONLY_ONE_ANSWER = "only one answer"
     NO_ANSWERS = "no answers"
 
 
@@ -71,6 +74,8 @@ class ReadinessQuestionResult:
     def alignment(self) -> str:
         if not self.answers:
             return Alignment.NO_ANSWERS
+        if self.answers == 1:
+            return Alignment.ONLY_ONE_ANSWER
         if self.no == 0:
             return Alignment.UNANIMOUS_YES
         if self.yes == 0:
@@ -78,10 +83,9 @@ class ReadinessQuestionResult:
         return Alignment.SPLIT
 
     @property
-    def yes_share_change(self) -> float | None:
-        if self.yes_share is None or self.previous_yes_share is None:
-            return None
-        return self.yes_share - self.previous_yes_share
+    def yes_share_change(self) -> int | None:
+        """In percentage points, from the whole percentages shown."""
+        return change_in_points(self.yes_share, self.previous_yes_share)
 
 
 @dataclass
@@ -107,10 +111,9 @@ class ReadinessResults:
         return self.yes_answers / self.all_answers if self.all_answers else None
 
     @property
-    def readiness_change(self) -> float | None:
-        if self.previous is None or self.readiness is None or self.previous.readiness is None:
-            return None
-        return self.readiness - self.previous.readiness
+    def readiness_change(self) -> int | None:
+        """In percentage points, from the whole percentages shown."""
+        return change_in_points(self.readiness, self.previous.readiness if self.previous else None)
 
     @property
     def next_steps(self) -> list[ReadinessQuestionResult]:
@@ -191,9 +194,16 @@ class ViewScores:
 
     self_view: float | None
     leaders_view: float | None
+    answers: int = 0  # the CEO's and the leaders' together
 
     @property
-    def gap(self) -> float | None:
+    def gap(self) -> int | None:
+        """The self-view minus the leaders' view, in points of the whole percentages shown."""
+        return change_in_points(self.self_view, self.leaders_view)
+
+    @property
+    def exact_gap(self) -> float | None:
+        """The unrounded gap, which orders actions whose gaps round alike."""
         if self.self_view is None or self.leaders_view is None:
             return None
         return self.self_view - self.leaders_view
@@ -203,6 +213,7 @@ class ViewScores:
 class CommitmentActionResult:
     number: int
     title: str
+    description: str
     scores: ViewScores
     questions: list[tuple[Question, ViewScores]]
 
@@ -214,13 +225,14 @@ class CommitmentResults:
     actions: list[CommitmentActionResult]
     leaders_responded: int
     ceo_responded: bool
+    invited: int
     not_answered: list[str]
     trend: list[tuple[Round, ViewScores]]
 
     @property
     def actions_by_gap(self) -> list[CommitmentActionResult]:
         """Largest gap between the CEO's view and the leaders' first; actions without both views last."""
-        return sorted(self.actions, key=lambda a: -abs(a.scores.gap) if a.scores.gap is not None else 1)
+        return sorted(self.actions, key=lambda a: -abs(a.scores.exact_gap) if a.scores.exact_gap is not None else 1)
 
 
 IS_CEO = Q(response__respondent_id=F("response__round__ceo_id"))
@@ -229,9 +241,9 @@ IS_CEO = Q(response__respondent_id=F("response__round__ceo_id"))
 def _view_scores(answers, group: str) -> dict:
     """Average score per `group` value, for the CEO's answers and for everyone else's, in one query."""
     rows = answers.values(group).annotate(
-        self_view=Avg(CHOICE_SCORE, filter=IS_CEO), leaders_view=Avg(CHOICE_SCORE, filter=~IS_CEO)
+        self_view=Avg(CHOICE_SCORE, filter=IS_CEO), leaders_view=Avg(CHOICE_SCORE, filter=~IS_CEO), answers=Count("id")
     )
-    return {row[group]: ViewScores(row["self_view"], row["leaders_view"]) for row in rows}
+    return {row[group]: ViewScores(row["self_view"], row["leaders_view"], row["answers"]) for row in rows}
 
 
 def commitment_results(round_: Round) -> CommitmentResults:
@@ -245,6 +257,7 @@ def commitment_results(round_: Round) -> CommitmentResults:
         CommitmentActionResult(
             number=section.number,
             title=section.title,
+            description=section.description,
             scores=by_section.get(section.pk, empty),
             questions=[(q, by_question.get(q.pk, empty)) for q in section.questions.all()],
         )
@@ -265,6 +278,7 @@ def commitment_results(round_: Round) -> CommitmentResults:
         actions=actions,
         leaders_responded=submitted.exclude(respondent_id=round_.ceo_id).count(),
         ceo_responded=submitted.filter(respondent_id=round_.ceo_id).exists(),
+        invited=round_.invitees.count(),
         not_answered=not_answered(round_),
         trend=[(review, overall_by_review.get(review.pk, empty)) for review in reversed(reviews)],
     )
@@ -318,9 +332,24 @@ def can_read_results(round_: Round, user, roles) -> bool:
     return roles_allow(roles, RESULT_READERS) or has_submitted(round_, user)
 
 
-def questions_of(round_: Round) -> list[Question]:
-    """The questions of the round's questionnaire version in order, with their section (CEO action)."""
-    return list(round_.questionnaire.questions.select_related("section").order_by("number"))
+def questions_of(round_: Round, *, as_ceo: bool = False) -> list[Question]:
+    """The questions of the round's questionnaire version in order, with their section (CEO action).
+
+    Each has `wording` and `action_description`: the CEO reads their own review in the second person
+    (`self_text`, `self_description`), everyone else reads the questions about the CEO.
+    """
+    if as_ceo:
+        wording = Coalesce(NullIf("self_text", Value("")), "text", output_field=TextField())
+        description = Coalesce(
+            NullIf("section__self_description", Value("")), "section__description", output_field=TextField()
+        )
+    else:
+        wording, description = F("text"), F("section__description")
+    return list(
+        round_.questionnaire.questions.select_related("section")
+        .annotate(wording=wording, action_description=description)
+        .order_by("number")
+    )
 
 
 def answers_by_question(response: Response | None) -> dict[int, Answer]:

@@ -13,7 +13,17 @@ from cco_portal.organizations.models import Membership, Organization
 from cco_portal.organizations.roles import Role
 from cco_portal.organizations.services import invite_member
 
-from .models import Answer, Invitee, Kind, Question, Questionnaire, Response, Round
+from .models import (
+    COMMENT_MAX_LENGTH,
+    Answer,
+    Invitee,
+    Kind,
+    Question,
+    Questionnaire,
+    Response,
+    Round,
+    comment_too_long_message,
+)
 
 User = get_user_model()
 
@@ -170,8 +180,11 @@ def record_answer(*, round_: Round, user, question: Question, choice: str, comme
     if choice not in round_.questionnaire.choices:
         allowed = " or ".join(c.label for c in round_.questionnaire.choices)
         raise ValidationError(f"Answer {allowed}.")
+    comment = comment.strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ValidationError(comment_too_long_message(question.number, len(comment)))
     answer, _ = Answer.objects.update_or_create(
-        response=response, question=question, defaults={"choice": choice, "comment": comment.strip()}
+        response=response, question=question, defaults={"choice": choice, "comment": comment}
     )
     return answer
 

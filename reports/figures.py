@@ -49,6 +49,7 @@ from django.utils import timezone
 
 from assessments import selectors as assessments
 from assessments.models import Kind
+from assessments.percentages import whole_percent
 from cco_portal.organizations.models import Organization
 from metrics import selectors as metrics
 from metrics.models import Movement, to_amount
@@ -153,8 +154,8 @@ def _latest_closed_round(organization: Organization, kind: str, month: int):
     )
 
 
-def _percent(share: float | None) -> int | None:
-    return None if share is None else round(100 * share)
+# The assessments' own rounding, so the report's percentages and changes match the results pages.
+_percent = whole_percent
 
 
 def readiness_figures(organization: Organization, month: int) -> dict | None:

@@ -22,7 +22,7 @@ User = get_user_model()
 class SectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Section
-        fields = ["number", "title", "description"]
+        fields = ["number", "title", "description", "self_description"]
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -32,7 +32,7 @@ class QuestionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Question
-        fields = ["id", "number", "section", "label", "text", "tip"]
+        fields = ["id", "number", "section", "label", "text", "self_text", "tip"]
 
 
 class QuestionnaireSerializer(serializers.ModelSerializer):
@@ -42,7 +42,18 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Questionnaire
-        fields = ["id", "kind", "version", "title", "introduction", "source", "choices", "sections", "questions"]
+        fields = [
+            "id",
+            "kind",
+            "version",
+            "title",
+            "introduction",
+            "source",
+            "afterword",
+            "choices",
+            "sections",
+            "questions",
+        ]
 
     def get_choices(self, questionnaire) -> list[str]:
         return [choice.value for choice in questionnaire.choices]
@@ -135,7 +146,9 @@ class MyResponseSerializer(serializers.Serializer):
 class AnswerInputSerializer(serializers.Serializer):
     question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all(), help_text="A question id.")
     choice = serializers.ChoiceField(choices=Choice.choices, help_text="Partly only in CEO commitment reviews.")
-    comment = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    comment = serializers.CharField(
+        allow_blank=True, default="", help_text="At most 2,000 characters; a longer one is refused, never cut."
+    )
 
 
 # results
@@ -155,10 +168,19 @@ class ReadinessQuestionResultSerializer(serializers.Serializer):
     answers = serializers.IntegerField()
     yes_share = serializers.FloatField(allow_null=True, help_text="YES over all answers; null without answers.")
     alignment = serializers.ChoiceField(
-        choices=[Alignment.UNANIMOUS_YES, Alignment.UNANIMOUS_NO, Alignment.SPLIT, Alignment.NO_ANSWERS]
+        choices=[
+            Alignment.UNANIMOUS_YES,
+            Alignment.UNANIMOUS_NO,
+            Alignment.SPLIT,
+            Alignment.ONLY_ONE_ANSWER,
+            Alignment.NO_ANSWERS,
+        ],
+        help_text="Unanimous needs at least two answers.",
     )
     previous_yes_share = serializers.FloatField(allow_null=True)
-    yes_share_change = serializers.FloatField(allow_null=True)
+    yes_share_change = serializers.IntegerField(
+        allow_null=True, help_text="In percentage points: the whole percentage now minus the one before."
+    )
     comments = CommentSerializer(many=True)
 
 
@@ -179,6 +201,7 @@ class AlignmentCountsSerializer(serializers.Serializer):
     unanimous_yes = serializers.IntegerField()
     unanimous_no = serializers.IntegerField()
     split = serializers.IntegerField()
+    only_one_answer = serializers.IntegerField(help_text="Questions one person answered: neither unanimous nor split.")
     no_answers = serializers.IntegerField()
 
 
@@ -186,7 +209,10 @@ class ReadinessResultsSerializer(serializers.Serializer):
     kind = serializers.CharField(source="round.kind")
     round = serializers.IntegerField(source="round.pk")
     readiness = serializers.FloatField(allow_null=True, help_text="YES answers over all answers.")
-    readiness_change = serializers.FloatField(allow_null=True, help_text="Since the previous round.")
+    readiness_change = serializers.IntegerField(
+        allow_null=True,
+        help_text="Since the previous round, in percentage points: the whole percentage now minus the one before.",
+    )
     yes_answers = serializers.IntegerField()
     all_answers = serializers.IntegerField()
     respondents = serializers.IntegerField()
@@ -205,6 +231,7 @@ class ReadinessResultsSerializer(serializers.Serializer):
             "unanimous_yes": results.count(Alignment.UNANIMOUS_YES),
             "unanimous_no": results.count(Alignment.UNANIMOUS_NO),
             "split": results.count(Alignment.SPLIT),
+            "only_one_answer": results.count(Alignment.ONLY_ONE_ANSWER),
             "no_answers": results.count(Alignment.NO_ANSWERS),
         }
 
@@ -214,7 +241,10 @@ class ViewScoresSerializer(serializers.Serializer):
 
     self_view = serializers.FloatField(allow_null=True, help_text="The CEO's answers.")
     leaders_view = serializers.FloatField(allow_null=True, help_text="Everyone else's answers.")
-    gap = serializers.FloatField(allow_null=True, help_text="Self-view minus leaders' view.")
+    gap = serializers.IntegerField(
+        allow_null=True, help_text="Self-view minus leaders' view, in points of the whole percentages."
+    )
+    answers = serializers.IntegerField(help_text="How many answered: the CEO and the leaders together.")
 
 
 class CommitmentQuestionResultSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ JavaScript nor inline styles and keep working under a strict Content-Security-Po
 
 from django import template
 
+from ..percentages import whole_percent
 from ..selectors import Alignment
 
 register = template.Library()
@@ -14,6 +15,7 @@ ALIGNMENT_BADGES = {
     Alignment.UNANIMOUS_YES: "text-bg-success",
     Alignment.UNANIMOUS_NO: "text-bg-danger",
     Alignment.SPLIT: "text-bg-warning",
+    Alignment.ONLY_ONE_ANSWER: "text-bg-light border",
     Alignment.NO_ANSWERS: "text-bg-light border",
 }
 
@@ -21,24 +23,23 @@ ALIGNMENT_BADGES = {
 @register.filter
 def percent(share: float | None) -> str:
     """0.734 → "73%"; no value → "—"."""
-    return "—" if share is None else f"{round(share * 100)}%"
+    return "—" if share is None else f"{whole_percent(share)}%"
 
 
 @register.filter
-def points(change: float | None) -> str:
-    """A change of two shares in percentage points: +12 pts, -5 pts (with a true minus sign), ±0 pts."""
+def points(change: int | None) -> str:
+    """A change in whole percentage points (see percentages.py): +12 pts, -5 pts (a true minus sign), ±0 pts."""
     if change is None:
         return "—"
-    value = round(change * 100)
-    if value == 0:
+    if change == 0:
         return "±0 pts"
-    return f"+{value} pts" if value > 0 else f"\u2212{-value} pts"
+    return f"+{change} pts" if change > 0 else f"\u2212{-change} pts"
 
 
 @register.filter
-def change_class(change: float | None) -> str:
+def change_class(change: int | None) -> str:
     """Green for better, red for worse, grey otherwise."""
-    if change is None or round(change * 100) == 0:
+    if not change:
         return "text-body-secondary"
     return "text-success" if change > 0 else "text-danger"
 

@@ -51,6 +51,7 @@ class ResultsView(ResultsAccessMixin, TemplateView):
                     "unanimous_yes": results.count(Alignment.UNANIMOUS_YES),
                     "split": results.count(Alignment.SPLIT),
                     "unanimous_no": results.count(Alignment.UNANIMOUS_NO),
+                    "only_one_answer": results.count(Alignment.ONLY_ONE_ANSWER),
                 },
                 "has_comments": any(result.comments for result in results.questions),
             }

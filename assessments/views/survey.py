@@ -18,8 +18,12 @@ SURVEY_MODE_SESSION_KEY = "assessments_survey_mode"
 
 class SurveyMixin(RoundMixin):
     @cached_property
+    def is_ceo(self) -> bool:
+        return self.round_.ceo_id is not None and self.round_.ceo_id == self.request.user.pk
+
+    @cached_property
     def questions(self):
-        return selectors.questions_of(self.round_)
+        return selectors.questions_of(self.round_, as_ceo=self.is_ceo)
 
     def survey_context(self, response, answers: dict) -> dict:
         answered, total = len(answers), len(self.questions)
@@ -31,7 +35,7 @@ class SurveyMixin(RoundMixin):
             "answered": answered,
             "total": total,
             "is_editable": self.round_.is_open and not (response and response.is_submitted),
-            "is_ceo": self.round_.ceo_id == self.request.user.pk,
+            "is_ceo": self.is_ceo,
             "can_read_results": self.can_read_results(),
         }
 

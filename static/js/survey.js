@@ -4,6 +4,38 @@
 (function () {
   "use strict";
 
+  // The comment's length against its limit, live: the textarea has no maxlength (the browser would cut a
+  // pasted comment without a word), so the person learns here, before saving, that it is too long.
+  const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined);
+
+  function countComment(textarea) {
+    const count = document.getElementById(textarea.getAttribute("aria-describedby"));
+    const limit = Number(textarea.dataset.maxLength);
+    if (!count || !limit) {
+      return;
+    }
+    const length = textarea.value.trim().length;
+    const over = length - limit;
+    count.textContent =
+      over > 0
+        ? numberFormat.format(over) + " characters over the limit of " + numberFormat.format(limit) +
+          ": shorten the comment, or it cannot be saved."
+        : numberFormat.format(length) + " of " + numberFormat.format(limit) + " characters.";
+    count.classList.toggle("is-over", over > 0);
+    if (over > 0) {
+      textarea.setAttribute("aria-invalid", "true");
+    } else {
+      textarea.removeAttribute("aria-invalid");
+    }
+  }
+
+  for (const textarea of document.querySelectorAll("textarea[data-max-length]")) {
+    countComment(textarea);
+    textarea.addEventListener("input", function () {
+      countComment(textarea);
+    });
+  }
+
   const form = document.querySelector("form[data-autosave]");
   const tokenMeta = document.querySelector('meta[name="csrf-token"]');
   if (!form || !tokenMeta || !window.fetch) {

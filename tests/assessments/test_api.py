@@ -476,7 +476,13 @@ def test_readiness_results_show_figures_comments_and_who_has_not_answered(organi
     body = response.json()
     assert (body["kind"], body["round"], body["respondents"], body["invited"]) == (Kind.READINESS, round_.pk, 2, 3)
     assert (body["yes_answers"], body["all_answers"], body["readiness"]) == (17, 22, 17 / 22)
-    assert body["alignment_counts"] == {"unanimous_yes": 6, "unanimous_no": 0, "split": 5, "no_answers": 0}
+    assert body["alignment_counts"] == {
+        "unanimous_yes": 6,
+        "unanimous_no": 0,
+        "split": 5,
+        "only_one_answer": 0,
+        "no_answers": 0,
+    }
     assert [step["number"] for step in body["next_steps"]] == [7, 8, 9, 10, 11]
     assert all(step["tip"] for step in body["next_steps"])
     seventh = body["questions"][6]
@@ -545,12 +551,13 @@ def test_commitment_results_set_the_ceo_beside_the_leaders(organization, leaders
         2,
     )
     # the leaders: Partly everywhere (9.5 of 19) and Yes but for action 2 (17 of 19) make 26.5 of 38
-    assert body["overall"] == pytest.approx({"self_view": 1.0, "leaders_view": 26.5 / 38, "gap": 11.5 / 38})
+    # the gap in points of the whole percentages: 100% against 70%
+    assert body["overall"] == pytest.approx({"self_view": 1.0, "leaders_view": 26.5 / 38, "gap": 30, "answers": 57})
     second = body["actions"][1]
     assert (second["number"], second["title"], second["scores"]) == (
         2,
         "Make the customer leadership executive an officer of the company",
-        pytest.approx({"self_view": 1.0, "leaders_view": 0.25, "gap": 0.75}),
+        pytest.approx({"self_view": 1.0, "leaders_view": 0.25, "gap": 75, "answers": 6}),
     )
     assert [q["number"] for q in second["questions"]] == [3, 4]
     assert body["actions_by_gap"] == [2, 1, 3, 4, 5, 6, 7, 8]

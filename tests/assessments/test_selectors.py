@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assessments import selectors
 from assessments.models import Kind
+from assessments.percentages import whole_percent
 from assessments.selectors import Alignment
 from tests.assessments.factories import InviteeFactory, RoundFactory, respond
 from tests.factories import OrganizationFactory, UserFactory
@@ -217,9 +218,10 @@ def test_readiness_changes_from_the_previous_round_per_question_and_overall(orga
     # then 21/33 now against 4/22 before
     assert results.previous.round == earlier
     assert results.previous.readiness == 4 / 22
-    assert results.readiness_change == pytest.approx(7 / 11 - 2 / 11)
+    # in points of the whole percentages shown: 64% against 18%
+    assert results.readiness_change == 64 - 18
     changes = [q.yes_share_change for q in results.questions]
-    assert changes == pytest.approx([0, -1 / 2, 2 / 3, 1, 1 / 3, 1, 2 / 3, 0, 1, 1 / 3, 1 / 2])
+    assert changes == [0, -50, 67, 100, 33, 100, 67, 0, 100, 33, 50]
     assert [q.previous_yes_share for q in results.questions][:3] == [1.0, 0.5, 0.0]
 
 
@@ -303,9 +305,9 @@ def test_commitment_sets_the_ceo_self_view_beside_the_leaders_view_per_action(or
     assert [(a.scores.self_view, a.scores.leaders_view) for a in results.actions] == [
         pytest.approx((ceo, leaders)) for _, ceo, leaders in COMMITMENT_EXPECTED
     ]
-    assert [a.scores.gap for a in results.actions] == pytest.approx(
-        [ceo - leaders for _, ceo, leaders in COMMITMENT_EXPECTED]
-    )
+    assert [a.scores.gap for a in results.actions] == [
+        whole_percent(ceo) - whole_percent(leaders) for _, ceo, leaders in COMMITMENT_EXPECTED
+    ]
     assert [len(a.questions) for a in results.actions] == [2, 2, 2, 2, 4, 3, 2, 2]
 
 
@@ -320,7 +322,8 @@ def test_commitment_overall_and_per_question(organization):
     # then
     assert results.overall.self_view == pytest.approx(COMMITMENT_OVERALL[0])
     assert results.overall.leaders_view == pytest.approx(COMMITMENT_OVERALL[1])
-    assert results.overall.gap == pytest.approx(6.5 / 19)
+    # 76% against 42%
+    assert results.overall.gap == 76 - 42
     questions = {q.number: scores for action in results.actions for q, scores in action.questions}
     assert (questions[1].self_view, questions[1].leaders_view) == pytest.approx((1.0, 1.0))
     assert (questions[16].self_view, questions[16].leaders_view) == pytest.approx((0.0, 1.0))
@@ -417,3 +420,50 @@ def test_commitment_trend_follows_the_reviews_in_order_of_closing(organization):
         pytest.approx((1.0, 0.5)),
         pytest.approx(COMMITMENT_OVERALL),
     ]
+
+
+def test_one_answer_is_not_unanimous(organization):
+    """With a single respondent every question has one answer: none is unanimous, none is split, and each
+    still gives its tip as a next step."""
+    # given
+    round_ = RoundFactory(organization=organization, kind=Kind.READINESS)
+    respond(round_, UserFactory(), "YYYYYYNNNNN")
+    InviteeFactory(round=round_)
+
+    # when
+    results = selectors.readiness_results(round_)
+
+    # then
+    assert {q.alignment for q in results.questions} == {Alignment.ONLY_ONE_ANSWER}
+    assert results.count(Alignment.UNANIMOUS_YES) == 0
+    assert results.count(Alignment.UNANIMOUS_NO) == 0
+    assert len(results.next_steps) == 11
+    assert (results.questions[0].answers, results.invited) == (1, 2)
+
+
+def test_two_answers_alike_are_unanimous(organization):
+    """Two Yes answers to a question make it a unanimous Yes."""
+    # given
+    round_ = RoundFactory(organization=organization, kind=Kind.READINESS)
+    respond(round_, UserFactory(), "Y" * 11)
+    respond(round_, UserFactory(), "Y" * 10 + "N")
+
+    # when
+    results = selectors.readiness_results(round_)
+
+    # then
+    assert results.questions[0].alignment == Alignment.UNANIMOUS_YES
+    assert results.questions[10].alignment == Alignment.SPLIT
+
+
+def test_commitment_results_count_the_answers_of_each_question(organization):
+    """Each question knows how many answered it (the CEO and the leaders), beside how many were invited."""
+    # given
+    round_ = commitment_review(organization)
+
+    # when
+    results = selectors.commitment_results(round_)
+
+    # then the CEO and two leaders submitted; a third leader's draft does not count
+    assert {scores.answers for action in results.actions for _, scores in action.questions} == {3}
+    assert results.invited == 4

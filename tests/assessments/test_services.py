@@ -15,6 +15,7 @@ from cco_portal.organizations import services as organization_services
 from cco_portal.organizations.models import Invitation, Membership
 from cco_portal.organizations.roles import Role
 from tests.assessments.factories import InviteeFactory, RoundFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -522,3 +523,20 @@ def test_concurrent_answers_and_a_doubled_submit(transactional_db, organization)
     assert answers_of(round_, doubled) == [(q.number, Choice.NO, "") for q in questions]
     assert Response.objects.filter(round=round_, submitted_at__isnull=False).count() == 5
     assert Answer.objects.filter(response__round=round_).count() == 5 * 11
+
+
+def test_record_answer_refuses_an_over_long_comment_naming_the_question(organization):
+    """The service, which the API uses too, refuses a comment over 2,000 characters instead of cutting it."""
+    # given
+    round_ = RoundFactory(organization=organization)
+    user = UserFactory()
+    InviteeFactory(round=round_, user=user)
+    question = round_.questionnaire.questions.get(number=5)
+
+    # when
+    with pytest.raises(ValidationError) as refusal:
+        services.record_answer(round_=round_, user=user, question=question, choice="yes", comment="y" * 2500)
+
+    # then
+    assert "The comment on question 5 has 2,500 characters; the limit is 2,000." in refusal.value.messages[0]
+    assert not Answer.objects.filter(response__round=round_).exists()

@@ -495,12 +495,12 @@ def test_results_show_readiness_chart_next_steps_and_the_change(client, organiza
     results = response.context["results"]
     assert results.readiness == pytest.approx(21 / 22)
     assert ">95%<" in html
-    assert response.context["alignment"] == {"unanimous_yes": 10, "split": 1, "unanimous_no": 0}
+    assert response.context["alignment"] == {"unanimous_yes": 10, "split": 1, "unanimous_no": 0, "only_one_answer": 0}
     assert html.count('<rect class="bar-yes"') == 11
     assert [step.question.number for step in results.next_steps] == [4]
     assert results.questions[3].question.tip in html
     assert "Compared with First look" in html
-    assert "+91 pts" in html  # readiness went from 1 in 22 (5%) to 21 in 22 (95%)
+    assert "+90 pts" in html  # readiness went from 1 in 22 (5%) to 21 in 22 (95%), as shown
     assert "Which retention figure?" in html
     assert "— Ada Lovelace" in html
     assert "Cy Late" in html  # named round: who has not answered yet
@@ -584,7 +584,7 @@ def test_ceo_review_results_set_the_ceo_beside_the_leaders(client, organization,
     export = client.get(url("results_csv", round_)).content.decode("utf-8-sig")
 
     html = response.content.decode()
-    assert response.context["results"].overall.gap == 1
+    assert response.context["results"].overall.gap == 100
     assert "+100 pts" in html
     assert "The eight actions, largest gap first" in html
     assert "Not what I see" in html
@@ -675,3 +675,73 @@ def test_invitation_by_email_counts_as_invited_once_joined(client, organization,
 
     assert response.status_code == 200
     assert "Question 1 of 11" in response.content.decode()
+
+
+def test_results_say_how_many_answered_and_that_one_answer_is_not_unanimous(client, organization, cco_user, member_of):
+    """Given one respondent of two, the results count no unanimous question, say that one answer is not
+    enough, and show "1 of 2 answered" beside each question."""
+    round_ = RoundFactory(organization=organization, title="Early days")
+    respond(round_, member_of(Role.EXECUTIVE), ALL_YES)
+    InviteeFactory(round=round_, user=member_of(Role.EXECUTIVE))
+    client.force_login(cco_user)
+
+    response = client.get(url("results", round_))
+
+    html = response.content.decode()
+    assert response.context["alignment"]["unanimous_yes"] == 0
+    assert response.context["alignment"]["only_one_answer"] == 11
+    assert "11 questions have only one answer: unanimity needs at least two." in html
+    assert html.count("1 of 2 answered") == 11
+    assert "Unanimous yes" not in html
+    assert "Only one answer" in html
+
+
+def test_ceo_review_results_say_how_many_answered_each_question(client, organization, cco_user, member_of):
+    """Every question of a review shows how many of the invited answered it."""
+    ceo = member_of(Role.ADMIN, full_name="Cleo CEO")
+    round_ = RoundFactory(organization=organization, kind=Kind.COMMITMENT, ceo=ceo)
+    total = round_.questionnaire.questions.count()
+    respond(round_, ceo, "Y" * total)
+    InviteeFactory(round=round_, user=member_of(Role.EXECUTIVE))
+    client.force_login(cco_user)
+
+    html = client.get(url("results", round_)).content.decode()
+
+    assert html.count("1 of 2 answered") == total
+
+
+def test_an_over_long_comment_is_refused_whole_with_the_question_named(client, readiness_round, executive):
+    """Given a comment of 2,001 characters, when saved from the page or by the autosave, then nothing is
+    saved or cut, and the page says which question's comment is too long and by how much."""
+    client.force_login(executive)
+    too_long = "x" * 2001
+
+    page = client.post(
+        url("answer", readiness_round),
+        {"mode": "one", "q": "3", "go": "next", **answer_form(q3="yes", q3_comment=too_long)},
+    )
+    autosave = client.post(
+        url("answer", readiness_round),
+        answer_form(q3="yes", q3_comment=too_long),
+        headers={"Accept": "application/json"},
+    )
+
+    message = "The comment on question 3 has 2,001 characters; the limit is 2,000."
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert f"{too_long}</textarea>" in page.content.decode()  # given back whole, to shorten
+    assert autosave.status_code == 400
+    assert message in autosave.json()["error"]
+    assert saved_answers(readiness_round, executive) == {}
+
+
+def test_the_comment_field_states_its_limit_and_has_no_cutting_maxlength(client, readiness_round, executive):
+    """The comment says its limit beside it and carries no maxlength, which would cut a paste silently."""
+    client.force_login(executive)
+
+    html = client.get(url("answer", readiness_round, mode="one", q=1)).content.decode()
+
+    assert "Up to 2,000 characters." in html
+    assert 'data-max-length="2000"' in html
+    assert 'aria-describedby="q1-comment-count"' in html
+    assert "maxlength" not in html
