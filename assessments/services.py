@@ -190,6 +190,17 @@ def record_answer(*, round_: Round, user, question: Question, choice: str, comme
 
 
 @transaction.atomic
+def record_answers(*, round_: Round, user, answers: list[tuple[Question, str, str]]) -> list[Answer]:
+    """Save a page of answers, given as (question, choice, comment), together or not at all. The round is
+    checked even when there is nothing to save, so a stale page of a closed or submitted round says so."""
+    _answerable_response(round_, user)
+    return [
+        record_answer(round_=round_, user=user, question=question, choice=choice, comment=comment)
+        for question, choice, comment in answers
+    ]
+
+
+@transaction.atomic
 def submit_response(*, round_: Round, user) -> Response:
     """Make the answers final; every question needs an answer first."""
     response = _answerable_response(round_, user)

@@ -1,11 +1,14 @@
-"""The survey: answering one question at a time or all on one page, then reviewing and submitting."""
+"""The survey: answering one question at a time or all on one page, then reviewing and submitting.
+
+The pages work without JavaScript; survey.js saves each choice as it is made through the API's my-response
+endpoint, the same one other clients use."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from .. import selectors, services
@@ -77,9 +80,14 @@ class AnswerView(SurveyMixin, TemplateView):
             return self.refusal_to_answer()
         posted = posted_question_numbers(request.POST)
         if unknown := sorted(posted - {question.number for question in self.questions}):
-            numbers = ", ".join(map(str, unknown))
-            named = f"Question {numbers} is" if len(unknown) == 1 else f"Questions {numbers} are"
-            return self.refuse(f"{named} not part of “{self.round_.title}”; nothing was saved.")
+            return self.refuse(
+                ngettext(
+                    "Question %(numbers)s is not part of “%(round)s”; nothing was saved.",
+                    "Questions %(numbers)s are not part of “%(round)s”; nothing was saved.",
+                    len(unknown),
+                )
+                % {"numbers": ", ".join(map(str, unknown)), "round": self.round_.title}
+            )
         response = selectors.response_of(self.round_, request.user)
         answers = selectors.answers_by_question(response)
         # Only the questions the post carries: a page (or survey.js) sends its own questions, never the others.
@@ -91,37 +99,30 @@ class AnswerView(SurveyMixin, TemplateView):
         )
         mode, number = self.posted_page()
         if not all(form.is_valid() for form in forms):
-            if self.wants_json():
-                errors = [error for form in forms for errors in form.errors.values() for error in errors]
-                return JsonResponse({"error": " ".join(errors)}, status=400)
             context = self.survey_context(response, answers)
             return self.render_to_response(self.get_context_data(**context, **self.page_context(mode, number, forms)))
 
         changed = [form for form in forms if form.is_answered and form.has_changed()]
         try:
-            # One page's answers are saved together or not at all.
-            with transaction.atomic():
-                # Asked even when nothing changed, so a stale page of a closed or submitted round says so.
-                services.start_response(round_=self.round_, user=request.user)
-                for form in changed:
-                    services.record_answer(
-                        round_=self.round_,
-                        user=request.user,
-                        question=form.question,
-                        choice=form.cleaned_data["choice"],
-                        comment=form.cleaned_data["comment"],
-                    )
+            services.record_answers(
+                round_=self.round_,
+                user=request.user,
+                answers=[
+                    (form.question, form.cleaned_data["choice"], form.cleaned_data["comment"]) for form in changed
+                ],
+            )
         except ValidationError as error:
             return self.refuse(" ".join(error.messages))
 
-        saved = [form.question.number for form in changed]
-        if self.wants_json():
-            answered, total = selectors.progress(selectors.response_of(self.round_, request.user), self.round_)
-            return JsonResponse({"saved": saved, "answered": answered, "total": total})
-        if len(saved) == 1:
-            messages.success(request, f"Your answer to question {saved[0]} is saved.")
-        elif saved:
-            messages.success(request, f"{len(saved)} answers saved.")
+        if len(changed) == 1:
+            messages.success(
+                request, _("Your answer to question %(number)s is saved.") % {"number": changed[0].question.number}
+            )
+        elif changed:
+            messages.success(
+                request,
+                ngettext("%(count)s answer saved.", "%(count)s answers saved.", len(changed)) % {"count": len(changed)},
+            )
         return redirect(self.next_url(mode, number, request.POST.get("go", "stay")))
 
     def mode(self) -> str:
@@ -171,13 +172,7 @@ class AnswerView(SurveyMixin, TemplateView):
         step = {"next": 1, "previous": -1}.get(go, 0)
         return self.round_url("answer", mode="one", q=max(number + step, 1))
 
-    def wants_json(self) -> bool:
-        # survey.js asks for JSON; a plain form post (Accept: text/html, */*) gets pages and redirects.
-        return self.request.headers.get("Accept") == "application/json"
-
     def refuse(self, message: str):
-        if self.wants_json():
-            return JsonResponse({"error": message}, status=409)
         messages.error(self.request, message)
         return redirect(self.round_url("answer"))
 
@@ -204,5 +199,7 @@ class ReviewView(SurveyMixin, TemplateView):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(self.round_url("review"))
-        messages.success(request, f"Thank you. Your answers to “{self.round_.title}” are submitted.")
+        messages.success(
+            request, _("Thank you. Your answers to “%(round)s” are submitted.") % {"round": self.round_.title}
+        )
         return redirect(self.round_url("results"))

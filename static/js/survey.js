@@ -1,6 +1,7 @@
 // Progressive enhancement of the survey form: a choice is saved the moment it is made, so nothing is
-// lost when the respondent closes the tab before pressing a button. Without this script the form's
-// buttons save the same answers; the server treats both alike.
+// lost when the respondent closes the tab before pressing a button. Each choice goes to the API's
+// my-response endpoint (the form's data-autosave), which saves it through the same service as the form's
+// buttons; without this script those buttons save the same answers.
 (function () {
   "use strict";
 
@@ -51,14 +52,29 @@
     }
   }
 
-  function fieldsOf(fieldset) {
-    const data = new FormData();
+  // The answer as the API's my-response endpoint takes it: the question's id, the choice and the comment.
+  function answerOf(fieldset) {
+    const answer = { question: Number(fieldset.dataset.questionId), comment: "" };
     for (const field of fieldset.elements) {
-      if (field.name && (field.type !== "radio" || field.checked)) {
-        data.append(field.name, field.value);
+      if (field.type === "radio" && field.checked) {
+        answer.choice = field.value;
+      } else if (field.tagName === "TEXTAREA") {
+        answer.comment = field.value;
       }
     }
-    return data;
+    return answer;
+  }
+
+  // The API's refusal in words: a "detail", or the messages of each field.
+  function messageOf(body) {
+    if (body.detail) {
+      return String(body.detail);
+    }
+    const messages = [];
+    for (const value of Object.values(body)) {
+      messages.push(...(Array.isArray(value) ? value : [value]));
+    }
+    return messages.length ? messages.join(" ") : "Your answer was not saved.";
   }
 
   function markAnswered(number) {
@@ -76,11 +92,15 @@
     }
     const fieldset = field.closest("fieldset[data-question]");
     say("Saving…");
-    fetch(form.action, {
+    fetch(form.dataset.autosave, {
       method: "POST",
-      body: fieldsOf(fieldset),
+      body: JSON.stringify(answerOf(fieldset)),
       credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": tokenMeta.content },
+      headers: {
+        Accept: "application/json",
+        "Content-Type": "application/json",
+        "X-CSRFToken": tokenMeta.content,
+      },
     })
       .then(function (response) {
         // A page that is not JSON (a sign-in redirect, a server error) has no message of its own.
@@ -88,7 +108,7 @@
           return {};
         }).then(function (body) {
           if (!response.ok) {
-            throw new Error(body.error || "Your answer was not saved.");
+            throw new Error(messageOf(body));
           }
           return body;
         });

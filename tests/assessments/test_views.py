@@ -7,10 +7,12 @@ tests follow one person through a page and check what it shows and what it chang
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -331,15 +333,29 @@ def test_round_that_has_not_opened_says_when_it_opens(client, organization, exec
     assert not Response.objects.filter(round=round_).exists()
 
 
-def test_autosave_answers_in_json(client, readiness_round, executive):
-    """Given survey.js saving a choice, the answer is saved and the new progress comes back as JSON."""
-    client.force_login(executive)
-
-    response = client.post(
-        url("answer", readiness_round), answer_form(q2="no", q2_comment=""), headers={"Accept": "application/json"}
+def autosave(client, round_, number: int, choice: str, comment: str = ""):
+    """What survey.js sends when a choice is made: the answer as JSON to the page's data-autosave address, the
+    API's my-response endpoint, with the page's CSRF token."""
+    page = client.get(url("answer", round_, mode="all")).content.decode()
+    address = re.search(r'data-autosave="([^"]+)"', page).group(1)
+    question = round_.questionnaire.questions.get(number=number)
+    return client.post(
+        address,
+        {"question": question.pk, "choice": choice, "comment": comment},
+        content_type="application/json",
+        headers={"Accept": "application/json", "X-CSRFToken": client.cookies["csrftoken"].value},
     )
 
-    assert response.json() == {"saved": [2], "answered": 1, "total": 11}
+
+def test_autosave_answers_through_the_api(readiness_round, executive):
+    """Given survey.js saving a choice, the answer is saved through the API and the new progress comes back."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(executive)
+
+    response = autosave(client, readiness_round, 2, "no")
+
+    assert response.status_code == 200
+    assert (response.json()["answered"], response.json()["total"]) == (1, 11)
     assert saved_answers(readiness_round, executive) == {2: (Choice.NO, "")}
 
 
@@ -349,7 +365,7 @@ def test_choice_alone_keeps_the_saved_comment(client, readiness_round, executive
     services.record_answer(round_=readiness_round, user=executive, question=question, choice="yes", comment="Why")
     client.force_login(executive)
 
-    client.post(url("answer", readiness_round), answer_form(q4="no"), headers={"Accept": "application/json"})
+    client.post(url("answer", readiness_round), {"mode": "all", **answer_form(q4="no")})
 
     assert saved_answers(readiness_round, executive) == {4: (Choice.NO, "Why")}
 
@@ -360,11 +376,9 @@ def test_autosave_of_one_question_leaves_the_others_alone(client, readiness_roun
     services.record_answer(round_=readiness_round, user=executive, question=question, choice="no", comment="Budget")
     client.force_login(executive)
 
-    response = client.post(
-        url("answer", readiness_round), answer_form(q7="yes", q7_comment=""), headers={"Accept": "application/json"}
-    )
+    response = autosave(client, readiness_round, 7, "yes")
 
-    assert response.json() == {"saved": [7], "answered": 2, "total": 11}
+    assert response.json()["answered"] == 2
     assert saved_answers(readiness_round, executive) == {6: (Choice.NO, "Budget"), 7: (Choice.YES, "")}
 
 
@@ -428,13 +442,18 @@ def test_after_closing_the_answers_are_read_only_and_a_change_is_refused(client,
 
     page = client.get(url("answer", round_))
     change = client.post(url("answer", round_), {"mode": "one", "q": "1", **answer_form(q1="no")}, follow=True)
-    autosave = client.post(url("answer", round_), answer_form(q1="no"), headers={"Accept": "application/json"})
+    question = round_.questionnaire.questions.get(number=1)
+    api = client.post(
+        f"/api/v1/orgs/{organization.slug}/assessments/rounds/{round_.pk}/my-response/",
+        {"question": question.pk, "choice": "no"},
+        content_type="application/json",
+    )
 
     assert 'type="radio"' not in page.content.decode()
     assert "answers can no longer change" in page.content.decode()
     assert f"This round closed on {round_.closes_on.day} " in change.content.decode()
-    assert autosave.status_code == 409
-    assert "This round closed on" in autosave.json()["error"]
+    assert api.status_code == 400
+    assert "This round closed on" in str(api.json())
     assert saved_answers(round_, executive)[1] == (Choice.YES, "")
 
 
@@ -720,18 +739,14 @@ def test_an_over_long_comment_is_refused_whole_with_the_question_named(client, r
         url("answer", readiness_round),
         {"mode": "one", "q": "3", "go": "next", **answer_form(q3="yes", q3_comment=too_long)},
     )
-    autosave = client.post(
-        url("answer", readiness_round),
-        answer_form(q3="yes", q3_comment=too_long),
-        headers={"Accept": "application/json"},
-    )
+    autosave_ = autosave(client, readiness_round, 3, "yes", too_long)
 
     message = "The comment on question 3 has 2,001 characters; the limit is 2,000."
     assert page.status_code == 200
     assert message in page.content.decode()
     assert f"{too_long}</textarea>" in page.content.decode()  # given back whole, to shorten
-    assert autosave.status_code == 400
-    assert message in autosave.json()["error"]
+    assert autosave_.status_code == 400
+    assert message in str(autosave_.json())
     assert saved_answers(readiness_round, executive) == {}
 
 
