@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cco_portal.organizations.selectors import list_members
 
@@ -131,6 +132,25 @@ class InviteesForm(InviteesMixin, forms.Form):
         if not self.errors and not cleaned.get("invitees") and not cleaned.get("invitee_emails"):
             raise ValidationError("Choose a member or enter an email address to invite.")
         return cleaned
+
+
+class ReminderDaysForm(forms.Form):
+    reminder_days = forms.CharField(
+        label=_("Remind those who have not answered"),
+        help_text=_("Days before the closing date, separated by commas; 0 is the last day. Leave empty for none."),
+        required=False,
+    )
+
+    def clean_reminder_days(self) -> list[int]:
+        text = self.cleaned_data["reminder_days"]
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        if not all(re.fullmatch(r"[0-9]{1,2}", part) for part in parts):
+            raise ValidationError(_("Write whole numbers of days, such as “7, 3, 0”."))
+        return [int(part) for part in parts]
+
+
+class ExtendRoundForm(forms.Form):
+    closes_on = forms.DateField(label=_("New closing date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

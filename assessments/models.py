@@ -114,6 +114,15 @@ class Question(models.Model):
         return f"{self.number}. {self.label}"
 
 
+# Invitees who have not answered are reminded this many days before a round closes (0: on its last day).
+DEFAULT_REMINDER_DAYS = [3, 0]
+MAX_REMINDER_DAYS_BEFORE = 60
+
+
+def default_reminder_days() -> list[int]:
+    return list(DEFAULT_REMINDER_DAYS)
+
+
 class RoundQuerySet(OrganizationScopedQuerySet):
     def of_kind(self, kind: str):
         return self.filter(questionnaire__kind=kind)
@@ -137,6 +146,13 @@ class Round(models.Model):
         blank=True,
         related_name="+",
         help_text="CEO commitment reviews: whose answers are the CEO's self-view.",
+    )
+    reminder_days = models.JSONField(
+        default=default_reminder_days,
+        help_text="Days before closing on which those who have not answered are reminded; 0 is the last day.",
+    )
+    closed_early_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the CCO closed the round before its closing date."
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -163,11 +179,11 @@ class Round(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.opens_on <= timezone.localdate() <= self.closes_on
+        return self.opens_on <= timezone.localdate() <= self.closes_on and self.closed_early_at is None
 
     @property
     def has_closed(self) -> bool:
-        return timezone.localdate() > self.closes_on
+        return timezone.localdate() > self.closes_on or self.closed_early_at is not None
 
     @property
     def has_opened(self) -> bool:
@@ -190,6 +206,35 @@ class Invitee(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class Reminder(models.Model):
+    """A reminder to an invitee who had not answered: one of the round's scheduled ones (`days_before`
+    closing), or a nudge the CCO sent by hand (`days_before` is null). A scheduled reminder exists once per
+    invitee and day, which is what keeps two beats from sending it twice."""
+
+    invitee = models.ForeignKey(Invitee, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitee", "days_before"],
+                condition=models.Q(days_before__isnull=False),
+                name="reminder_once_per_scheduled_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitee} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_nudge(self) -> bool:
+        return self.days_before is None
 
 
 class Response(models.Model):

@@ -36,7 +36,7 @@ def populate(organization, *, tag: str, first_month: str) -> dict:
     milestone = MilestoneFactory(organization=organization, owner=member, areas=[area], dependencies=[first_milestone])
     round_ = RoundFactory(organization=organization, title=f"{tag} readiness")
     review = RoundFactory(organization=organization, kind=Kind.COMMITMENT, ceo=admin, title=f"{tag} review")
-    InviteeFactory(round=review, user=member)
+    invitee = InviteeFactory(round=review, user=member)
     customers = [f"{tag}-ann", f"{tag}-bob"]
     activity_import = run(
         organization,
@@ -67,6 +67,7 @@ def populate(organization, *, tag: str, first_month: str) -> dict:
         "maturity": MaturityAssessmentFactory(organization=organization, assessed_by=member),
         "round": round_,
         "review": review,
+        "invitee": invitee,
         "response": respond(round_, member, "Y" * READINESS_QUESTIONS),
         "activity_import": activity_import,
         "report": ReportFactory(organization=organization, month=parse_month_label(months[1])),

@@ -17,7 +17,7 @@ from assessments.services import invite_to_round
 from cco_portal.organizations.roles import ADMINS, ANY_MEMBER, MANAGERS, Role
 from cco_portal.organizations.scoping import OrganizationMixin, OrganizationScopedAPIMixin
 from reports.models import CustomerRoomAction, Report, ReportStatus
-from tests.assessments.factories import RoundFactory
+from tests.assessments.factories import InviteeFactory, RoundFactory
 from tests.factories import InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
 from tests.metrics.factories import ActivityImportFactory
 from tests.populated import database_snapshot
@@ -82,6 +82,10 @@ ACCESS = {
     ("api-my-response-submit", "post"): Access(ANY_MEMBER, 403),
     # Executives read a round's results once they have submitted their answers; a new member has not.
     ("api-round-results", "get"): Access(MANAGERS | {Role.LEADERSHIP}, 200),
+    ("api-round-reminders", "post"): Access(MANAGERS, 200, {"days": [5, 1]}),
+    ("api-round-nudge", "post"): Access(MANAGERS, 200, {}),
+    ("api-round-extend", "post"): Access(MANAGERS, 200, {"closes_on": "2099-12-31"}),
+    ("api-round-close", "post"): Access(MANAGERS, 200),
     ("assessments:index", "get"): Access(ANY_MEMBER, 200),
     ("assessments:open_round", "get"): Access(MANAGERS, 200),
     ("assessments:open_round", "post"): Access(
@@ -109,6 +113,11 @@ ACCESS = {
     ("assessments:results_csv", "get"): Access(MANAGERS | {Role.LEADERSHIP}, 200, invited=True),
     ("assessments:invitees", "get"): Access(MANAGERS, 200),
     ("assessments:invitees", "post"): Access(MANAGERS, 302, {"invitee_emails": "late@example.com"}),
+    ("assessments:reminder_days", "post"): Access(MANAGERS, 302, {"reminder_days": "5, 1"}),
+    ("assessments:nudge_waiting", "post"): Access(MANAGERS, 302),
+    ("assessments:nudge_invitee", "post"): Access(MANAGERS, 302),
+    ("assessments:extend", "post"): Access(MANAGERS, 302, {"closes_on": "2099-12-31"}),
+    ("assessments:close", "post"): Access(MANAGERS, 302),
     ("roadmap:overview", "get"): Access(ANY_MEMBER, 200),
     ("roadmap:starter", "post"): Access(MANAGERS, 302),
     ("roadmap:board", "get"): Access(ANY_MEMBER, 200),
@@ -197,6 +206,7 @@ OBJECT_KWARGS = {
     "user_id": lambda objects: objects["target"].user_id,
     "invitation_id": lambda objects: objects["invitation"].pk,
     "round_id": lambda objects: objects["round"].pk,
+    "invitee_id": lambda objects: objects["invitee"].pk,
     "milestone_id": lambda objects: objects["milestone"].pk,
     "import_id": lambda objects: objects["activity_import"].pk,
     "area_id": lambda objects: objects["area"].pk,
@@ -253,7 +263,8 @@ def _objects_of(organization, target_email: str = "target@example.com") -> dict:
     return {
         "target": MembershipFactory(organization=organization, user=target_user, role=Role.EXECUTIVE),
         "invitation": InvitationFactory(organization=organization, email="pending@example.com"),
-        "round": RoundFactory(organization=organization),
+        "round": (round_ := RoundFactory(organization=organization)),
+        "invitee": InviteeFactory(round=round_, user=target_user),
         "milestone": MilestoneFactory(organization=organization),
         "area": OperationalAreaFactory(organization=organization),
         "activity_import": ActivityImportFactory(organization=organization),

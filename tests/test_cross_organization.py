@@ -33,6 +33,7 @@ OBJECT_KWARGS = {
     "user_id": lambda b, name: b["member"].pk,
     "invitation_id": lambda b, name: b["invitation"].pk,
     "round_id": lambda b, name: b["round"].pk,
+    "invitee_id": lambda b, name: b["invitee"].pk,
     "milestone_id": lambda b, name: b["milestone"].pk,
     "import_id": lambda b, name: b["activity_import"].pk,
     "area_id": lambda b, name: b["area"].pk,

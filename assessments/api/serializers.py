@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from cco_portal.organizations.api.fields import MemberField
 
-from ..models import Answer, Choice, Kind, Question, Questionnaire, Round, Section
+from ..models import MAX_REMINDER_DAYS_BEFORE, Answer, Choice, Kind, Question, Questionnaire, Round, Section
 from ..selectors import Alignment
 
 User = get_user_model()
@@ -120,6 +120,50 @@ class RoundInputSerializer(serializers.Serializer):
     ceo = MemberField(
         allow_null=True, default=None, help_text="CEO commitment reviews: the member whose answers are the self-view."
     )
+
+
+# a round's calendar
+
+
+class RoundCalendarSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="round.pk")
+    opens_on = serializers.DateField(source="round.opens_on")
+    closes_on = serializers.DateField(source="round.closes_on")
+    closed_early_at = serializers.DateTimeField(source="round.closed_early_at", allow_null=True)
+    is_open = serializers.BooleanField(source="round.is_open")
+    reminder_days = serializers.ListField(
+        child=serializers.IntegerField(), source="round.reminder_days", help_text="Days before closing; 0 is the last."
+    )
+    reminded = serializers.IntegerField(required=False, help_text="After a nudge: how many people were reminded.")
+
+
+class ReminderDaysInputSerializer(serializers.Serializer):
+    days = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=MAX_REMINDER_DAYS_BEFORE),
+        allow_empty=True,
+        help_text="Days before the closing date; 0 is the last day; an empty list sends no reminders.",
+    )
+
+
+class NudgeInputSerializer(serializers.Serializer):
+    invitee = serializers.IntegerField(
+        required=False, allow_null=True, help_text="An invitee id; leave out to remind everyone who has not answered."
+    )
+
+    def validate_invitee(self, value):
+        if value is None:
+            return None
+        round_ = self.context["round"]
+        if round_.is_anonymous:
+            raise serializers.ValidationError("An anonymous round never names who has not answered: leave it out.")
+        invitee = round_.invitees.filter(pk=value).first()
+        if invitee is None:
+            raise serializers.ValidationError("No such invitee in this round.")
+        return invitee
+
+
+class ExtendRoundInputSerializer(serializers.Serializer):
+    closes_on = serializers.DateField(help_text="The new last day answers are accepted.")
 
 
 # my response

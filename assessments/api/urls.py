@@ -16,4 +16,8 @@ urlpatterns = [
         name="api-my-response-submit",
     ),
     path("rounds/<int:round_id>/results/", views.RoundResultsView.as_view(), name="api-round-results"),
+    path("rounds/<int:round_id>/reminders/", views.ReminderDaysAPIView.as_view(), name="api-round-reminders"),
+    path("rounds/<int:round_id>/nudge/", views.NudgeAPIView.as_view(), name="api-round-nudge"),
+    path("rounds/<int:round_id>/extend/", views.ExtendRoundAPIView.as_view(), name="api-round-extend"),
+    path("rounds/<int:round_id>/close/", views.CloseRoundAPIView.as_view(), name="api-round-close"),
 ]

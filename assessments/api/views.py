@@ -13,14 +13,18 @@ from rest_framework.response import Response
 from cco_portal.organizations.roles import MANAGERS
 from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
 
-from .. import models, selectors, services
+from .. import models, reminders, selectors, services
 from ..models import Kind, Questionnaire, Round
 from .serializers import (
     AnswerInputSerializer,
     CommitmentResultsSerializer,
+    ExtendRoundInputSerializer,
     MyResponseSerializer,
+    NudgeInputSerializer,
     QuestionnaireSerializer,
     ReadinessResultsSerializer,
+    ReminderDaysInputSerializer,
+    RoundCalendarSerializer,
     RoundInputSerializer,
     RoundSerializer,
 )
@@ -195,3 +199,71 @@ class RoundResultsView(RoundScopedView):
 
     def may_read_results(self, round_: Round) -> bool:
         return selectors.can_read_results(round_, self.request.user, self.roles)
+
+
+class RoundCalendarAPIView(RoundScopedView):
+    """The CCO's hold on a round's calendar (reminders, nudges, the closing date); each answers with the
+    round's calendar as it now stands."""
+
+    read_roles = MANAGERS
+    write_roles = MANAGERS
+
+    def calendar(self, round_: Round, **extra) -> Response:
+        return Response(RoundCalendarSerializer({"round": round_, **extra}).data)
+
+
+class ReminderDaysAPIView(RoundCalendarAPIView):
+    @extend_schema(request=ReminderDaysInputSerializer, responses=RoundCalendarSerializer)
+    def post(self, request, *args, **kwargs):
+        """Set the days before closing (0: the last day) on which those who have not answered are reminded."""
+        data = ReminderDaysInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            round_ = reminders.set_reminder_days(round_=self.get_object(), days_before=data.validated_data["days"])
+        except ValidationError as error:
+            raise _as_api_error(error) from error
+        return self.calendar(round_)
+
+
+class NudgeAPIView(RoundCalendarAPIView):
+    @extend_schema(request=NudgeInputSerializer, responses=RoundCalendarSerializer)
+    def post(self, request, *args, **kwargs):
+        """Remind now: one invitee, or (without `invitee`, and always in anonymous rounds) everyone who has
+        not answered and was not reminded in the last day."""
+        round_ = self.get_object()
+        data = NudgeInputSerializer(data=request.data, context={"round": round_})
+        data.is_valid(raise_exception=True)
+        invitee = data.validated_data.get("invitee")
+        try:
+            if invitee is None:
+                count = reminders.nudge_waiting_invitees(round_=round_, acting_user=request.user)
+            else:
+                reminders.nudge_invitee(round_=round_, invitee=invitee, acting_user=request.user)
+                count = 1
+        except ValidationError as error:
+            raise _as_api_error(error) from error
+        return self.calendar(round_, reminded=count)
+
+
+class ExtendRoundAPIView(RoundCalendarAPIView):
+    @extend_schema(request=ExtendRoundInputSerializer, responses=RoundCalendarSerializer)
+    def post(self, request, *args, **kwargs):
+        """Move the closing date later (a closed round opens again); those who have not answered are told."""
+        data = ExtendRoundInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            round_ = reminders.extend_round(round_=self.get_object(), closes_on=data.validated_data["closes_on"])
+        except ValidationError as error:
+            raise _as_api_error(error) from error
+        return self.calendar(round_)
+
+
+class CloseRoundAPIView(RoundCalendarAPIView):
+    @extend_schema(request=None, responses=RoundCalendarSerializer)
+    def post(self, request, *args, **kwargs):
+        """Close an open round now; those who have not answered are told."""
+        try:
+            round_ = reminders.close_round_early(round_=self.get_object())
+        except ValidationError as error:
+            raise _as_api_error(error) from error
+        return self.calendar(round_)

@@ -5,15 +5,21 @@ of another organization is a 404. Writes go through services.py, which refuses w
 the pages show its reason.
 """
 
+from .calendar import CloseRoundView, ExtendRoundView, NudgeInviteeView, NudgeWaitingView, ReminderDaysView
 from .results import ResultsCsvView, ResultsView
 from .rounds import IndexView, InviteesView, OpenRoundView, RoundView
 from .survey import AnswerView, ReviewView
 
 __all__ = [
     "AnswerView",
+    "CloseRoundView",
+    "ExtendRoundView",
     "IndexView",
     "InviteesView",
+    "NudgeInviteeView",
+    "NudgeWaitingView",
     "OpenRoundView",
+    "ReminderDaysView",
     "ResultsCsvView",
     "ResultsView",
     "ReviewView",

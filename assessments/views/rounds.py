@@ -11,8 +11,8 @@ from django.views.generic import FormView, TemplateView
 from cco_portal.organizations.roles import MANAGERS, Role
 from cco_portal.organizations.scoping import OrganizationMixin
 
-from .. import selectors, services
-from ..forms import InviteesForm, RoundForm, add_service_errors
+from .. import reminders, selectors, services
+from ..forms import ExtendRoundForm, InviteesForm, ReminderDaysForm, RoundForm, add_service_errors
 from ..models import Kind, Questionnaire
 from .base import RoundMixin
 
@@ -108,7 +108,7 @@ class InviteesView(RoundMixin, FormView):
 
     @cached_property
     def invitees(self):
-        return list(self.round_.invitees.select_related("user"))
+        return list(self.round_.invitees.select_related("user").prefetch_related("reminders"))
 
     def get_form_kwargs(self):
         return {
@@ -118,9 +118,15 @@ class InviteesView(RoundMixin, FormView):
         }
 
     def get_context_data(self, **kwargs):
+        waiting = {invitee.pk for invitee in reminders.waiting_invitees(self.round_)}
         return super().get_context_data(
             invitees=self.invitees,
+            # Who has not answered is never shown for an anonymous round, not even by a nudge button.
+            waiting=set() if self.round_.is_anonymous else waiting,
+            waiting_count=len(waiting),
             not_answered=None if self.round_.is_anonymous else selectors.not_answered(self.round_),
+            reminder_form=ReminderDaysForm(initial={"reminder_days": ", ".join(map(str, self.round_.reminder_days))}),
+            extend_form=ExtendRoundForm(),
             **kwargs,
         )
 

@@ -254,6 +254,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "roadmap.tasks.notify_overdue_milestones_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Survey reminders due today; hourly in the working day, so that a worker down at the first hour still sends
+    # them (each reminder exists once per person and day, so later runs send nothing twice).
+    "send-survey-reminders": {
+        "task": "assessments.tasks.send_due_reminders_task",
+        "schedule": crontab(minute=15, hour="7-22"),
+    },
     # Reports of months whose data changed, once the imports have been quiet for REPORTS_DEBOUNCE_SECONDS.
     "refresh-changed-reports": {
         "task": "reports.tasks.refresh_changed_reports_task",
