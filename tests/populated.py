@@ -5,6 +5,7 @@ runs against real rows; both need every kind present, created the way the portal
 """
 
 from django.apps import apps
+from knox.models import AuthToken
 
 from assessments.models import Kind
 from cco_portal.audit.models import Action
@@ -68,6 +69,7 @@ def populate(organization, *, tag: str, first_month: str) -> dict:
         "round": round_,
         "review": review,
         "invitee": invitee,
+        "api_token": AuthToken.objects.create(user=member)[0],
         "response": respond(round_, member, "Y" * READINESS_QUESTIONS),
         "activity_import": activity_import,
         "report": ReportFactory(organization=organization, month=parse_month_label(months[1])),

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from knox.models import AuthToken
 
 from assessments.models import Kind
 from assessments.services import invite_to_round
@@ -67,6 +68,11 @@ ACCESS = {
     ("api-invitation-list", "post"): Access(ADMINS, 201, {"email": "new@example.com", "role": Role.EXECUTIVE}),
     ("api-invitation-detail", "get"): Access(ADMINS, 200),
     ("api-invitation-detail", "delete"): Access(ADMINS, 204),
+    ("api-member-tokens", "get"): Access(ADMINS, 200),
+    ("api-member-token-detail", "delete"): Access(ADMINS, 204),
+    ("member_api_tokens", "get"): Access(ADMINS, 200),
+    # A key that names no member's token: the admin is let in and finds nothing, the others are refused.
+    ("member_api_tokens", "post"): Access(ADMINS, 404, {"revoke": "nosuchtoken0000"}),
     ("api-questionnaire-list", "get"): Access(ANY_MEMBER, 200),
     ("api-round-list", "get"): Access(ANY_MEMBER, 200),
     ("api-round-list", "post"): Access(
@@ -207,6 +213,7 @@ OBJECT_KWARGS = {
     "invitation_id": lambda objects: objects["invitation"].pk,
     "round_id": lambda objects: objects["round"].pk,
     "invitee_id": lambda objects: objects["invitee"].pk,
+    "token_key": lambda objects: objects["api_token"].token_key,
     "milestone_id": lambda objects: objects["milestone"].pk,
     "import_id": lambda objects: objects["activity_import"].pk,
     "area_id": lambda objects: objects["area"].pk,
@@ -265,6 +272,7 @@ def _objects_of(organization, target_email: str = "target@example.com") -> dict:
         "invitation": InvitationFactory(organization=organization, email="pending@example.com"),
         "round": (round_ := RoundFactory(organization=organization)),
         "invitee": InviteeFactory(round=round_, user=target_user),
+        "api_token": AuthToken.objects.create(user=target_user)[0],
         "milestone": MilestoneFactory(organization=organization),
         "area": OperationalAreaFactory(organization=organization),
         "activity_import": ActivityImportFactory(organization=organization),

@@ -15,7 +15,7 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -87,7 +87,7 @@ def _credentials(organization, who: str) -> dict:
         return {}
     user = UserFactory(email=f"fuzz-{who}@example.com")
     MembershipFactory(organization=organization, user=user, role=who)
-    return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+    return {"Authorization": f"Token {AuthToken.objects.create(user=user)[1]}"}
 
 
 def _aim_at(case, organization, populated) -> None:

@@ -34,6 +34,7 @@ OBJECT_KWARGS = {
     "invitation_id": lambda b, name: b["invitation"].pk,
     "round_id": lambda b, name: b["round"].pk,
     "invitee_id": lambda b, name: b["invitee"].pk,
+    "token_key": lambda b, name: b["api_token"].token_key,
     "milestone_id": lambda b, name: b["milestone"].pk,
     "import_id": lambda b, name: b["activity_import"].pk,
     "area_id": lambda b, name: b["area"].pk,
@@ -186,6 +187,7 @@ LIST_CHECKS = {
         lambda a, organization: set(audit_selectors.audit_log(organization).values_list("pk", flat=True)),
     ),
     "/api/v1/orgs/{org_slug}/movements/": ({}, "month", lambda a, organization: set(a["months"])),
+    "/api/v1/orgs/{org_slug}/api-tokens/": ({}, "token_key", lambda a, organization: {a["api_token"].token_key}),
     "/api/v1/orgs/{org_slug}/movements/customers/": (
         {"month": "2024-01", "figure": "new"},
         "customer",

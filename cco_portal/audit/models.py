@@ -13,6 +13,8 @@ class Action(models.TextChoices):
     SIGN_IN_FAILED = "auth.sign_in_failed", "Sign-in failed"
     SIGNED_OUT = "auth.signed_out", "Signed out"
     LOCKED_OUT = "auth.locked_out", "Sign-in paused after repeated failures"
+    API_TOKEN_REVOKED = "auth.api_token_revoked", "API token revoked"
+    SIGNED_OUT_EVERYWHERE = "auth.signed_out_everywhere", "Signed out everywhere"
     MEMBERSHIP_ADDED = "membership.added", "Member added"
     ROLE_ADDED = "membership.role_added", "Role added"
     ROLE_REMOVED = "membership.role_removed", "Role removed"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from cco_portal.organizations.roles import Role
 from tests.factories import PASSWORD
@@ -49,8 +49,8 @@ def responses(organization, admin_user):
     anonymous = Client()
     signed_in = Client()
     signed_in.force_login(admin_user)
-    token = Token.objects.create(user=admin_user)
-    api = Client(headers={"Authorization": f"Token {token.key}"})
+    _, token = AuthToken.objects.create(user=admin_user)
+    api = Client(headers={"Authorization": f"Token {token}"})
     return {
         "front door, signed out": anonymous.get("/"),
         "login page": anonymous.get("/accounts/login/"),

@@ -1,27 +1,83 @@
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
+"""Signing in to the API and managing one's API tokens (django-rest-knox: stored hashed, expiring)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from cco_portal.audit.models import Action
-from cco_portal.audit.services import record_event
+from cco_portal.organizations.roles import ADMINS
+from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
+
+from .. import selectors, services
+from .serializers import ApiTokenSerializer, IssuedTokenSerializer, MemberApiTokenSerializer, TokenRequestSerializer
 
 
-class ObtainAuthTokenView(ObtainAuthToken):
-    """DRF's token login, with Django's own request handed to authenticate().
+class ObtainAuthTokenView(APIView):
+    """Exchange an email address and password for an API token."""
 
-    django-axes counts failures and marks a lockout on the request it is given; the lockout response is made by
-    its middleware, which sees Django's request, not DRF's wrapper around it.
-    """
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
 
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "request": self.request._request}
-
+    @extend_schema(request=TokenRequestSerializer, responses=IssuedTokenSerializer)
     def post(self, request, *args, **kwargs):
-        # DRF's own post, plus the audit log: a token login never calls login(), so Django's user_logged_in,
-        # which records the other sign-ins, is not sent for it.
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        token, _ = Token.objects.get_or_create(user=user)
-        record_event(action=Action.SIGNED_IN, actor=user, request=request, target=user.email.lower(), via="api token")
-        return Response({"token": token.key})
+        """Sign in with your email address (as `username`) and password. The answer holds a token to send as
+        `Authorization: Token <token>` on every request, and when it expires. Only its hash is stored: keep it,
+        it is shown this once. List and revoke your tokens at /api/v1/auth/tokens/."""
+        # django-axes counts failures and marks a lockout on Django's own request, not on DRF's wrapper.
+        credentials = AuthTokenSerializer(data=request.data, context={"request": request._request})
+        credentials.is_valid(raise_exception=True)
+        token, secret = services.issue_api_token(user=credentials.validated_data["user"], request=request)
+        return Response(IssuedTokenSerializer({"token": secret, "expiry": token.expiry}).data)
+
+
+class ApiTokenListView(generics.ListAPIView):
+    """Your API tokens that have not expired, named by their first characters."""
+
+    serializer_class = ApiTokenSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.live_api_tokens(user=self.request.user)
+
+
+class ApiTokenDetailView(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, token_key: str, *args, **kwargs):
+        """Revoke one of your API tokens."""
+        token = get_object_or_404(selectors.live_api_tokens(user=request.user), token_key=token_key)
+        services.revoke_api_token(token=token, acting_user=request.user, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SignOutEverywhereView(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, *args, **kwargs):
+        """End every API token and every browser session you have, this one included."""
+        services.sign_out_everywhere(user=request.user, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MemberApiTokenListView(OrganizationScopedAPIMixin, generics.ListAPIView):
+    """The live API tokens of the organization's members, for its admins to review."""
+
+    serializer_class = MemberApiTokenSerializer
+    read_roles = ADMINS
+    write_roles = ADMINS
+
+    def get_queryset(self):
+        return selectors.members_api_tokens(organization=self.organization)
+
+
+class MemberApiTokenDetailView(OrganizationScopedAPIMixin, APIView):
+    read_roles = ADMINS
+    write_roles = ADMINS
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, token_key: str, *args, **kwargs):
+        """Revoke a member's API token; a token of someone who is not a member is not found."""
+        tokens = selectors.members_api_tokens(organization=self.organization)
+        token = get_object_or_404(tokens, token_key=token_key)
+        services.revoke_api_token(token=token, acting_user=request.user, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,21 @@
+from rest_framework import serializers
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.EmailField(help_text="Your email address.")
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+
+
+class IssuedTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`; shown this once only.")
+    expiry = serializers.DateTimeField(help_text="After this the token no longer works; sign in again.")
+
+
+class ApiTokenSerializer(serializers.Serializer):
+    token_key = serializers.CharField(help_text="The token's first characters, which name it; never the token.")
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField()
+
+
+class MemberApiTokenSerializer(ApiTokenSerializer):
+    user = serializers.EmailField(source="user.email")
