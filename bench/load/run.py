@@ -76,7 +76,7 @@ def seed(environment: dict, users: int, workdir: Path) -> dict:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from assessments import services as assessments
     from assessments.models import Kind
@@ -109,8 +109,8 @@ def seed(environment: dict, users: int, workdir: Path) -> dict:
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
-        token, _ = Token.objects.get_or_create(user=user)
-        accounts.append({"user_id": user.pk, "session": session.session_key, "token": token.key})
+        _, token = AuthToken.objects.create(user=user)
+        accounts.append({"user_id": user.pk, "session": session.session_key, "token": token})
     months = sorted(MonthlyMovement.objects.filter(organization=organization).values_list("month", flat=True))
     return {
         "organization": organization.slug,
