@@ -60,6 +60,12 @@ def add_member(*, organization: Organization, user, role: str, acting_user=None,
     return membership
 
 
+def _lock_memberships(organization: Organization) -> None:
+    """Take roles away one change at a time per organization: two admins removing each other at the same
+    moment would each still see the other and leave the organization with none."""
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+
+
 def _ensure_an_admin_remains(organization: Organization) -> None:
     if not Membership.objects.filter(organization=organization, role=Role.ADMIN).exists():
         raise ValidationError("An organization needs at least one admin: make someone else admin first.")
@@ -71,6 +77,7 @@ def set_member_roles(*, organization: Organization, user, roles: Iterable[str], 
     roles = set(roles)
     if not roles:
         raise ValidationError("Choose at least one role, or remove the member instead.")
+    _lock_memberships(organization)
     # Roles are granted before others are taken, so that a member whose roles all change stays a member.
     for role in sorted(roles):
         add_member(organization=organization, user=user, role=role, acting_user=acting_user)
@@ -86,6 +93,7 @@ def set_member_roles(*, organization: Organization, user, roles: Iterable[str], 
 @transaction.atomic
 def remove_member(*, organization: Organization, user, acting_user=None) -> None:
     """Take every role of `user` in `organization`; the last admin cannot be removed."""
+    _lock_memberships(organization)
     memberships = Membership.objects.filter(organization=organization, user=user)
     roles = sorted(memberships.values_list("role", flat=True))
     if roles:
@@ -105,6 +113,7 @@ def remove_membership(*, membership: Membership, acting_user=None) -> None:
     """Take one role away; the last admin cannot lose the admin role. Taking a member's only role removes
     the member."""
     organization, user = membership.organization, membership.user
+    _lock_memberships(organization)
     membership.delete()
     _ensure_an_admin_remains(organization)
     is_still_member = Membership.objects.filter(organization=organization, user=user).exists()

@@ -1,7 +1,5 @@
 """The write services of the assessments: opening rounds, recording answers and submitting them."""
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -15,6 +13,7 @@ from cco_portal.organizations import services as organization_services
 from cco_portal.organizations.models import Invitation, Membership
 from cco_portal.organizations.roles import Role
 from tests.assessments.factories import InviteeFactory, RoundFactory
+from tests.concurrency import run_together
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -446,34 +445,6 @@ def test_someone_invited_by_email_answers_after_joining(organization, cco_user):
 
 
 # concurrency
-
-
-def run_together(jobs: dict[str, Callable], timeout: float = 60) -> dict[str, object]:
-    """Run each job in its own thread and database connection, all released at once by a barrier.
-
-    Returns, per job, what it returned, the messages of the ValidationError it raised, or any other exception.
-    """
-    barrier = threading.Barrier(len(jobs), timeout=timeout)
-    outcomes: dict[str, object] = {}
-
-    def run(name, job):
-        try:
-            barrier.wait()
-            outcomes[name] = job()
-        except ValidationError as error:
-            outcomes[name] = error.messages
-        except Exception as error:  # reported by the assertions below, with its thread's name
-            outcomes[name] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item, name=item[0]) for item in jobs.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-    assert not any(thread.is_alive() for thread in threads), "a job did not finish"
-    return outcomes
 
 
 @pytest.mark.services

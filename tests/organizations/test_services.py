@@ -7,11 +7,13 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from cco_portal.organizations import services
 from cco_portal.organizations.models import Invitation, Membership, Organization
 from cco_portal.organizations.roles import Role
+from tests.concurrency import run_together
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 from tests.organizations.emails import invitation_linked_from
 
@@ -567,3 +569,26 @@ def test_revoke_invitation_refuses_an_accepted_invitation(organization):
         services.revoke_invitation(invitation=invitation)
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
+
+
+@pytest.mark.services
+def test_two_admins_removing_each_other_at_once_leave_one(transactional_db, organization):
+    """Two admins, each removing the other at the same moment on PostgreSQL: one removal passes, the other is
+    refused, and the organization keeps an admin. Without the lock both saw the other still there."""
+    if connection.vendor != "postgresql":
+        pytest.fail("the service suite runs on PostgreSQL")
+    ann, bob = UserFactory(), UserFactory()
+    for person in (ann, bob):
+        MembershipFactory(organization=organization, user=person, role=Role.ADMIN)
+
+    outcomes = run_together(
+        {
+            "ann removes bob": lambda: services.remove_member(organization=organization, user=bob, acting_user=ann),
+            "bob removes ann": lambda: services.remove_member(organization=organization, user=ann, acting_user=bob),
+        }
+    )
+
+    refusals = [outcome for outcome in outcomes.values() if isinstance(outcome, list)]
+    assert len(refusals) == 1, outcomes
+    assert "at least one admin" in refusals[0][0]
+    assert Membership.objects.filter(organization=organization, role=Role.ADMIN).count() == 1
