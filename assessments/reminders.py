@@ -7,6 +7,7 @@ one address that fails stops nobody else's.
 """
 
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -171,7 +172,7 @@ def _tell_waiting_invitees(round_: Round, change: str) -> None:
     from .tasks import send_round_change_task
 
     for invitee in waiting_invitees(round_):
-        transaction.on_commit(lambda pk=invitee.pk: send_round_change_task.delay(pk, change))
+        transaction.on_commit(partial(send_round_change_task.delay, invitee.pk, change))
 
 
 def _email(invitee: Invitee, round_: Round, subject: str, template: str) -> None:

@@ -338,6 +338,8 @@ def questions_of(round_: Round, *, as_ceo: bool = False) -> list[Question]:
     Each has `wording` and `action_description`: the CEO reads their own review in the second person
     (`self_text`, `self_description`), everyone else reads the questions about the CEO.
     """
+    wording: Coalesce | F
+    description: Coalesce | F
     if as_ceo:
         wording = Coalesce(NullIf("self_text", Value("")), "text", output_field=TextField())
         description = Coalesce(

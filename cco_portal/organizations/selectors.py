@@ -2,12 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
+from cco_portal.accounts.models import User
 
 from .models import Membership, Organization
 from .roles import Role
-
-User = get_user_model()
 
 
 def list_user_organizations(user) -> list[Organization]:
@@ -19,7 +17,7 @@ def list_user_organizations(user) -> list[Organization]:
 
 @dataclass
 class Member:
-    user: object
+    user: User
     roles: list[str] = field(default_factory=list)
 
     def __post_init__(self):

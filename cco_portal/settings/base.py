@@ -46,10 +46,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before anything reads a body (the CSRF check reads forms): an oversized one is refused unread.
-    "cco_portal.body_size.RequestBodySizeMiddleware",
     # Early, so that every query the request makes, the other middleware's included, is checked for scoping.
     "cco_portal.organizations.middleware.OrganizationScopingMiddleware",
+    # Before anything reads a body (the CSRF check reads forms): an oversized one is refused unread.
+    "cco_portal.body_size.RequestBodySizeMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
