@@ -1,7 +1,36 @@
-"""The answers every API operation can give besides its own, added to the OpenAPI schema so that a
-client (and schemathesis's status-code check) knows them: refused input, no or wrong credentials, a
-role that may not, an organization or object that does not exist for the caller, too many sign-in
-failures."""
+"""How the OpenAPI schema is made: its operations grouped by the part of the portal they belong to, and
+the answers every operation can give besides its own. It is served by cco_portal/api_views.py.
+
+DRF loads this module while drf_spectacular.views is being imported (the schema class is a setting), so it
+must not import views."""
+
+from drf_spectacular.openapi import AutoSchema
+
+# The parts of the portal, in the order the documentation shows them, keyed by the app that holds
+# each part's API. Every operation is tagged with its part, so the documentation and a generated client
+# group them the same way.
+PARTS = {
+    "accounts": ("authentication", "Sign in for a token that authenticates every other request."),
+    "organizations": ("organizations", "The organizations you belong to, their members and invitations."),
+    "assessments": ("assessments", "Readiness rounds and CEO commitment reviews: questionnaires, answers, results."),
+    "roadmap": ("roadmap", "The competencies, their maturity, operational areas and milestones."),
+    "metrics": ("metrics", "Customer-data imports, the customer-asset movements and the activity window."),
+    "reports": ("reports", "The monthly reports, their schedule and the customer-room actions."),
+    "audit": ("audit", "The organization's audit log, for its admins."),
+}
+
+
+class PortalAutoSchema(AutoSchema):
+    def get_tags(self) -> list[str]:
+        # The app of the view, not the path: every resource sits under /orgs/, so the path alone would put
+        # all of them under one tag. An app missing from PARTS fails the schema's generation, not silently.
+        app = type(self.view).__module__.split(".api.")[0].rsplit(".", 1)[-1]
+        return [PARTS[app][0]]
+
+
+# The answers every operation can give besides its own, so that a client (and schemathesis's status-code
+# check) knows them: refused input, no or wrong credentials, a role that may not, an organization or object
+# that does not exist for the caller, a body in another content type, too many sign-in failures.
 
 DETAIL = {
     "type": "object",
@@ -30,8 +59,17 @@ def add_common_responses(result, generator, request, public):
             extra = {status: (description, schema or VALIDATION) for status, (description, schema) in COMMON.items()}
             if path.endswith("/auth/token/"):
                 extra = {"400": extra["400"], "429": ("Too many failed sign-ins: try again later.", DETAIL)}
+            if "requestBody" in operation:
+                extra["415"] = ("The body is not in the content type this operation declares.", DETAIL)
             for status, (description, schema) in extra.items():
-                responses.setdefault(
-                    status, {"description": description, "content": {"application/json": {"schema": schema}}}
-                )
+                response = responses.setdefault(status, {"description": description})
+                # An operation that declares only its own description of an answer still answers with this
+                # body; without it, a generated client would not parse the body at all.
+                response.setdefault("content", {"application/json": {"schema": schema}})
+    return result
+
+
+def describe_tags(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the parts' descriptions, in the order of PARTS."""
+    result["tags"] = [{"name": name, "description": description} for name, description in PARTS.values()]
     return result

@@ -169,8 +169,8 @@ ACCESS = {
     ("metrics:settings", "get"): Access(MANAGERS, 200),
     ("metrics:settings", "post"): Access(MANAGERS, 302, {"activity_window": 12}),
     ("api-import-list", "get"): Access(MANAGERS, 200),
-    # A JSON body carries no file, so the upload is refused as incomplete; uploads: tests/metrics/test_api.py.
-    ("api-import-list", "post"): Access(MANAGERS, 400),
+    # The upload takes multipart only, so a JSON body is refused as such; uploads: tests/metrics/test_api.py.
+    ("api-import-list", "post"): Access(MANAGERS, 415),
     ("api-import-detail", "get"): Access(MANAGERS, 200),
     ("api-movements", "get"): Access(ANY_MEMBER, 200),
     ("api-movement-customers", "get"): Access(ANY_MEMBER, 200, {"month": "2024-01", "figure": "new"}),

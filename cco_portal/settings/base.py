@@ -185,10 +185,14 @@ REST_FRAMEWORK = {
     # JSON only: people read and try the API in Swagger UI (/api/docs/); DRF's browsable pages carry
     # inline styles the Content-Security-Policy refuses.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies only: one content type per operation in the schema, so a generated client has one way to
+    # send each body. The import upload, the one operation that takes a file, declares multipart itself.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # No OPTIONS metadata: it described forms for the browsable pages, the OpenAPI schema describes the API,
     # and building it failed (500) on views without a serializer or queryset. OPTIONS now answers 405.
     "DEFAULT_METADATA_CLASS": None,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cco_portal.api_schema.PortalAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
@@ -206,6 +210,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Read-only fields (ids, urls) apart from what a client sends, and files as binary: what client
+    # generators need to write requests that the API accepts.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI is served from the installed package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -213,6 +220,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cco_portal.api_schema.add_common_responses",
+        "cco_portal.api_schema.describe_tags",
     ],
     # Fields named "kind" and "status" hold different choices in different apps: each set gets its own name.
     "ENUM_NAME_OVERRIDES": {

@@ -8,6 +8,7 @@ Writes go through metrics.services and metrics.computation, reads come from metr
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from cco_portal.organizations.roles import MANAGERS
@@ -59,6 +60,8 @@ class ImportViewSet(
     write_roles = MANAGERS
     lookup_url_kwarg = "import_id"
     lookup_value_regex = "[0-9]+"
+    # The one body that carries a file; every other body of the API is JSON.
+    parser_classes = [MultiPartParser]
 
     @extend_schema(
         request={"multipart/form-data": ImportInputSerializer},

@@ -160,6 +160,12 @@ class ActionViewSet(
             raise _as_api_error(error) from error
         return Response(self.get_serializer(action).data)
 
+    @extend_schema(request=ActionInputSerializer, responses=ActionSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        # Declared for the schema only: without it, the PATCH body is read from ActionSerializer, whose
+        # fields are all read-only, and the schema declares no body at all.
+        return super().partial_update(request, *args, **kwargs)
+
 
 class ActionMilestoneView(OrganizationScopedAPIMixin, generics.GenericAPIView):
     """Turn an action into a roadmap milestone of competency 5 (its title, owner and due date), once."""

@@ -42,7 +42,7 @@ def test_the_api_documentation_runs_under_the_policy(page, live_server, sign_in,
 
     # when
     page.goto(live_server.url + "/api/docs/")
-    operation = page.locator("#operations-orgs-orgs_list")
+    operation = page.locator("#operations-organizations-orgs_list")
     operation.locator(".opblock-summary").click()
     operation.get_by_role("button", name="Try it out").click()
     operation.get_by_role("button", name="Execute").click()

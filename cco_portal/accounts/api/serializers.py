@@ -1,6 +1,9 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 
+# Named for the schema: a client generator would otherwise call the request model "TokenRequestRequest".
+@extend_schema_serializer(component_name="Credentials")
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.EmailField(help_text="Your email address.")
     password = serializers.CharField(write_only=True, style={"input_type": "password"})

@@ -1,5 +1,6 @@
 """Signing in to the API and managing one's API tokens (django-rest-knox: stored hashed, expiring)."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
@@ -13,6 +14,17 @@ from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
 from .. import selectors, services
 from .serializers import ApiTokenSerializer, IssuedTokenSerializer, MemberApiTokenSerializer, TokenRequestSerializer
 
+# Written for whoever calls the API; the lockout's numbers come from its settings, so the description cannot
+# drift from what django-axes does.
+TOKEN_DESCRIPTION = f"""Exchange your email address (as `username`) and password for a token, and send the
+token as `Authorization: Token <token>` on every other request. The answer also says when the token expires;
+sign in again for a new one. Only the token's hash is stored: keep it, it is shown this once. List and revoke
+your tokens at /api/v1/auth/tokens/.
+
+After {settings.AXES_FAILURE_LIMIT} failed attempts for one email address from one client address, sign-in is
+paused there for {settings.AXES_COOLOFF_TIME.total_seconds() / 60:.0f} minutes: the answer is then 429, with
+`Retry-After` saying how many seconds to wait."""
+
 
 class ObtainAuthTokenView(APIView):
     """Exchange an email address and password for an API token."""
@@ -20,11 +32,13 @@ class ObtainAuthTokenView(APIView):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(request=TokenRequestSerializer, responses=IssuedTokenSerializer)
+    @extend_schema(
+        summary="Sign in for a token",
+        description=TOKEN_DESCRIPTION,
+        request=TokenRequestSerializer,
+        responses=IssuedTokenSerializer,
+    )
     def post(self, request, *args, **kwargs):
-        """Sign in with your email address (as `username`) and password. The answer holds a token to send as
-        `Authorization: Token <token>` on every request, and when it expires. Only its hash is stored: keep it,
-        it is shown this once. List and revoke your tokens at /api/v1/auth/tokens/."""
         # django-axes counts failures and marks a lockout on Django's own request, not on DRF's wrapper.
         credentials = AuthTokenSerializer(data=request.data, context={"request": request._request})
         credentials.is_valid(raise_exception=True)
