@@ -1,12 +1,12 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cco_portal.accounts.api import views as account_api
+from cco_portal.api_views import DocsView, SchemaView
 from cco_portal.organizations.api import views as organization_api
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("docs/", DocsView.as_view(), name="api-docs"),
     path("v1/auth/token/", account_api.ObtainAuthTokenView.as_view(), name="api-token"),
     path("v1/auth/tokens/", account_api.ApiTokenListView.as_view(), name="api-tokens"),
     path("v1/auth/tokens/<str:token_key>/", account_api.ApiTokenDetailView.as_view(), name="api-token-detail"),
