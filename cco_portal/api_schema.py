@@ -10,7 +10,7 @@ from drf_spectacular.openapi import AutoSchema
 # each part's API. Every operation is tagged with its part, so the documentation and a generated client
 # group them the same way.
 PARTS = {
-    "accounts": ("authentication", "Sign in for a token that authenticates every other request."),
+    "accounts": ("authentication", "Sign in for a token; list and revoke your own tokens and your members'."),
     "organizations": ("organizations", "The organizations you belong to, their members and invitations."),
     "assessments": ("assessments", "Readiness rounds and CEO commitment reviews: questionnaires, answers, results."),
     "roadmap": ("roadmap", "The competencies, their maturity, operational areas and milestones."),

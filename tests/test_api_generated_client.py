@@ -72,7 +72,7 @@ def model(generated, name: str):
 def signed_in(generated, live_server, user):
     """A client holding the token that the generated sign-in operation obtained for `user`."""
     anonymous = generated.Client(base_url=live_server.url, raise_on_unexpected_status=True)
-    body = model(generated, "AuthTokenRequest")(username=user.email, password=PASSWORD)
+    body = model(generated, "CredentialsRequest")(username=user.email, password=PASSWORD)
     answer = operation(generated, "auth_token_create").sync_detailed(client=anonymous, body=body)
     assert answer.status_code == HTTPStatus.OK, answer.content
     return generated.AuthenticatedClient(
@@ -98,7 +98,7 @@ def test_a_generated_client_signs_in_with_an_email_and_password(generated, live_
     # given
     anonymous = generated.Client(base_url=live_server.url, raise_on_unexpected_status=True)
     sign_in = operation(generated, "auth_token_create")
-    request = model(generated, "AuthTokenRequest")
+    request = model(generated, "CredentialsRequest")
 
     # when
     refused = sign_in.sync_detailed(client=anonymous, body=request(username=cco_user.email, password="wrong"))

@@ -11,6 +11,7 @@ PARTS = ["authentication", "organizations", "assessments", "roadmap", "metrics",
 # Where each part's operations live, by a piece of their path.
 PART_OF_PATH = {
     "/auth/": "authentication",
+    "/api-tokens/": "authentication",
     "/assessments/": "assessments",
     "/roadmap/": "roadmap",
     "/imports/": "metrics",
@@ -55,8 +56,8 @@ def test_every_operation_is_grouped_under_its_part(schema):
 
 
 def test_the_token_operation_is_described_for_an_api_user(schema):
-    """Signing in asks for the email and password only, answers the token only, and its description tells how
-    to use the token and what a lockout answers, not how the view is built."""
+    """Signing in asks for the email and password only, answers the token and its expiry, needs no credentials,
+    and its description tells how to use the token and what a lockout answers, not how the view is built."""
     # when
     operation = schema["paths"][TOKEN]["post"]
     components = schema["components"]["schemas"]
@@ -69,11 +70,11 @@ def test_the_token_operation_is_described_for_an_api_user(schema):
         {"username", "password"},
         {"username", "password"},
     )
-    assert (set(answer["properties"]), answer["required"]) == ({"token"}, ["token"])
+    assert set(answer["properties"]) == set(answer["required"]) == {"token", "expiry"}
     assert "Authorization: Token <token>" in operation["description"]
     assert "Retry-After" in operation["description"]
     assert "axes" not in operation["description"]
-    assert "security" not in operation
+    assert operation.get("security", [{}]) == [{}]  # no credentials needed
 
 
 def test_bodies_are_json_and_only_the_upload_is_multipart(schema):
