@@ -153,15 +153,6 @@ class ExtendRoundForm(forms.Form):
     closes_on = forms.DateField(label=_("New closing date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names when the form has it, else above it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
-
-
 class AnswerForm(forms.Form):
     """The answer to one question: a choice and an optional comment, named qN-choice and qN-comment."""
 

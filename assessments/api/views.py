@@ -4,10 +4,10 @@ Writes go through assessments.services, results come from assessments.selectors;
 check who may, and shape the answer.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
-from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
 from cco_portal.organizations.roles import MANAGERS
@@ -30,13 +30,6 @@ from .serializers import (
 )
 
 # Who reads every result of the organization; executives read a round's results once they have answered it.
-
-
-def _as_api_error(error: ValidationError) -> serializers.ValidationError:
-    """A service's refusal as a 400: per field when the service named fields, otherwise under `detail`."""
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"detail": error.messages})
 
 
 class QuestionnaireListView(OrganizationScopedAPIMixin, generics.ListAPIView):
@@ -94,10 +87,7 @@ class RoundViewSet(
         """Open a round and invite people; their emails go out once it is saved."""
         data = RoundInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        try:
-            round_ = services.open_round(organization=self.organization, created_by=request.user, **data.validated_data)
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        round_ = services.open_round(organization=self.organization, created_by=request.user, **data.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=round_.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -150,10 +140,7 @@ class MyResponseView(InviteeMixin, RoundScopedView):
         round_ = self.get_invited_round()
         data = AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.record_answer(round_=round_, user=request.user, **data.validated_data)
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        services.record_answer(round_=round_, user=request.user, **data.validated_data)
         return self.my_response(round_)
 
     @extend_schema(request=AnswerInputSerializer, responses=MyResponseSerializer)
@@ -168,10 +155,7 @@ class SubmitResponseView(InviteeMixin, RoundScopedView):
     @extend_schema(request=None, responses=MyResponseSerializer)
     def post(self, request, *args, **kwargs):
         round_ = self.get_invited_round()
-        try:
-            services.submit_response(round_=round_, user=request.user)
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        services.submit_response(round_=round_, user=request.user)
         return self.my_response(round_)
 
 
@@ -218,10 +202,7 @@ class ReminderDaysAPIView(RoundCalendarAPIView):
         """Set the days before closing (0: the last day) on which those who have not answered are reminded."""
         data = ReminderDaysInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            round_ = reminders.set_reminder_days(round_=self.get_object(), days_before=data.validated_data["days"])
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        round_ = reminders.set_reminder_days(round_=self.get_object(), days_before=data.validated_data["days"])
         return self.calendar(round_)
 
 
@@ -234,14 +215,11 @@ class NudgeAPIView(RoundCalendarAPIView):
         data = NudgeInputSerializer(data=request.data, context={"round": round_})
         data.is_valid(raise_exception=True)
         invitee = data.validated_data.get("invitee")
-        try:
-            if invitee is None:
-                count = reminders.nudge_waiting_invitees(round_=round_, acting_user=request.user)
-            else:
-                reminders.nudge_invitee(round_=round_, invitee=invitee, acting_user=request.user)
-                count = 1
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        if invitee is None:
+            count = reminders.nudge_waiting_invitees(round_=round_, acting_user=request.user)
+        else:
+            reminders.nudge_invitee(round_=round_, invitee=invitee, acting_user=request.user)
+            count = 1
         return self.calendar(round_, reminded=count)
 
 
@@ -251,10 +229,7 @@ class ExtendRoundAPIView(RoundCalendarAPIView):
         """Move the closing date later (a closed round opens again); those who have not answered are told."""
         data = ExtendRoundInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            round_ = reminders.extend_round(round_=self.get_object(), closes_on=data.validated_data["closes_on"])
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        round_ = reminders.extend_round(round_=self.get_object(), closes_on=data.validated_data["closes_on"])
         return self.calendar(round_)
 
 
@@ -262,8 +237,5 @@ class CloseRoundAPIView(RoundCalendarAPIView):
     @extend_schema(request=None, responses=RoundCalendarSerializer)
     def post(self, request, *args, **kwargs):
         """Close an open round now; those who have not answered are told."""
-        try:
-            round_ = reminders.close_round_early(round_=self.get_object())
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        round_ = reminders.close_round_early(round_=self.get_object())
         return self.calendar(round_)

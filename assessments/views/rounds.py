@@ -10,9 +10,10 @@ from django.views.generic import FormView, TemplateView
 
 from cco_portal.organizations.roles import MANAGERS, Role
 from cco_portal.organizations.scoping import OrganizationMixin
+from cco_portal.service_errors import add_service_errors
 
 from .. import reminders, selectors, services
-from ..forms import ExtendRoundForm, InviteesForm, ReminderDaysForm, RoundForm, add_service_errors
+from ..forms import ExtendRoundForm, InviteesForm, ReminderDaysForm, RoundForm
 from ..models import Kind, Questionnaire
 from .base import RoundMixin
 

@@ -193,6 +193,8 @@ REST_FRAMEWORK = {
     # and building it failed (500) on views without a serializer or queryset. OPTIONS now answers 405.
     "DEFAULT_METADATA_CLASS": None,
     "DEFAULT_SCHEMA_CLASS": "cco_portal.api_schema.PortalAutoSchema",
+    # A service's refusal (Django's ValidationError) is a 400 wherever it is raised: cco_portal/service_errors.py.
+    "EXCEPTION_HANDLER": "cco_portal.service_errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
