@@ -68,6 +68,13 @@ class DrillDownForm(MonthSegmentForm):
 
     field_order = ["month", "figure", "segment"]
 
+    def __init__(self, data, **kwargs):
+        # No figure asked for shows the customers active at the end, and the selector must say so too.
+        if not data.get("figure"):
+            data = data.copy()
+            data["figure"] = "active"
+        super().__init__(data, **kwargs)
+
     @property
     def selected_figure(self) -> str:
         return self.cleaned_data.get("figure") or "active"

@@ -107,10 +107,17 @@ class CustomerLine:
     segment: str
     value: int
     previous_value: int
+    # Why, as recorded for the customer and month; a lost customer without one is counted as "unknown".
+    reason: str | None = None
 
     @property
     def change(self) -> int:
         return max(self.value, 0) - max(self.previous_value, 0)
+
+
+# The reason recorded for the customer and the month, on every list behind a figure.
+REASON = "r.reason"
+WITH_REASON = "LEFT JOIN metrics_lostreason r ON r.customer_id = c.id AND r.month = %(month)s"
 
 
 def customers_behind(
@@ -123,38 +130,39 @@ def customers_behind(
     segment_filter = "" if segment is ALL_SEGMENTS else "AND c.segment = %(segment)s"
     if figure in STORED_CLASSES:
         sql = f"""
-            SELECT c.external_id, c.segment, cm.value, cm.previous_value
-            FROM metrics_customermovement cm JOIN metrics_customer c ON c.id = cm.customer_id
+            SELECT c.external_id, c.segment, cm.value, cm.previous_value, {REASON}
+            FROM metrics_customermovement cm JOIN metrics_customer c ON c.id = cm.customer_id {WITH_REASON}
             WHERE cm.organization_id = %(organization)s AND cm.month = %(month)s AND cm.movement = %(figure)s
                   {segment_filter}
         """
         return CustomerLines(sql, params)
     window = dataset(organization).computed_window
+    # The month's value and the month before's, each over its own W months, from the W + 1 months that hold
+    # both: every list behind a figure shows a customer's true value on each side and its change.
+    sides = """
+        SELECT a.customer_id,
+               SUM(CASE WHEN a.month >= %(first)s + 1 THEN a.revenue ELSE 0 END) AS value,
+               SUM(CASE WHEN a.month <= %(month)s - 1 THEN a.revenue ELSE 0 END) AS previous_value
+        FROM metrics_customeractivity a
+        WHERE a.organization_id = %(organization)s AND a.month BETWEEN %(first)s AND %(month)s
+        GROUP BY a.customer_id
+    """
     if figure in {"start", "active"}:
-        at = month - 1 if figure == "start" else month
+        # Active at the start: at the end of the month before; at the end: in the month.
+        active = "sides.previous_value > 0" if figure == "start" else "sides.value > 0"
         sql = f"""
-            SELECT c.external_id, c.segment, SUM(a.revenue) AS value, SUM(a.revenue) AS previous_value
-            FROM metrics_customeractivity a JOIN metrics_customer c ON c.id = a.customer_id
-            WHERE a.organization_id = %(organization)s AND a.month BETWEEN %(first)s AND %(at)s {segment_filter}
-            GROUP BY c.id, c.external_id, c.segment
-            HAVING SUM(a.revenue) > 0
+            SELECT c.external_id, c.segment, sides.value, sides.previous_value, {REASON}
+            FROM ({sides}) sides JOIN metrics_customer c ON c.id = sides.customer_id {WITH_REASON}
+            WHERE {active} {segment_filter}
         """
-        return CustomerLines(sql, {**params, "first": at - window + 1, "at": at})
-    # Customers active in both months are many and not stored: their values in the month and the month
-    # before are read from the W + 1 months of activity that make them.
+        return CustomerLines(sql, {**params, "first": month - window})
+    # Customers active in both months are many and not stored: they are read the same way.
     comparison = {Movement.INCREASED: ">", Movement.DECREASED: "<", Movement.STABLE: "="}.get(figure)
     if comparison is None:
         raise ValueError(f"unknown figure {figure!r}")
     sql = f"""
-        SELECT c.external_id, c.segment, sides.value, sides.previous_value
-        FROM (
-            SELECT a.customer_id,
-                   SUM(CASE WHEN a.month >= %(first)s + 1 THEN a.revenue ELSE 0 END) AS value,
-                   SUM(CASE WHEN a.month <= %(month)s - 1 THEN a.revenue ELSE 0 END) AS previous_value
-            FROM metrics_customeractivity a
-            WHERE a.organization_id = %(organization)s AND a.month BETWEEN %(first)s AND %(month)s
-            GROUP BY a.customer_id
-        ) sides JOIN metrics_customer c ON c.id = sides.customer_id
+        SELECT c.external_id, c.segment, sides.value, sides.previous_value, {REASON}
+        FROM ({sides}) sides JOIN metrics_customer c ON c.id = sides.customer_id {WITH_REASON}
         WHERE sides.value > 0 AND sides.previous_value > 0 AND sides.value {comparison} sides.previous_value
               {segment_filter}
     """
@@ -189,7 +197,10 @@ class CustomerLines:
     def _fetch(self, tail: str) -> list[CustomerLine]:
         with connection.cursor() as cursor:
             cursor.execute(f"{self.sql} {tail}", self.params)
-            return [CustomerLine(key, segment, int(value), int(previous)) for key, segment, value, previous in cursor]
+            return [
+                CustomerLine(key, segment, int(value), int(previous), reason)
+                for key, segment, value, previous, reason in cursor
+            ]
 
 
 def movement_table(

@@ -94,6 +94,10 @@ class DrillDownMixin(MetricsMixin):
             segments=selectors.segments(self.organization),
         )
 
+    def no_reason(self) -> str:
+        """What a line without a recorded reason shows: lost customers are counted as "unknown"."""
+        return selectors.UNKNOWN_REASON if self.form.selected_figure == "lost" else ""
+
     def lines(self) -> list[selectors.CustomerLine]:
         if self.form.selected_month is None:
             return []
@@ -114,17 +118,26 @@ class CustomersView(DrillDownMixin, TemplateView):
             page=page,
             page_range=page.paginator.get_elided_page_range(page.number),
             figure_label=dict(FIGURES)[self.form.selected_figure],
+            no_reason=self.no_reason(),
             **kwargs,
         )
 
 
 class CustomersCsvView(DrillDownMixin, View):
-    HEADER = ["customer_id", "segment", "value_before", "value_now", "change"]
+    HEADER = ["customer_id", "segment", "value_before", "value_now", "change", "reason"]
 
     def get(self, request, *args, **kwargs):
         month = month_label(self.form.selected_month) if self.form.selected_month is not None else "none"
+        no_reason = self.no_reason()
         rows = (
-            [line.customer, line.segment, to_amount(line.previous_value), to_amount(line.value), to_amount(line.change)]
+            [
+                line.customer,
+                line.segment,
+                to_amount(line.previous_value),
+                to_amount(line.value),
+                to_amount(line.change),
+                line.reason or no_reason,
+            ]
             for line in self.lines()
         )
         response = csv_response(

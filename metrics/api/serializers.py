@@ -172,6 +172,9 @@ class CustomerLineSerializer(serializers.Serializer):
     value = UnitsField(help_text="The customer's value in the month.")
     previous_value = UnitsField(help_text="The customer's value the month before.")
     change = UnitsField(help_text="What the customer adds to the month's value change.")
+    reason = serializers.CharField(
+        allow_null=True, help_text="Why, as recorded for the customer and month; null where none was given."
+    )
 
 
 class LostReasonFilterSerializer(serializers.Serializer):

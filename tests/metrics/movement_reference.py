@@ -50,3 +50,33 @@ def reference_movements(activity: dict[tuple[str, int], int], segments: dict[str
 
 def _empty() -> dict:
     return {"active": 0, "value": 0, **{f"{c}_count": 0 for c in CLASSES}, **{f"{c}_value": 0 for c in CLASSES}}
+
+
+def reference_lines(activity: dict[tuple[str, int], int], window: int, month: int) -> dict[str, dict]:
+    """Per figure of `month`'s bridge, {customer: (value in the month, value in the month before)}: the
+    customers of each class, those active at the start (end of the month before) and at the end."""
+    customers = sorted({customer for customer, _ in activity})
+    first = min(m for _, m in activity)
+
+    def value(customer: str, at: int) -> int:
+        return sum(activity.get((customer, m), 0) for m in range(at - window + 1, at + 1))
+
+    lines: dict[str, dict] = {figure: {} for figure in (*CLASSES, "start", "active")}
+    for customer in customers:
+        now, before = value(customer, month), value(customer, month - 1)
+        active, was = now > 0, before > 0
+        ever = any(value(customer, m) > 0 for m in range(first, month))
+        if active and not was:
+            kind = "reactivated" if ever else "new"
+        elif was and not active:
+            kind = "lost"
+        elif active and was:
+            kind = "increased" if now > before else "decreased" if now < before else "stable"
+        else:
+            continue
+        lines[kind][customer] = (now, before)
+        if was:
+            lines["start"][customer] = (now, before)
+        if active:
+            lines["active"][customer] = (now, before)
+    return lines

@@ -153,7 +153,14 @@ def test_the_customers_behind_a_figure_carry_exact_amounts_and_a_segment(compute
     # then
     assert response.json()["count"] == 1
     assert response.json()["results"] == [
-        {"customer": "bob", "segment": "South", "value": "0.00", "previous_value": "70.00", "change": "-70.00"}
+        {
+            "customer": "bob",
+            "segment": "South",
+            "value": "0.00",
+            "previous_value": "70.00",
+            "change": "-70.00",
+            "reason": None,
+        }
     ]
 
 

@@ -4,8 +4,10 @@ import pytest
 
 from metrics.computation import compute_customer_movements
 from metrics.models import Customer, LostReason
+from metrics.months import month_label
 from metrics.selectors import bridge, customers_behind, lost_by_reason, months, segments
 from tests.metrics.activity import HISTORY, load, units
+from tests.metrics.movement_reference import reference_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,35 @@ def test_the_drill_down_counts_and_pages_in_the_database(computed, django_assert
         count, page = lines.count(), lines[1:2]
     assert (count, [line.customer for line in page]) == (3, ["bob"])
     assert "LIMIT 1 OFFSET 1" in captured.captured_queries[1]["sql"]
+
+
+@pytest.mark.parametrize("window", [1, 2, 3])
+def test_every_list_carries_each_customers_true_values(organization, window):
+    """Behind every figure of every month, each customer's value in the month, in the month before and its
+    change equal the naive computation: refunds, a zero month, a gap and a comeback included, at windows of
+    one, two and three months. (The lists of the active customers once showed the same value on both sides.)"""
+    # given
+    rows = [
+        *HISTORY,
+        ("eve", "2024-01", "40", "West"),
+        ("eve", "2024-02", "-15", "West"),  # a refund larger than nothing bought that month
+        ("eve", "2024-04", "0", "West"),  # a zero month: data, not activity
+        ("fay", "2024-02", "10", "West"),
+        ("fay", "2024-04", "60", "West"),  # back after a gap
+    ]
+    activity, _ = load(organization, rows, window=window)
+    compute_customer_movements(organization=organization)
+
+    for month_index in months(organization):
+        expected = reference_lines(activity, window, month_index)
+        for figure in expected:
+            # when
+            lines = list(customers_behind(organization, month_index, figure))
+
+            # then
+            assert {line.customer: (line.value, line.previous_value) for line in lines} == expected[figure], (
+                month_label(month_index),
+                figure,
+            )
+            for line in lines:
+                assert line.change == max(line.value, 0) - max(line.previous_value, 0)

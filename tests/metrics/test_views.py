@@ -15,7 +15,7 @@ from django.urls import reverse
 from cco_portal.organizations.roles import Role
 from metrics import selectors
 from metrics.computation import compute_customer_movements
-from metrics.models import ActivityImport, Dataset, ImportStatus, LostReason
+from metrics.models import ActivityImport, Customer, Dataset, ImportStatus, LostReason
 from tests.metrics.activity import HISTORY, load, units
 from tests.metrics.factories import ActivityImportFactory
 
@@ -210,9 +210,9 @@ def test_the_drill_down_csv(computed, reader):
     assert response["Content-Disposition"] == 'attachment; filename="customers-acme-2024-04-lost.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [
-        ["customer_id", "segment", "value_before", "value_now", "change"],
-        ["bob", "South", "70.00", "0.00", "-70.00"],
-        ["dee", "North", "20.50", "0.00", "-20.50"],
+        ["customer_id", "segment", "value_before", "value_now", "change", "reason"],
+        ["bob", "South", "70.00", "0.00", "-70.00", "unknown"],
+        ["dee", "North", "20.50", "0.00", "-20.50", "unknown"],
     ]
 
 
@@ -348,3 +348,60 @@ def test_the_organization_settings_link_to_the_window(organization, reader):
 def test_the_navigation_has_customers(organization, reader):
     content = reader().get(reverse("organizations:home", args=[organization.slug])).content.decode()
     assert f'href="{url(organization, "dashboard")}">Customers</a>' in content
+
+
+def test_the_lists_of_active_customers_show_true_values_in_page_and_csv(computed, reader):
+    """Active at the end of March: Ann 150 now and 150 before, Bob 70 now and nothing before (back after a gap),
+    Dee 20.50 new; active at the start of April lists the same customers with April beside March. Page and CSV
+    agree. (These lists once showed a customer's value now as its value before, with a change of 0.00.)"""
+    client = reader()
+
+    end_of_march = client.get(url(computed, "customers_csv"), {"month": "2024-03", "figure": "active"})
+    start_of_april = client.get(url(computed, "customers_csv"), {"month": "2024-04", "figure": "start"})
+    page = client.get(url(computed, "customers"), {"month": "2024-04", "figure": "start"})
+
+    assert [row[:5] for row in csv.reader(io.StringIO(end_of_march.content.decode("utf-8-sig")))][1:] == [
+        ["ann", "North", "150.00", "150.00", "0.00"],
+        ["bob", "South", "0.00", "70.00", "70.00"],
+        ["dee", "North", "0.00", "20.50", "20.50"],
+    ]
+    assert [row[:5] for row in csv.reader(io.StringIO(start_of_april.content.decode("utf-8-sig")))][1:] == [
+        ["ann", "North", "150.00", "90.00", "-60.00"],
+        ["bob", "South", "70.00", "0.00", "-70.00"],
+        ["dee", "North", "20.50", "0.00", "-20.50"],
+    ]
+    assert [(line.customer, line.change) for line in page.context["page"].object_list] == [
+        ("ann", units(-60)),
+        ("bob", units(-70)),
+        ("dee", units("-20.5")),
+    ]
+
+
+def test_with_no_figure_chosen_the_selector_names_the_list_shown(computed, reader):
+    """Without a figure the list is of the customers active at the end, and the selector says so."""
+    content = reader().get(url(computed, "customers"), {"month": "2024-03"}).content.decode()
+
+    assert '<option value="active" selected>Active at the end</option>' in content
+    assert '<option value="start" selected>' not in content
+
+
+def test_the_lost_list_says_why_each_customer_left(computed, reader):
+    """Bob left in April for the price, Dee without a recorded reason: the list, its CSV and the API give the
+    reason beside each, "unknown" where none was recorded (the API: null), as the counts by reason do."""
+    bob = Customer.objects.get(organization=computed, external_id="bob")
+    LostReason.objects.create(organization=computed, customer=bob, month=2024 * 12 + 3, reason="Price")
+    client = reader()
+
+    page = client.get(url(computed, "customers"), {"month": "2024-04", "figure": "lost"}).content.decode()
+    exported = client.get(url(computed, "customers_csv"), {"month": "2024-04", "figure": "lost"})
+    api = client.get(f"/api/v1/orgs/{computed.slug}/movements/customers/", {"month": "2024-04", "figure": "lost"})
+
+    assert '<th scope="col">Why</th>' in page
+    assert "Price" in page
+    assert "unknown" in page
+    assert [row[-1] for row in csv.reader(io.StringIO(exported.content.decode("utf-8-sig")))] == [
+        "reason",
+        "Price",
+        "unknown",
+    ]
+    assert [line["reason"] for line in api.json()["results"]] == ["Price", None]
