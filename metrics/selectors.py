@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from cco_portal.organizations.models import Organization
 
@@ -15,6 +16,17 @@ from .months import month_label
 from .movements import STORED_CLASSES
 
 UNKNOWN_REASON = "unknown"
+
+
+def value_meaning(window: int) -> str:
+    """What "value" means at an activity window of `window` months, said wherever a value is shown: with a
+    window of 3, a customer's value is three months' revenue, not one month's."""
+    if window == 1:
+        return gettext("Value is a customer's revenue in the month (activity window: 1 month).")
+    return gettext(
+        "Value is a customer's revenue over the %(months)s months up to and including the month (activity window: "
+        "%(months)s months), not one month's revenue."
+    ) % {"months": window}
 
 
 def dataset(organization: Organization) -> Dataset | None:

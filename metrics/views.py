@@ -119,6 +119,7 @@ class CustomersView(DrillDownMixin, TemplateView):
             page_range=page.paginator.get_elided_page_range(page.number),
             figure_label=dict(FIGURES)[self.form.selected_figure],
             no_reason=self.no_reason(),
+            window=getattr(selectors.dataset(self.organization), "computed_window", 1),
             **kwargs,
         )
 

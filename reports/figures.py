@@ -8,6 +8,8 @@ The shape, which the dashboard, the PDF, the CSV export and the API read:
       "month": "YYYY-MM",
       "data_version": int,                      # metrics Dataset.computed_version the figures come from (0: none)
       "data_computed_at": ISO 8601 | None,      # when those movements were computed
+      "activity_window": int,                   # the window those movements were computed with (months)
+      "value_meaning": str,                     # what "value" means at that window, in words
       "bridge": BRIDGE | None,                  # the month's customer-asset bridge; None: no data for the month
       "year_ago": BRIDGE | None,                # the same month a year earlier
       "trend": [TREND_ROW],                     # the 24 months ending at the month (those with data), oldest first
@@ -82,11 +84,14 @@ def metric_figures(organization: Organization, month: int) -> dict:
     """The customer-asset part: data version, bridge, a year ago, trend, segments, lost by reason."""
     dataset = metrics.dataset(organization)
     computed_at = dataset.computed_at if dataset else None
+    window = (dataset.computed_window if dataset else None) or organization.activity_window
     return {
         "organization": organization.name,
         "month": month_label(month),
         "data_version": (dataset.computed_version or 0) if dataset else 0,
         "data_computed_at": computed_at.isoformat() if computed_at else None,
+        "activity_window": window,
+        "value_meaning": metrics.value_meaning(window),
         "bridge": bridge_figures(metrics.bridge(organization, month)),
         "year_ago": bridge_figures(metrics.bridge(organization, month - 12)),
         "trend": _as_json(metrics.movement_table(organization, first=month - TREND_MONTHS + 1, last=month)),

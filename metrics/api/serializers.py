@@ -169,8 +169,11 @@ class CustomersBehindFilterSerializer(serializers.Serializer):
 class CustomerLineSerializer(serializers.Serializer):
     customer = serializers.CharField(help_text="The organization's own customer key.")
     segment = serializers.CharField()
-    value = UnitsField(help_text="The customer's value in the month.")
-    previous_value = UnitsField(help_text="The customer's value the month before.")
+    value = UnitsField(
+        help_text="The customer's value in the month: its revenue over the organization's activity window "
+        "(W months up to and including the month; one month's revenue only when W is 1)."
+    )
+    previous_value = UnitsField(help_text="The customer's value the month before, over the same window.")
     change = UnitsField(help_text="What the customer adds to the month's value change.")
     reason = serializers.CharField(
         allow_null=True, help_text="Why, as recorded for the customer and month; null where none was given."

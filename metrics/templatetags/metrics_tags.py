@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import template
 from django.utils.formats import date_format
 
+from metrics import selectors
 from metrics.models import to_amount
 from metrics.months import month_label, month_start
 
@@ -28,6 +29,12 @@ def signed_money(units) -> str:
 def signed(number) -> str:
     """A change of a count with its sign: +12, -3, 0."""
     return f"+{number:,}" if number and number > 0 else f"{number or 0:,}"
+
+
+@register.filter
+def value_meaning(window) -> str:
+    """What value means at this activity window (metrics.selectors.value_meaning)."""
+    return selectors.value_meaning(int(window or 1))
 
 
 @register.filter

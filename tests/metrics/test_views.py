@@ -405,3 +405,24 @@ def test_the_lost_list_says_why_each_customer_left(computed, reader):
         "unknown",
     ]
     assert [line["reason"] for line in api.json()["results"]] == ["Price", None]
+
+
+@pytest.mark.parametrize(
+    ("window", "said"),
+    [
+        (1, "Value is a customer&#x27;s revenue in the month (activity window: 1 month)."),
+        (3, "revenue over the 3 months up to and including the month (activity window: 3 months)"),
+    ],
+)
+def test_every_page_that_shows_value_says_what_it_means(organization, reader, window, said):
+    """At a window of 3, value is three months' revenue: the dashboard and the customer lists say so, as they
+    say that a window of 1 means the month's revenue."""
+    load(organization, HISTORY, window=window)
+    compute_customer_movements(organization=organization)
+    client = reader()
+
+    dashboard = client.get(url(organization, "dashboard"), {"month": "2024-03"}).content.decode()
+    customers = client.get(url(organization, "customers"), {"month": "2024-03"}).content.decode()
+
+    assert said in dashboard
+    assert said in customers

@@ -9,11 +9,13 @@ from django.utils import timezone
 from assessments import selectors as assessment_selectors
 from assessments.models import Kind
 from metrics import selectors as metric_selectors
+from metrics.computation import compute_customer_movements
 from metrics.models import Movement, to_amount
-from metrics.months import month_index, month_label
+from metrics.months import month_index, month_label, parse_month_label
 from reports.figures import build_report_figures, report_day
 from roadmap import selectors as roadmap_selectors
 from tests.assessments.factories import RoundFactory, respond
+from tests.metrics.activity import HISTORY, load
 from tests.reports.conftest import FIRST_MONTH, MARCH
 from tests.roadmap.factories import MilestoneFactory
 
@@ -146,3 +148,14 @@ def test_a_round_still_open_is_not_reported(organization):
     assert figures["readiness"] is None
     assert figures["commitment"] is None
     assert month_label(month_index(timezone.localdate())) == figures["month"]
+
+
+def test_the_report_says_what_value_means_at_its_window(organization):
+    """A report computed at a window of 3 names the window and says its values are three months' revenue."""
+    load(organization, HISTORY, window=3)
+    compute_customer_movements(organization=organization)
+
+    figures = build_report_figures(organization, parse_month_label("2024-03"))
+
+    assert figures["activity_window"] == 3
+    assert "over the 3 months up to and including the month" in figures["value_meaning"]
