@@ -24,7 +24,7 @@ from cco_portal.audit.models import Action
 from cco_portal.audit.services import record_event
 from cco_portal.organizations.models import Organization
 
-from .imports import Problem, Report, merge_activity, merge_reasons, staging_for
+from .imports import Problem, Report, merge_activity, merge_reasons, staging_for, sum_problems
 from .models import ActivityImport, CustomerActivity, Dataset, ImportKind, ImportMode, ImportStatus
 from .uploads import check_upload
 
@@ -171,6 +171,18 @@ def _run(activity_import: ActivityImport, on_progress: Callable[[int], None] | N
             _finish(activity_import, ImportStatus.FAILED, report)
             return
         staging.analyze()
+        if activity_import.kind == ImportKind.ACTIVITY and (
+            too_large := sum_problems(
+                connection, organization_id=activity_import.organization_id, mode=activity_import.mode
+            )
+        ):
+            _finish(
+                activity_import,
+                ImportStatus.FAILED,
+                report,
+                [Problem(line, "revenue", message) for line, message in too_large],
+            )
+            return
         try:
             _load(activity_import, report)
         except (DataError, OperationalError) as error:

@@ -3,7 +3,7 @@ with the checks of each value in values.py), staging its rows in a temporary tab
 moving them into the organization's data with set-based SQL (merging.py). metrics.services.run_import
 puts these together."""
 
-from .merging import merge_activity, merge_reasons
+from .merging import merge_activity, merge_reasons, sum_problems
 from .reading import MAX_REPORTED, Problem, Report, read_file
 from .staging import CopyStaging, Staging, staging_for
 
@@ -17,4 +17,5 @@ __all__ = [
     "merge_reasons",
     "read_file",
     "staging_for",
+    "sum_problems",
 ]

@@ -8,7 +8,8 @@ its latest month with data. A reason is the last one given for the customer and 
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from ..models import Customer, CustomerActivity, ImportMode, LostReason
+from ..models import REVENUE_SCALE, Customer, CustomerActivity, ImportMode, LostReason
+from ..months import month_label
 from .staging import TABLE as STAGED
 from .staging import temporary
 
@@ -131,3 +132,69 @@ def merge_reasons(connection: BaseDatabaseWrapper, *, organization_id: int, mode
             cursor.execute(INSERT_REASONS, [org, org])
         else:
             cursor.execute(INSERT_REASONS + REPLACE_REASON, [org, org])
+
+
+# What the figures can hold, in ten-thousandths. A customer's month stays within a thousandth of the 64-bit
+# integers both databases store, and a month's revenue of every customer within 1/36 of them, so that values
+# over the longest activity window (36 months) and their totals always fit. Real companies are far below.
+MAX_CUSTOMER_MONTH = 10**17
+MAX_MONTH_TOTAL = 2 * 10**17
+
+# Sums are taken as decimals (PostgreSQL) or floating point (SQLite): checking must never overflow itself.
+CUSTOMER_MONTH_SUMS = f"""
+    SELECT staged.external_id, staged.month, MIN(staged.line), MAX(staged.line),
+           SUM(staged.revenue * 1.0) + COALESCE(MAX(existing.revenue * 1.0), 0) AS total
+    FROM {STAGED} AS staged
+    LEFT JOIN {CUSTOMER} AS customer ON customer.organization_id = %(org)s AND customer.external_id = staged.external_id
+    LEFT JOIN {ACTIVITY} AS existing ON %(append)s AND existing.customer_id = customer.id
+        AND existing.month = staged.month
+    GROUP BY staged.external_id, staged.month
+    HAVING ABS(SUM(staged.revenue * 1.0) + COALESCE(MAX(existing.revenue * 1.0), 0)) > %(limit)s
+    ORDER BY MIN(staged.line)
+    LIMIT 10
+"""
+MONTH_TOTALS = f"""
+    SELECT staged.month, SUM(ABS(staged.revenue * 1.0)) + CASE WHEN %(append)s THEN COALESCE((
+               SELECT SUM(ABS(existing.revenue * 1.0)) FROM {ACTIVITY} AS existing
+               WHERE existing.organization_id = %(org)s AND existing.month = staged.month
+           ), 0) ELSE 0 END AS total,
+           (SELECT largest.line FROM {STAGED} AS largest WHERE largest.month = staged.month
+            ORDER BY ABS(largest.revenue) DESC, largest.line LIMIT 1) AS line
+    FROM {STAGED} AS staged
+    GROUP BY staged.month
+    HAVING SUM(ABS(staged.revenue * 1.0)) + CASE WHEN %(append)s THEN COALESCE((
+               SELECT SUM(ABS(existing.revenue * 1.0)) FROM {ACTIVITY} AS existing
+               WHERE existing.organization_id = %(org)s AND existing.month = staged.month
+           ), 0) ELSE 0 END > %(limit)s
+    ORDER BY staged.month
+    LIMIT 10
+"""
+
+
+def sum_problems(connection: BaseDatabaseWrapper, *, organization_id: int, mode: str) -> list[tuple[int, str]]:
+    """Sums of the staged activity (with what is kept, when appending) that the figures could not hold, as
+    (line, message): refused at the import rather than found in a later computation."""
+    params = {"org": organization_id, "append": mode == ImportMode.APPEND}
+    problems = []
+    with connection.cursor() as cursor:
+        cursor.execute(CUSTOMER_MONTH_SUMS, {**params, "limit": MAX_CUSTOMER_MONTH})
+        for key, month, first_line, last_line, _ in cursor.fetchall():
+            lines = f"lines {first_line} to {last_line}" if first_line != last_line else f"line {first_line}"
+            problems.append(
+                (
+                    first_line,
+                    f"The revenue of customer “{key}” in {month_label(month)} ({lines}) adds up to more than "
+                    f"{MAX_CUSTOMER_MONTH // REVENUE_SCALE:,}, the most one customer's month can hold.",
+                )
+            )
+        cursor.execute(MONTH_TOTALS, {**params, "limit": MAX_MONTH_TOTAL})
+        for month, _, line in cursor.fetchall():
+            problems.append(
+                (
+                    line,
+                    f"The revenue of every customer in {month_label(month)} adds up to more than "
+                    f"{MAX_MONTH_TOTAL // REVENUE_SCALE:,}, the most one month can hold; the largest amount is on "
+                    "this line.",
+                )
+            )
+    return problems

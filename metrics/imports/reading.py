@@ -133,7 +133,10 @@ def _lines(text: io.TextIOWrapper):
 
 
 def _read_rows(text, stream, layout: Layout, report: Report, on_batch, batch_size: int, on_progress) -> None:
-    reader = csv.reader(_lines(text))
+    # Strict: a quote left open is an error at the end of the file, not a last value swallowing every line
+    # after it (which then read as a row with empty columns).
+    reader = csv.reader(_lines(text), strict=True)
+    last_line = 0
     try:
         header = next((cells for cells in reader if any(cell.strip() for cell in cells)), None)
         if header is None:
@@ -185,10 +188,11 @@ def _read_rows(text, stream, layout: Layout, report: Report, on_batch, batch_siz
                     and label[:1] != "'"
                     and len(key) <= MAX_TEXT
                     and key.isascii()
-                    and "\x00" not in key
+                    # ASCII and printable: no control character, NUL and line breaks included.
+                    and key.isprintable()
                     and len(label) <= MAX_TEXT
                     and label.isascii()
-                    and "\x00" not in label
+                    and label.isprintable()
                     and (label or not label_required)
                 )
             except ValueError:
@@ -206,7 +210,7 @@ def _read_rows(text, stream, layout: Layout, report: Report, on_batch, batch_siz
                     on_batch(batch)
                     batch = []
     except csv.Error as error:
-        raise Stop(_csv_problem(error, reader.line_num)) from None
+        raise Stop(_csv_problem(error, reader.line_num, row_start=last_line + 1)) from None
 
     if report.rows == 0:
         raise Stop(Problem(None, None, "The file has a header but no rows."))
@@ -248,7 +252,21 @@ def _check_row(cells: list[str], line: int, layout: Layout, positions: dict[str,
     return values["customer_id"], values["period"], values.get("revenue", 0), values.get(layout.label, "")
 
 
-def _csv_problem(error: csv.Error, line: int) -> Problem:
+def _csv_problem(error: csv.Error, line: int, *, row_start: int) -> Problem:
+    if "unexpected end of data" in str(error):
+        return Problem(
+            row_start,
+            None,
+            "A quote opens a value on this line and is never closed; close it, or remove it "
+            '(a value with a quote inside it is written with the quote doubled: "6"" pipe").',
+        )
+    if "expected after" in str(error):
+        return Problem(
+            line,
+            None,
+            "A quoted value is followed by more text before the next comma; quote the whole value, "
+            "doubling the quotes inside it.",
+        )
     if "field larger than field limit" in str(error):
         return Problem(
             line,

@@ -5,17 +5,25 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
 from cco_portal.csv_export import restore
 
 from ..models import REVENUE_SCALE, ImportKind
 
 MAX_TEXT = 200
-# At most 14 digits before the point: a row stays below 10**18 ten-thousandths, so that even a few
-# rows of one customer and month add up within the 64-bit integers both databases store.
-MAX_INTEGER_DIGITS = 14
+# At most 12 digits before the point (a trillion, less a cent): a row stays below 10**16 ten-thousandths, so
+# that a customer's rows of a month, and its value over the longest activity window, add up far within the
+# 64-bit integers both databases store. Sums that could still overflow are refused by merging.sum_problems.
+MAX_INTEGER_DIGITS = 12
+# The first month a period may name; the last is the current month (data of the future is a typo).
+FIRST_YEAR = 1900
 DECIMALS = len(str(REVENUE_SCALE)) - 1
 
 _PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
+# Characters a key or label must not hold: control characters (a line break, a bell) and those that
+# change the direction text is shown in, which can make one key look like another.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Bytes that are not UTF-8 reach the checks as these lone surrogates (errors="surrogateescape").
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
 
@@ -65,7 +73,20 @@ def parse_text(value: str, *, required: bool, what: str) -> str:
         raise ValueError(f"{quoted(value)} is {len(value)} characters long; at most {MAX_TEXT} are allowed.")
     if "\x00" in value:
         raise ValueError("Contains a NUL character, which a CSV file cannot hold; is this a text file?")
+    if found := _INVISIBLE.search(value):
+        raise ValueError(
+            f"Contains the invisible character U+{ord(found[0]):04X} ({_invisible_name(found[0])}) at position "
+            f"{found.start() + 1}; remove it, as it can make one {what} look like another."
+        )
     return value
+
+
+def _invisible_name(char: str) -> str:
+    if char in "\r\n":
+        return "a line break"
+    if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F:
+        return "a control character"
+    return "a text-direction mark"
 
 
 def parse_period(value: str) -> int:
@@ -79,8 +100,14 @@ def parse_period(value: str) -> int:
     year, month, day = int(match[1]), int(match[2]), match[3]
     if not 1 <= month <= 12:
         raise ValueError(f"{quoted(value)} has no month {month}; months run from 01 to 12.")
-    if year < 1:
-        raise ValueError(f"{quoted(value)} has no year 0000.")
+    if year < FIRST_YEAR:
+        raise ValueError(f"{quoted(value)} is before {FIRST_YEAR}-01, the first month the portal takes.")
+    today = timezone.localdate()
+    if (year, month) > (today.year, today.month):
+        raise ValueError(
+            f"{quoted(value)} is after this month ({today.year:04d}-{today.month:02d}); "
+            "activity of the future cannot be imported."
+        )
     if day is not None:
         try:
             date(year, month, int(day))
@@ -109,7 +136,9 @@ def parse_revenue(value: str) -> int:
                 )
             fraction = fraction[:DECIMALS]
         if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS:
-            raise ValueError(f"{quoted(text)} is too large; at most {MAX_INTEGER_DIGITS} digits before the point.")
+            raise ValueError(
+                f"{quoted(text)} is too large for the figures; at most {MAX_INTEGER_DIGITS} digits before the point."
+            )
         units = int(whole or "0") * REVENUE_SCALE + int(fraction.ljust(DECIMALS, "0"))
         return -units if text[0] == "-" else units
     if not text:

@@ -6,6 +6,7 @@ import random
 import tracemalloc
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,9 @@ from tests.metrics.import_files import REASONS_HEADER, csv_bytes, expected_activ
 
 pytestmark = pytest.mark.django_db
 
+TODAY = timezone.localdate()
+THIS_MONTH = f"{TODAY:%Y-%m}"
+NEXT_MONTH = f"{TODAY.year + TODAY.month // 12:04d}-{TODAY.month % 12 + 1:02d}"
 GOOD = [("ann", "2024-01", "100", "North"), ("bob", "2024-01", "50.5", "South")]
 HEADER = b"customer_id,period,revenue,segment\n"
 
@@ -105,6 +109,79 @@ CORPUS = {
     "key too long": (
         HEADER + b"x" * 201 + b",2024-01,1,\n",
         [(2, "customer_id", f"“{'x' * 39}…” is 201 characters long; at most 200 are allowed.")],
+    ),
+    # An absurd period once made 1.56 million monthly rows out of a 12-line file.
+    "year 0001": (
+        HEADER + b"ann,0001-01,1,\n",
+        [(2, "period", "“0001-01” is before 1900-01, the first month the portal takes.")],
+    ),
+    "year 9999": (
+        HEADER + b"ann,2024-01,1,\nann,9999-12-31,1,\n",
+        [
+            (
+                3,
+                "period",
+                f"“9999-12-31” is after this month ({THIS_MONTH}); activity of the future cannot be imported.",
+            )
+        ],
+    ),
+    "next month": (
+        HEADER + f"ann,{NEXT_MONTH},1,\n".encode(),
+        [
+            (
+                2,
+                "period",
+                f"“{NEXT_MONTH}” is after this month ({THIS_MONTH}); activity of the future cannot be imported.",
+            )
+        ],
+    ),
+    "revenue beyond the figures": (
+        HEADER + b"ann,2024-01,1000000000000,\n",
+        [(2, "revenue", "“1000000000000” is too large for the figures; at most 12 digits before the point.")],
+    ),
+    "line break in a key": (
+        HEADER + b'"ann\nlee",2024-01,1,\n',
+        [
+            (
+                2,
+                "customer_id",
+                "Contains the invisible character U+000A (a line break) at position 4; remove it, as it can make "
+                "one customer_id look like another.",
+            )
+        ],
+    ),
+    "right-to-left override in a key": (
+        HEADER + "ann\u202egpj.exe,2024-01,1,\n".encode(),
+        [
+            (
+                2,
+                "customer_id",
+                "Contains the invisible character U+202E (a text-direction mark) at position 4; remove it, as it "
+                "can make one customer_id look like another.",
+            )
+        ],
+    ),
+    "bell in a segment": (
+        HEADER + b"ann,2024-01,1,North\x07\n",
+        [
+            (
+                2,
+                "segment",
+                "Contains the invisible character U+0007 (a control character) at position 6; remove it, as it "
+                "can make one segment look like another.",
+            )
+        ],
+    ),
+    "unclosed quote": (
+        HEADER + b'ann,2024-01,1,\n"bob,2024-01,2,\ncy,2024-01,3,\n',
+        [
+            (
+                3,
+                None,
+                "A quote opens a value on this line and is never closed; close it, or remove it (a value with a "
+                'quote inside it is written with the quote doubled: "6"" pipe").',
+            )
+        ],
     ),
 }
 

@@ -182,11 +182,40 @@ def test_an_unexpected_error_fails_the_import_and_changes_nothing(organization, 
 
 
 def test_revenue_too_large_to_store_rejects_the_file(organization):
-    """Rows that each fit but add up past what the database stores: rejected, nothing changed."""
+    """Rows that each fit but add up past what the figures hold, for one customer's month and for a month of
+    every customer: refused at the import with the lines named, nothing changed, never found later."""
+    # given: 12 digits before the point is the most one row takes
+    one_customer = [("ann", "2024-01", "999999999999.99", "")] * 11
+    every_customer = [(f"c{n}", "2024-02", "999999999999.99", "") for n in range(21)]
+
     # when
-    rejected = run(organization, csv_bytes([("ann", "2024-01", "99999999999999.99", "")] * 10))
+    rejected = run(organization, csv_bytes([*one_customer, *every_customer, ("bob", "2024-03", "10", "")]))
 
     # then
     assert rejected.status == ImportStatus.FAILED
-    assert rejected.errors == [{"line": None, "column": "revenue", "message": services.TOO_LARGE}]
+    assert rejected.errors == [
+        {
+            "line": 2,
+            "column": "revenue",
+            "message": "The revenue of customer “ann” in 2024-01 (lines 2 to 12) adds up to more than "
+            "10,000,000,000,000, the most one customer's month can hold.",
+        },
+        {
+            "line": 13,
+            "column": "revenue",
+            "message": "The revenue of every customer in 2024-02 adds up to more than 20,000,000,000,000, the "
+            "most one month can hold; the largest amount is on this line.",
+        },
+    ]
     assert stored_activity(organization) == {}
+
+
+def test_appending_past_what_a_customers_month_holds_is_refused(organization):
+    """An appended file whose amounts, added to what is kept, pass the limit is refused and changes nothing."""
+    run(organization, csv_bytes([("ann", "2024-01", "999999999999.99", "")] * 6))
+
+    rejected = run(organization, csv_bytes([("ann", "2024-01", "999999999999.99", "")] * 6), mode=ImportMode.APPEND)
+
+    assert rejected.status == ImportStatus.FAILED
+    assert "adds up to more than 10,000,000,000,000" in rejected.errors[0]["message"]
+    assert stored_activity(organization)[("ann", "2024-01")][0] == 6 * 9_999_999_999_999_900
