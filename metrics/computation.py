@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, F, Max, Min, OuterRef
 from django.utils import timezone
 
@@ -157,10 +157,33 @@ def finish_computation(organization: Organization, plan: Plan, figures: ShardFig
     if dataset.version == plan.version:
         dataset.changed_from = None
     dataset.computing_since = None
+    dataset.failed_at, dataset.failure = None, ""
     dataset.save(
-        update_fields=["computed_version", "computed_window", "computed_at", "changed_from", "computing_since"]
+        update_fields=[
+            "computed_version",
+            "computed_window",
+            "computed_at",
+            "changed_from",
+            "computing_since",
+            "failed_at",
+            "failure",
+        ]
     )
     return dataset
+
+
+def record_computation_failure(*, organization_id: int, error: BaseException) -> None:
+    """Say on the dataset that its figures could not be brought up to date, and why, in words a CCO can act
+    on; the figures computed before stay as they are, and stay shown."""
+    if isinstance(error, IdentityViolation):
+        reason = f"the figures did not add up ({error}); this is a fault of the portal, reported to its developers"
+    elif isinstance(error, DatabaseError):
+        reason = "the database did not answer in time or the connection was lost"
+    else:
+        reason = f"an unexpected error ({type(error).__name__})"
+    Dataset.objects.filter(organization_id=organization_id).update(
+        failed_at=timezone.now(), failure=reason, computing_since=None
+    )
 
 
 def _segments(organization: Organization) -> set[str]:

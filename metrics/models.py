@@ -103,6 +103,10 @@ class Dataset(models.Model):
     changed_from = models.IntegerField(null=True, blank=True)
     # Set while a computation split over Celery workers runs, so that a second one waits for it.
     computing_since = models.DateTimeField(null=True, blank=True)
+    # The last computation that failed, and why; cleared by the next one that succeeds. Meanwhile the
+    # figures of computed_version are still the ones shown.
+    failed_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True)
 
     objects = OrganizationScopedQuerySet.as_manager()
 
@@ -112,6 +116,11 @@ class Dataset(models.Model):
     @property
     def is_current(self) -> bool:
         return self.computed_version == self.version
+
+    @property
+    def has_failed(self) -> bool:
+        """The figures are behind the data because their computation failed, not because it is under way."""
+        return self.failed_at is not None and not self.is_current
 
 
 class ImportKind(models.TextChoices):

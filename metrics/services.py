@@ -233,6 +233,11 @@ def _load(activity_import: ActivityImport, report: Report) -> None:
     _finish(activity_import, ImportStatus.SUCCEEDED, report)
 
 
+def retry_computation(*, organization: Organization) -> None:
+    """Ask again for figures whose computation failed; the failure stays shown until one succeeds."""
+    transaction.on_commit(lambda: _compute_movements_later(organization.pk), robust=True)
+
+
 def _compute_movements_later(organization_id: int) -> None:
     from .tasks import compute_movements_task
 

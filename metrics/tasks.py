@@ -12,15 +12,26 @@ from .movements import figures_from_json, figures_to_json, merge
 COMPUTE_TIME_LIMIT = 25 * 60
 
 
+# A computation that fails is tried again this many times, after 30 s, 60 s and 120 s.
+COMPUTE_RETRIES = 3
+
+
 @shared_task(bind=True, acks_late=True, soft_time_limit=COMPUTE_TIME_LIMIT - 5 * 60, time_limit=COMPUTE_TIME_LIMIT)
 def compute_movements_task(self, organization_id: int, shards: int | None = None) -> int | None:
     """Bring an organization's movements up to date: here, or, with several shards (METRICS_SHARDS), as a
     chord of one task per shard whose figures a last task adds up and stores. Returns the data version
-    computed here, or None when the chord was started."""
+    computed here, or None when the chord was started. A failure is recorded on the dataset, where the CCO
+    sees it, and tried again with backoff; the figures computed before stay shown meanwhile."""
     organization = Organization.objects.get(pk=organization_id)
     shards = shards or settings.METRICS_SHARDS
     if shards == 1:
-        return computation.compute_customer_movements(organization=organization, shards=1).computed_version
+        try:
+            return computation.compute_customer_movements(organization=organization, shards=1).computed_version
+        except Exception as error:
+            computation.record_computation_failure(organization_id=organization_id, error=error)
+            if isinstance(error, computation.IdentityViolation) or self.request.retries >= COMPUTE_RETRIES:
+                raise
+            raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
     plan = computation.start_sharded_computation(organization=organization, lease_seconds=COMPUTE_TIME_LIMIT)
     if plan is None:  # another chord is computing this organization; come back when it should be done
         raise self.retry(countdown=30, max_retries=COMPUTE_TIME_LIMIT // 30)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("imports/<int:import_id>/", views.ImportView.as_view(), name="import"),
     path("imports/<int:import_id>/status/", views.ImportStatusView.as_view(), name="import_status"),
     path("settings/", views.SettingsView.as_view(), name="settings"),
+    path("recompute/", views.RecomputeView.as_view(), name="recompute"),
 ]

@@ -15,6 +15,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -220,6 +221,19 @@ class ImportView(ImportMixin, TemplateView):
 class ImportStatusView(ImportMixin, View):
     def get(self, request, *args, **kwargs):
         return JsonResponse(progress(self.activity_import))
+
+
+class RecomputeView(MetricsMixin, View):
+    """Try again to bring the figures up to date after their computation failed."""
+
+    required_roles = MANAGERS
+    write_roles = MANAGERS
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        services.retry_computation(organization=self.organization)
+        messages.info(request, _("The figures are being computed again; reload this page in a moment."))
+        return redirect(self.metrics_url("dashboard"))
 
 
 class SettingsView(MetricsMixin, FormView):

@@ -167,6 +167,7 @@ ACCESS = {
     ("metrics:import", "get"): Access(MANAGERS, 200),
     ("metrics:import_status", "get"): Access(MANAGERS, 200),
     ("metrics:settings", "get"): Access(MANAGERS, 200),
+    ("metrics:recompute", "post"): Access(MANAGERS, 302),
     ("metrics:settings", "post"): Access(MANAGERS, 302, {"activity_window": 12}),
     ("api-import-list", "get"): Access(MANAGERS, 200),
     # The upload takes multipart only, so a JSON body is refused as such; uploads: tests/metrics/test_api.py.

@@ -4,10 +4,12 @@ with its worker every time it is delivered."""
 import psycopg
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import OperationalError, connection
 
-from metrics import services
-from metrics.models import ActivityImport, ImportStatus
+from cco_portal.celery import app as celery_app
+from cco_portal.organizations.roles import Role
+from metrics import computation, services, tasks
+from metrics.models import ActivityImport, Dataset, ImportStatus
 from tests.metrics.import_files import csv_bytes, generated_rows, run, stored_activity
 
 JANUARY = [("ann", "2024-01", "100", "North"), ("bob", "2024-01", "50", "South")]
@@ -75,3 +77,48 @@ def test_each_run_counts_as_an_attempt(organization):
     finished = run(organization, csv_bytes(JANUARY))
 
     assert (finished.status, finished.attempts) == (ImportStatus.SUCCEEDED, 1)
+
+
+def test_a_failed_computation_says_so_keeps_the_last_figures_and_can_be_tried_again(
+    organization, member_of, monkeypatch, client, django_capture_on_commit_callbacks
+):
+    """The database failing under the computation after an import: the dataset says it failed and why, the
+    dashboard shows that beside the figures computed before, tries are bounded, and "Try again" brings the
+    figures up to date once the database answers. (It once stayed "recomputing" forever.)"""
+    # given: figures of version 1, then an import of version 2 whose computation fails
+    run(organization, csv_bytes([("ann", "2024-01", "100", "North")]))
+    computation.compute_customer_movements(organization=organization)
+    run(organization, csv_bytes([("ann", "2024-02", "120", "North")]))
+    calls = []
+
+    def database_gone(**kwargs):
+        calls.append(kwargs)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(computation, "compute_customer_movements", database_gone)
+    # In-process, as a worker would: each retry runs at once, and the last failure ends the task, not the test.
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+
+    # when
+    result = tasks.compute_movements_task.apply(args=[organization.pk], throw=False)
+
+    # then
+    dataset = Dataset.objects.get(organization=organization)
+    assert result.failed()
+    assert len(calls) == tasks.COMPUTE_RETRIES + 1
+    assert dataset.has_failed
+    assert dataset.computed_version == 1
+    assert "the database did not answer" in dataset.failure
+    cco = member_of(Role.CCO)
+    client.force_login(cco)
+    page = client.get(f"/o/{organization.slug}/metrics/").content.decode()
+    assert "The figures could not be brought up to date." in page
+    assert "What you see is from data version 1" in page
+    assert "Try again" in page
+
+    # and once the database answers, trying again brings the figures up to date
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/o/{organization.slug}/metrics/recompute/")
+    dataset.refresh_from_db()
+    assert (dataset.computed_version, dataset.has_failed, dataset.failure) == (2, False, "")
