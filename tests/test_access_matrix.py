@@ -334,6 +334,8 @@ def test_roles_come_from_the_organization_in_the_url(client, organization, other
     MembershipFactory(organization=organization, user=person, role=Role.EXECUTIVE)
     MembershipFactory(organization=other_organization, user=person, role=Role.ADMIN)
     other_objects = _objects_of(other_organization, target_email="other-target@example.com")
+    # The member whose address the role grant names is a member of B too: only members are given roles.
+    MembershipFactory(organization=other_organization, user=objects["target"].user, role=Role.LEADERSHIP)
     access, is_api = ACCESS[(name, method)], name.startswith("api-")
     client.force_login(person)
     for org, org_objects, role in [

@@ -90,6 +90,15 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(Lower("email"), name="invitation_email_ci")]
+        constraints = [
+            # One open invitation per address and organization: inviting again renews it.
+            models.UniqueConstraint(
+                Lower("email"),
+                "organization",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_address",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} as {self.get_role_display()} in {self.organization}"

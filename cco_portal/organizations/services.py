@@ -60,6 +60,28 @@ def add_member(*, organization: Organization, user, role: str, acting_user=None,
     return membership
 
 
+NOT_A_MEMBER = (
+    "Nobody of this organization uses this email address. Roles are granted to members only: invite the "
+    "person, who joins by accepting."
+)
+
+
+@transaction.atomic
+def grant_role(*, organization: Organization, email: str, role: str, acting_user) -> Membership:
+    """Give a member of `organization` one more role. Only an accepted invitation makes someone a member, so
+    an address of anyone else is refused with the same words whether or not it has an account: an outsider
+    learns nothing of who uses the portal."""
+    membership = (
+        Membership.objects.for_organization(organization)
+        .filter(user__email__iexact=email.strip())
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise ValidationError({"email": NOT_A_MEMBER})
+    return add_member(organization=organization, user=membership.user, role=role, acting_user=acting_user)
+
+
 def _lock_memberships(organization: Organization) -> None:
     """Take roles away one change at a time per organization: two admins removing each other at the same
     moment would each still see the other and leave the organization with none."""
@@ -139,22 +161,38 @@ def invitation_url(invitation: Invitation) -> str:
 def invite_member(*, organization: Organization, email: str, role: str, invited_by) -> Invitation:
     """Invite `email` to join with `role`; the email is sent by a worker once the invitation is committed.
 
-    Inviting an address that already has a pending invitation for the same role renews that invitation.
+    An address has at most one open invitation per organization: inviting it again renews that one, with the
+    role now asked for. A member is not invited (the email would ask them to join what they belong to): they
+    are given roles on the Members page.
     """
     from .tasks import send_invitation_email_task
 
     email = User.objects.normalize_email(email).lower()
     if role not in Role.values:
         raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
-    if Membership.objects.filter(organization=organization, user__email__iexact=email, role=role).exists():
+    held = Membership.objects.filter(organization=organization, user__email__iexact=email)
+    if held.filter(role=role).exists():
         raise ValidationError(f"{email} already holds the role {Role(role).label} here.")
-    invitation = Invitation.objects.pending().filter(organization=organization, email__iexact=email, role=role).first()
+    if held.exists():
+        raise ValidationError(
+            f"{email} is a member already: give the role {Role(role).label} on the Members page (Roles) "
+            "instead of inviting them to join."
+        )
+    invitation = (
+        Invitation.objects.for_organization(organization)
+        .select_for_update()
+        .filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
     renewed = invitation is not None
+    changes = {}
     if invitation is None:
         invitation = Invitation.objects.create(organization=organization, email=email, role=role, invited_by=invited_by)
     else:
-        invitation.expires_at = default_invitation_expiry()
-        invitation.save(update_fields=["expires_at"])
+        if invitation.role != role:
+            changes = {"role_before": invitation.role}
+        invitation.role, invitation.expires_at, invitation.invited_by = role, default_invitation_expiry(), invited_by
+        invitation.save(update_fields=["role", "expires_at", "invited_by"])
     record_event(
         action=Action.INVITATION_SENT,
         organization=organization,
@@ -163,6 +201,7 @@ def invite_member(*, organization: Organization, email: str, role: str, invited_
         role=role,
         invitation=invitation.pk,
         renewed=renewed,
+        **changes,
     )
     transaction.on_commit(lambda: send_invitation_email_task.delay(invitation.pk))
     return invitation

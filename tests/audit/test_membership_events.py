@@ -12,7 +12,7 @@ from cco_portal.organizations import services
 from cco_portal.organizations.models import Invitation
 from cco_portal.organizations.roles import Role
 from tests.audit.helpers import events, only_event
-from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+from tests.factories import InvitationFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,10 +100,10 @@ def test_removing_the_last_admin_through_the_service_records_nothing(admin_user,
     assert not AuditEvent.objects.exists()
 
 
-def test_granting_a_role_through_the_api_records_a_new_member(admin_api, admin_user, organization):
-    """A person who held no role becomes a member: recorded as a member added, with the role."""
+def test_granting_a_role_through_the_api_records_the_role_added(admin_api, admin_user, organization):
+    """A member given one more role: recorded as a role added, with the role."""
     # given
-    person = UserFactory(email="target@example.com")
+    person = MembershipFactory(organization=organization, role=Role.LEADERSHIP).user
 
     # when
     response = admin_api.post(
@@ -112,7 +112,7 @@ def test_granting_a_role_through_the_api_records_a_new_member(admin_api, admin_u
 
     # then
     assert response.status_code == 201
-    event = only_event(Action.MEMBERSHIP_ADDED)
+    event = only_event(Action.ROLE_ADDED)
     assert_recorded(event, actor=admin_user, organization=organization, target=person.email)
     assert event.details == {"role": Role.CCO}
 

@@ -1,11 +1,17 @@
 """record_event: one home for writing the audit log, in the caller's transaction, with the client address."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
 from django.test import RequestFactory
+from django.utils import timezone
 
 from cco_portal.audit.models import Action, AuditEvent
+from cco_portal.audit.selectors import audit_log
 from cco_portal.audit.services import record_event, request_context
+from cco_portal.organizations.models import Membership
+from cco_portal.organizations.roles import Role
 from tests.audit.helpers import only_event
 from tests.factories import UserFactory
 
@@ -104,3 +110,23 @@ def test_the_admin_site_shows_the_log_and_changes_nothing(client, organization):
     assert deleting.status_code == 403
     assert adding.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_an_admin_sees_a_members_sign_ins_only_since_they_joined(organization):
+    """Where and when a person signed in before they joined is none of the new organization's business: its
+    log holds their sign-ins from the day they joined. (An admin once read them all, addresses included.)"""
+    # given
+    person = UserFactory(email="newcomer@example.com")
+    before = record_event(action=Action.SIGNED_IN, actor=person, target=person.email)
+    failed_before = record_event(action=Action.SIGN_IN_FAILED, target=person.email)
+    AuditEvent.objects.filter(pk__in=[before.pk, failed_before.pk]).update(
+        created_at=timezone.now() - timedelta(days=30)
+    )
+    Membership.objects.create(organization=organization, user=person, role=Role.EXECUTIVE)
+    after = record_event(action=Action.SIGNED_IN, actor=person, target=person.email)
+
+    # when
+    shown = set(audit_log(organization, kind="auth").values_list("pk", flat=True))
+
+    # then
+    assert shown == {after.pk}

@@ -147,9 +147,10 @@ def test_any_member_lists_the_memberships_of_that_organization_only(
 
 
 def test_an_admin_grants_a_role_by_email(organization, admin_user):
-    """POST {email, role} by an admin gives an existing account the role: 201 with the new row."""
+    """POST {email, role} by an admin gives a member one more role: 201 with the new row."""
     # given
     person = UserFactory(email="dana@example.com")
+    MembershipFactory(organization=organization, user=person, role=Role.LEADERSHIP)
 
     # when
     response = signed_in(admin_user).post(
@@ -163,19 +164,29 @@ def test_an_admin_grants_a_role_by_email(organization, admin_user):
     assert Membership.objects.filter(organization=organization, user=person, role=Role.EXECUTIVE).exists()
 
 
-def test_granting_a_role_to_an_email_without_account_is_400(organization, admin_user):
-    """An email with no account is refused with a message pointing at invitations; nothing is created."""
+def test_nobody_becomes_a_member_without_accepting_and_the_answer_tells_no_account_apart(
+    organization, other_organization, admin_user
+):
+    """A role for someone who is not a member is refused, pointing at invitations, with the same answer whether
+    or not the address has an account: only an accepted invitation makes a member, and an outsider learns
+    nothing of who uses the portal. (A grant once made any account a member at once, answering 201 for an
+    account and 400 without one.)"""
     # given
+    UserFactory(email="has-account@example.com")
+    MembershipFactory(organization=other_organization, user=UserFactory(email="elsewhere@example.com"))
     memberships_before = Membership.objects.count()
+    api = signed_in(admin_user)
 
     # when
-    response = signed_in(admin_user).post(
-        "/api/v1/orgs/acme/memberships/", {"email": "nobody@example.com", "role": Role.CCO}, format="json"
-    )
+    answers = [
+        api.post("/api/v1/orgs/acme/memberships/", {"email": email, "role": Role.CCO}, format="json")
+        for email in ("nobody@example.com", "has-account@example.com", "elsewhere@example.com")
+    ]
 
     # then
-    assert response.status_code == 400
-    assert response.json() == {"email": ["No account uses this email: send an invitation instead."]}
+    assert {answer.status_code for answer in answers} == {400}
+    assert len({answer.content for answer in answers}) == 1
+    assert "invite the person" in answers[0].json()["email"][0]
     assert Membership.objects.count() == memberships_before
 
 

@@ -68,19 +68,38 @@ def test_add_member_with_password_creates_the_account_with_the_role(organization
     assert "founder@example.com is admin in Acme Outfitters." in output
 
 
-def test_add_member_for_an_existing_account_grants_the_role_and_keeps_the_password(organization):
-    """Without --password an existing account just gains the role; its password is untouched."""
+def test_add_member_for_a_member_grants_the_role_and_keeps_the_password(organization):
+    """A member gains the role; a --password given by habit leaves the member's own password untouched."""
     # given
     person = UserFactory(email="kim@example.com")
+    Membership.objects.create(organization=organization, user=person, role=Role.EXECUTIVE)
 
     # when
-    run("add_member", "acme", "KIM@example.com", "cco")
+    run("add_member", "acme", "KIM@example.com", "cco", "--password", "an-operators-guess-2026")
 
     # then
     person.refresh_from_db()
     assert person.check_password(PASSWORD)
     assert Membership.objects.filter(organization=organization, user=person, role=Role.CCO).exists()
     assert not Invitation.objects.exists()
+
+
+def test_add_member_invites_an_account_that_is_not_a_member(organization):
+    """An existing account of someone who is not a member is invited, never added: joining takes consent;
+    and its password is never set from here."""
+    # given
+    person = UserFactory(email="kim@example.com")
+
+    # when
+    run("add_member", "acme", "kim@example.com", "cco")
+    with pytest.raises(CommandError, match="its password is its owner's"):
+        run("add_member", "acme", "kim@example.com", "cco", "--password", "an-operators-guess-2026")
+
+    # then
+    person.refresh_from_db()
+    assert person.check_password(PASSWORD)
+    assert not Membership.objects.filter(organization=organization, user=person).exists()
+    assert Invitation.objects.get().email == "kim@example.com"
 
 
 def test_add_member_without_password_invites_an_unknown_email(

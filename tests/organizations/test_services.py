@@ -270,8 +270,9 @@ def test_invite_member_renews_a_pending_invitation_instead_of_adding_one(organiz
     assert again.expires_at == clock() + timedelta(days=settings.INVITATION_VALID_DAYS)
 
 
-def test_invite_member_for_another_role_is_a_separate_invitation(organization, admin_user):
-    """A pending invitation for one role does not absorb an invitation for another."""
+def test_inviting_an_address_again_with_another_role_leaves_one_invitation(organization, admin_user):
+    """An address has one open invitation: invited again with another role, that invitation is renewed with
+    the new role (the audit says which it had). Two pending invitations were once left behind."""
     # given
     services.invite_member(
         organization=organization, email="pat@example.com", role=Role.EXECUTIVE, invited_by=admin_user
@@ -283,8 +284,9 @@ def test_invite_member_for_another_role_is_a_separate_invitation(organization, a
     )
 
     # then
-    roles = set(Invitation.objects.for_organization(organization).values_list("role", flat=True))
-    assert roles == {Role.EXECUTIVE, Role.LEADERSHIP}
+    (invitation,) = Invitation.objects.for_organization(organization)
+    assert invitation.role == Role.LEADERSHIP
+    assert invitation.is_pending
 
 
 def test_invite_member_refuses_someone_already_holding_the_role(organization, admin_user, member_of):
@@ -302,19 +304,18 @@ def test_invite_member_refuses_someone_already_holding_the_role(organization, ad
     assert not Invitation.objects.exists()
 
 
-def test_invite_member_allows_a_member_a_further_role(organization, admin_user, member_of):
-    """A member may be invited to a role they do not hold yet."""
+def test_a_member_is_not_invited_to_join_again(organization, admin_user, member_of):
+    """Inviting a member for a further role is refused with where to give it: an email asking them to join
+    what they already belong to would only confuse them."""
     # given
     member_of(Role.LEADERSHIP, email="casey@example.com")
 
-    # when
-    invitation = services.invite_member(
-        organization=organization, email="casey@example.com", role=Role.CCO, invited_by=admin_user
-    )
-
-    # then
-    assert invitation.is_pending
-    assert invitation.role == Role.CCO
+    # when / then
+    with pytest.raises(ValidationError, match="is a member already: give the role Chief Customer Officer"):
+        services.invite_member(
+            organization=organization, email="casey@example.com", role=Role.CCO, invited_by=admin_user
+        )
+    assert not Invitation.objects.exists()
 
 
 def test_invite_member_refuses_an_unknown_role(organization, admin_user):

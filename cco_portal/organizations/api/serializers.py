@@ -31,14 +31,11 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MembershipInputSerializer(serializers.Serializer):
-    email = serializers.EmailField(help_text="An existing account; invite people who have none.")
+    email = serializers.EmailField(
+        help_text="A member's address: this grants a member one more role. People join only by accepting an "
+        "invitation (POST …/invitations/)."
+    )
     role = serializers.ChoiceField(choices=Role.choices)
-
-    def validate_email(self, email: str):
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            raise serializers.ValidationError("No account uses this email: send an invitation instead.")
-        return user
 
 
 class InvitationSerializer(serializers.ModelSerializer):

@@ -1,7 +1,6 @@
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
 from .. import services
@@ -9,10 +8,6 @@ from ..models import Invitation, Membership, Organization
 from ..roles import ADMINS
 from ..scoping import OrganizationScopedAPIMixin
 from .serializers import InvitationSerializer, MembershipInputSerializer, MembershipSerializer, OrganizationSerializer
-
-
-def _as_api_error(error: ValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError({"detail": error.messages})
 
 
 def _organizations_with_my_memberships(user):
@@ -57,24 +52,17 @@ class MembershipViewSet(
 
     @extend_schema(request=MembershipInputSerializer, responses={201: MembershipSerializer})
     def create(self, request, *args, **kwargs):
+        """Give a member one more role. Anyone else is refused alike, with or without an account: people join
+        only by accepting an invitation."""
         data = MembershipInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            membership = services.add_member(
-                organization=self.organization,
-                user=data.validated_data["email"],
-                role=data.validated_data["role"],
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        membership = services.grant_role(
+            organization=self.organization, acting_user=request.user, **data.validated_data
+        )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, membership):
-        try:
-            services.remove_membership(membership=membership, acting_user=self.request.user)
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        services.remove_membership(membership=membership, acting_user=self.request.user)
 
 
 class InvitationViewSet(
@@ -93,18 +81,12 @@ class InvitationViewSet(
     write_roles = ADMINS
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = services.invite_member(
-                organization=self.organization,
-                email=serializer.validated_data["email"],
-                role=serializer.validated_data["role"],
-                invited_by=self.request.user,
-            )
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        serializer.instance = services.invite_member(
+            organization=self.organization,
+            email=serializer.validated_data["email"],
+            role=serializer.validated_data["role"],
+            invited_by=self.request.user,
+        )
 
     def perform_destroy(self, invitation):
-        try:
-            services.revoke_invitation(invitation=invitation, acting_user=self.request.user)
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        services.revoke_invitation(invitation=invitation, acting_user=self.request.user)
