@@ -11,13 +11,14 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from cco_portal.emails import send_email
 
 from .models import MAX_REMINDER_DAYS_BEFORE, Invitee, Reminder, Response, Round
 
@@ -182,10 +183,4 @@ def _email(invitee: Invitee, round_: Round, subject: str, template: str) -> None
         "round": round_.title,
         "date": date_format(round_.closes_on, "j F"),
     }
-    send_mail(
-        # A line break in a title or name would break the header: the subject is one line, whatever they hold.
-        subject=" ".join(subject.split())[:200],
-        message=render_to_string(template, {"round": round_, "url": url}),
-        from_email=None,
-        recipient_list=[invitee.email],
-    )
+    send_email(to=invitee.email, subject=subject, body=render_to_string(template, {"round": round_, "url": url}))

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cco_portal.emails import send_email
 from cco_portal.organizations.models import Membership, Organization
 from cco_portal.organizations.roles import Role
 from cco_portal.organizations.services import invite_member
@@ -122,24 +123,27 @@ def invite_to_round(*, round_: Round, invitees: Iterable = (), invitee_emails: I
     return _add_invitees(round_, users=invitees, emails=emails, invited_by=invited_by)
 
 
-def notify_invitees(*, round_: Round) -> int:
-    """Email every invitee not yet told about the round; returns how many were emailed."""
+def pending_invitees(round_: Round) -> list[Invitee]:
+    """The invitees not yet told about the round."""
+    return list(round_.invitees.filter(notified_at__isnull=True))
+
+
+def notify_invitee(*, invitee: Invitee) -> None:
+    """Email one invitee about the round, once: a second delivery of the task sends nothing."""
     from django.conf import settings
-    from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
-    pending = list(round_.invitees.filter(notified_at__isnull=True))
+    if invitee.notified_at is not None:
+        return
+    round_ = invitee.round
     url = settings.SITE_URL.rstrip("/") + round_.get_absolute_url()
-    for invitee in pending:
-        send_mail(
-            subject=f"{round_.organization.name}: please answer “{round_.title}” by {round_.closes_on:%-d %B}",
-            message=render_to_string("assessments/email/round_invitation.txt", {"round": round_, "url": url}),
-            from_email=None,
-            recipient_list=[invitee.email],
-        )
-        invitee.notified_at = timezone.now()
-        invitee.save(update_fields=["notified_at"])
-    return len(pending)
+    send_email(
+        to=invitee.email,
+        subject=f"{round_.organization.name}: please answer “{round_.title}” by {round_.closes_on:%-d %B}",
+        body=render_to_string("assessments/email/round_invitation.txt", {"round": round_, "url": url}),
+    )
+    invitee.notified_at = timezone.now()
+    invitee.save(update_fields=["notified_at"])
 
 
 def is_invited(round_: Round, user) -> bool:

@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from cco_portal.emails import send_email
 from cco_portal.organizations.roles import Role
 
 from .models import Report
@@ -34,22 +34,17 @@ def recipients(report: Report) -> list:
     )
 
 
-def send_report_ready(*, report: Report, headline: Headline | None) -> int:
-    """One email per recipient (nobody sees the others' addresses), plain text and HTML."""
+def send_report_ready(*, report: Report, user, headline: Headline | None) -> None:
+    """Email one recipient that the report is ready: the headline figures and the link, as text and HTML."""
     context = {
         "report": report,
         "organization": report.organization,
         "headline": headline,
         "url": dashboard_url(report),
     }
-    subject = f"{report.organization.name}: the customer-room report of {report.month_label} is ready"
-    text = render_to_string("reports/email/report_ready.txt", context)
-    html = render_to_string("reports/email/report_ready.html", context)
-    messages = []
-    for user in recipients(report):
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
-        message.attach_alternative(html, "text/html")
-        messages.append(message)
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
+    send_email(
+        to=user.email,
+        subject=f"{report.organization.name}: the customer-room report of {report.month_label} is ready",
+        body=render_to_string("reports/email/report_ready.txt", context),
+        html=render_to_string("reports/email/report_ready.html", context),
+    )

@@ -14,6 +14,7 @@ Exactly one report per organization, month and data version, whatever happens:
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -204,17 +205,17 @@ def refresh_changed_reports(*, now=None) -> list[tuple[int, int]]:
 
 
 def send_report_ready_emails(*, report: Report) -> int:
-    """Email the headline figures of a done report, with a link to its dashboard, to the organization's
-    leadership, CCO and admins; once per report, however often it is asked. Returns the emails sent."""
+    """Queue the email of a done report's headline figures, with a link to its dashboard, to each of the
+    organization's leadership, CCO and admins, each on its own; once per report, however often it is asked.
+    Returns the emails queued."""
+    from .tasks import send_report_ready_email_task
+
     claimed = Report.objects.filter(
         organization_id=report.organization_id, pk=report.pk, status=ReportStatus.DONE, emailed_at__isnull=True
     ).update(emailed_at=timezone.now())
     if not claimed:
         return 0
-    report.refresh_from_db()
-    try:
-        return emails.send_report_ready(report=report, headline=selectors.headline(report))
-    except Exception:
-        # Not sent: let a retry of the task send it.
-        Report.objects.filter(organization_id=report.organization_id, pk=report.pk).update(emailed_at=None)
-        raise
+    people = emails.recipients(report)
+    for person in people:
+        transaction.on_commit(partial(send_report_ready_email_task.delay, report.pk, person.pk))
+    return len(people)

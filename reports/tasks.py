@@ -6,12 +6,14 @@ import logging
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
+from cco_portal.emails import deliver
 from cco_portal.organizations.models import Organization
 
-from . import schedule, services
+from . import emails, schedule, selectors, services
 from .models import Report
 
 logger = logging.getLogger(__name__)
@@ -93,11 +95,26 @@ def ensure_report_schedules_task() -> int:
     return schedule.ensure_report_schedules()
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError, *TRANSIENT_ERRORS), max_retries=3, retry_backoff=30)
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, max_retries=3, retry_backoff=30)
 def send_report_ready_emails_task(report_id: int) -> int:
-    """Email leadership that a report is ready; returns the emails sent (0 when they were already sent)."""
+    """Queue the emails that tell leadership a report is ready; returns how many (0 when already sent)."""
     # Given only the id, the task learns the organization from the row itself.
     report = Report.objects.unscoped().select_related("organization").filter(pk=report_id).first()
     if report is None:
         return 0
     return services.send_report_ready_emails(report=report)
+
+
+@shared_task(bind=True)
+def send_report_ready_email_task(self, report_id: int, user_id: int) -> bool:
+    """One recipient's email that a report is ready."""
+    # Given only the ids, the task learns the organization from the report itself.
+    report = Report.objects.unscoped().select_related("organization").get(pk=report_id)
+    user = get_user_model().objects.get(pk=user_id)
+    return deliver(
+        self,
+        lambda: emails.send_report_ready(report=report, user=user, headline=selectors.headline(report)),
+        organization=report.organization,
+        to=user.email,
+        what=f"news that the report of {report.month_label} is ready",
+    )

@@ -5,11 +5,11 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cco_portal.emails import send_email
 from cco_portal.organizations.models import Membership, Organization
 
 from .models import Competency, MaturityAssessment, Milestone, OperationalArea, Status
@@ -251,21 +251,19 @@ def notify_milestone_owner(*, milestone: Milestone) -> None:
     """Tell the owner a milestone is now theirs."""
     if milestone.owner is None:
         return
-    send_mail(
+    send_email(
+        to=milestone.owner.email,
         subject=f"{milestone.organization.name}: milestone “{milestone.title}” is yours",
-        message=render_to_string(
-            "roadmap/email/assigned.txt", {"milestone": milestone, "url": milestone_url(milestone)}
-        ),
-        from_email=None,
-        recipient_list=[milestone.owner.email],
+        body=render_to_string("roadmap/email/assigned.txt", {"milestone": milestone, "url": milestone_url(milestone)}),
     )
 
 
-def notify_overdue_milestones(*, today: date | None = None) -> int:
-    """Email each owner once about each milestone that became overdue; returns how many were reported.
+def claim_overdue_milestones(*, today: date | None = None) -> list[Milestone]:
+    """The milestones whose owners are to be told, once, that they became overdue, claimed for that here.
 
-    Safe to run twice a day or twice at once: a milestone is claimed by setting overdue_notified_at
-    in the same statement that checks it was still unset.
+    Safe to run twice a day or twice at once: a milestone is claimed by setting overdue_notified_at in the
+    same statement that checks it was still unset. Each owner's email then goes on its own (the task), so one
+    that fails stops nobody else's.
     """
     today = today or timezone.localdate()
     candidates = (
@@ -275,31 +273,25 @@ def notify_overdue_milestones(*, today: date | None = None) -> int:
         .filter(owner__isnull=False, overdue_notified_at__isnull=True)
         .select_related("owner", "organization", "competency")
     )
-    reported = 0
+    claimed = []
     for milestone in candidates:
-        claimed = Milestone.objects.filter(
+        if Milestone.objects.filter(
             organization_id=milestone.organization_id, pk=milestone.pk, overdue_notified_at__isnull=True
-        ).update(overdue_notified_at=timezone.now())
-        if not claimed:
-            continue
-        try:
-            send_mail(
-                subject=f"{milestone.organization.name}: “{milestone.title}” is overdue",
-                message=render_to_string(
-                    "roadmap/email/overdue.txt",
-                    {"milestone": milestone, "url": milestone_url(milestone), "today": today},
-                ),
-                from_email=None,
-                recipient_list=[milestone.owner.email],
-            )
-        except Exception:
-            # Give the claim back, so that the task's retry sends the email it could not send now.
-            Milestone.objects.filter(organization_id=milestone.organization_id, pk=milestone.pk).update(
-                overdue_notified_at=None
-            )
-            raise
-        reported += 1
-    return reported
+        ).update(overdue_notified_at=timezone.now()):
+            claimed.append(milestone)
+    return claimed
+
+
+def notify_overdue_owner(*, milestone: Milestone, today: date | None = None) -> None:
+    """Tell the owner their milestone is overdue."""
+    send_email(
+        to=milestone.owner.email,
+        subject=f"{milestone.organization.name}: “{milestone.title}” is overdue",
+        body=render_to_string(
+            "roadmap/email/overdue.txt",
+            {"milestone": milestone, "url": milestone_url(milestone), "today": today or timezone.localdate()},
+        ),
+    )
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ class Action(models.TextChoices):
     EXPORT_DOWNLOADED = "export.downloaded", "Export downloaded"
     REPORT_SCHEDULE_CHANGED = "report_schedule.changed", "Report schedule changed"
     SETTINGS_CHANGED = "settings.changed", "Settings changed"
+    EMAIL_UNDELIVERED = "email.undelivered", "Email not delivered"
 
     @property
     def kind(self) -> str:
@@ -43,6 +44,7 @@ KINDS = {
     "export": "Exports",
     "report_schedule": "Report schedule",
     "settings": "Settings",
+    "email": "Email",
 }
 
 # Sign-in events belong to no organization: they happen before one is chosen.

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from cco_portal.audit.models import Action
 from cco_portal.audit.services import record_event
+from cco_portal.emails import send_email
 
 from .models import Invitation, Membership, Organization, default_invitation_expiry
 from .roles import Role
@@ -210,11 +210,10 @@ def invite_member(*, organization: Organization, email: str, role: str, invited_
 def send_invitation_email(*, invitation: Invitation) -> None:
     """Email the invitation link; records when it was sent."""
     context = {"invitation": invitation, "url": invitation_url(invitation)}
-    send_mail(
+    send_email(
+        to=invitation.email,
         subject=f"You are invited to {invitation.organization.name} on the CCO Portal",
-        message=render_to_string("organizations/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+        body=render_to_string("organizations/email/invitation.txt", context),
     )
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView, UpdateView
 
+from cco_portal.emails import undelivered_recently
+
 from . import selectors, services
 from .forms import AcceptInvitationForm, InvitationForm, MemberRolesForm, OrganizationSettingsForm
 from .models import Invitation
@@ -43,6 +45,7 @@ class OrganizationHomeView(OrganizationMixin, TemplateView):
         return super().get_context_data(
             role_descriptions=[(Role(role).label, ROLE_DESCRIPTIONS[role]) for role in Role if role in self.roles],
             member_count=len(selectors.list_members(self.organization)) if self.has_role(Role.ADMIN) else None,
+            undelivered=list(undelivered_recently(self.organization)[:20]) if self.is_manager else [],
             **kwargs,
         )
 

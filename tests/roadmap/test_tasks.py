@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from cco_portal.audit.models import Action, AuditEvent
 from cco_portal.celery import app as celery_app
+from cco_portal.organizations.models import Organization
 from cco_portal.organizations.roles import Role
 from roadmap import services, tasks
 from roadmap.models import Milestone, Status
@@ -141,8 +143,8 @@ def test_notify_overdue_milestones_emails_each_owner_once(organization, owner, m
     MilestoneFactory(organization=organization, title="Nobody's", due_date=yesterday)
 
     # when
-    first = services.notify_overdue_milestones()
-    second = services.notify_overdue_milestones()
+    first = tasks.notify_overdue_milestones_task()
+    second = tasks.notify_overdue_milestones_task()
 
     # then
     assert (first, second) == (1, 0)
@@ -155,30 +157,65 @@ def test_notify_overdue_milestones_emails_each_owner_once(organization, owner, m
 
 
 def test_an_overdue_email_that_fails_to_send_is_sent_by_the_retry(organization, owner, mailoutbox, frozen, monkeypatch):
-    """The mail server refuses once: the milestone stays unclaimed, so the next run sends its email."""
+    """The mail server refuses once: the owner's own task tries again and the email goes, once."""
     # given
     late = MilestoneFactory(organization=organization, title="Late", owner=owner, due_date=TODAY - timedelta(days=1))
+    send_email, attempts = services.send_email, []
 
-    send_mail, attempts = services.send_mail, []
-
-    def refuse_once(*args, **kwargs):
+    def refuse_once(**kwargs):
         attempts.append(1)
         if len(attempts) == 1:
             raise SMTPException("451 try again later")
-        return send_mail(*args, **kwargs)
+        return send_email(**kwargs)
 
-    monkeypatch.setattr(services, "send_mail", refuse_once)
+    monkeypatch.setattr(services, "send_email", refuse_once)
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
 
     # when
-    with pytest.raises(SMTPException):
-        services.notify_overdue_milestones()
-    retried = services.notify_overdue_milestones()
+    reported = tasks.notify_overdue_milestones_task()
 
     # then
     late.refresh_from_db()
-    assert retried == 1
+    assert (reported, len(attempts)) == (1, 2)
     assert [email.subject for email in mailoutbox] == ["Acme Outfitters: “Late” is overdue"]
     assert late.overdue_notified_at == frozen()
+
+
+def test_one_title_or_one_address_never_stops_the_other_emails(
+    organization, other_organization, owner, member_of, mailoutbox, monkeypatch
+):
+    """A line break in a title and in an organization's name makes a one-line subject; an address the mail
+    server keeps refusing is retried, then recorded as undelivered in its organization's audit log, and every
+    other owner, in every organization, still gets their email. (A newline once stopped the sweep for all.)"""
+    # given
+    Organization.objects.filter(pk=other_organization.pk).update(name="Globex\nEurope")
+    other_owner = member_of(Role.EXECUTIVE, org=other_organization, email="other@example.com")
+    refused = member_of(Role.EXECUTIVE, email="refused@example.com")
+    yesterday = TODAY - timedelta(days=1)
+    MilestoneFactory(organization=organization, title="Map the\r\njourney", owner=owner, due_date=yesterday)
+    MilestoneFactory(organization=organization, title="Refused", owner=refused, due_date=yesterday)
+    MilestoneFactory(organization=other_organization, title="Listen", owner=other_owner, due_date=yesterday)
+    send_email = services.send_email
+
+    def refuse_one_address(**kwargs):
+        if kwargs["to"] == "refused@example.com":
+            raise SMTPException("550 mailbox unavailable")
+        return send_email(**kwargs)
+
+    monkeypatch.setattr(services, "send_email", refuse_one_address)
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+
+    # when
+    tasks.notify_overdue_milestones_task()
+
+    # then
+    assert sorted((email.to[0], email.subject) for email in mailoutbox) == [
+        ("other@example.com", "Globex Europe: “Listen” is overdue"),
+        ("owner@example.com", "Acme Outfitters: “Map the journey” is overdue"),
+    ]
+    (undelivered,) = AuditEvent.objects.filter(action=Action.EMAIL_UNDELIVERED)
+    assert (undelivered.organization, undelivered.target) == (organization, "refused@example.com")
+    assert "550 mailbox unavailable" in undelivered.details["reason"]
 
 
 def test_a_new_due_date_rearms_the_overdue_email(organization, cco_user, owner, mailoutbox, clock):
@@ -186,13 +223,13 @@ def test_a_new_due_date_rearms_the_overdue_email(organization, cco_user, owner, 
     # given
     clock.current = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
     milestone = MilestoneFactory(organization=organization, owner=owner, due_date=date(2025, 3, 10))
-    services.notify_overdue_milestones()
+    tasks.notify_overdue_milestones_task()
 
     # when
     services.update_milestone(milestone=milestone, changed_by=cco_user, may_edit_all=True, due_date=date(2025, 3, 20))
-    reported_before_the_new_date = services.notify_overdue_milestones()
+    reported_before_the_new_date = tasks.notify_overdue_milestones_task()
     clock.advance(days=7)
-    reported_after_it = services.notify_overdue_milestones()
+    reported_after_it = tasks.notify_overdue_milestones_task()
 
     # then
     assert (reported_before_the_new_date, reported_after_it) == (0, 1)
@@ -204,11 +241,11 @@ def test_other_changes_do_not_rearm_the_overdue_email(organization, owner, mailo
     """Progress on a reported milestone does not bring the same email back."""
     # given
     milestone = MilestoneFactory(organization=organization, owner=owner, due_date=date(2025, 3, 1))
-    services.notify_overdue_milestones()
+    tasks.notify_overdue_milestones_task()
 
     # when
     services.update_milestone(milestone=milestone, changed_by=owner, may_edit_all=False, percent_complete=80)
-    reported = services.notify_overdue_milestones()
+    reported = tasks.notify_overdue_milestones_task()
 
     # then
     assert reported == 0
@@ -234,7 +271,7 @@ def test_two_simultaneous_overdue_runs_send_one_email_per_milestone(transactiona
     def run():
         try:
             barrier.wait()
-            reported.append(services.notify_overdue_milestones(today=TODAY + timedelta(days=1)))
+            reported.append(len(services.claim_overdue_milestones(today=TODAY + timedelta(days=1))))
         except Exception as error:  # reported by the assertions below
             reported.append(error)
         finally:
@@ -252,9 +289,6 @@ def test_two_simultaneous_overdue_runs_send_one_email_per_milestone(transactiona
     assert not any(thread.is_alive() for thread in threads), "a run did not finish"
     assert all(isinstance(count, int) for count in reported), reported
     assert sum(reported) == len(overdue)
-    assert sorted(email.subject for email in mailoutbox) == sorted(
-        f"Acme Outfitters: “{m.title}” is overdue" for m in overdue
-    )
     assert not Milestone.objects.filter(overdue_notified_at__isnull=True).exists()
 
 
@@ -313,3 +347,27 @@ def test_the_beat_schedule_names_tasks_the_worker_knows():
     # then
     assert "roadmap.tasks.notify_overdue_milestones_task" in scheduled
     assert scheduled <= set(celery_app.tasks)
+
+
+def test_the_cco_sees_the_emails_that_could_not_be_delivered(organization, cco_user, member_of, client, monkeypatch):
+    """An overdue email refused to the end is listed on the organization's overview for the CCO, with whom it
+    was for and why; an executive's overview does not list it."""
+    refused = member_of(Role.EXECUTIVE, email="refused@example.com")
+    MilestoneFactory(organization=organization, title="Refused", owner=refused, due_date=TODAY - timedelta(days=1))
+
+    def refuse(**kwargs):
+        raise SMTPException("550 mailbox unavailable")
+
+    monkeypatch.setattr(services, "send_email", refuse)
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+    tasks.notify_overdue_milestones_task()
+
+    client.force_login(cco_user)
+    for_cco = client.get(f"/o/{organization.slug}/").content.decode()
+    client.force_login(refused)
+    for_executive = client.get(f"/o/{organization.slug}/").content.decode()
+
+    assert "An email could not be delivered in the last two weeks" in for_cco
+    assert "refused@example.com" in for_cco
+    assert "550 mailbox unavailable" in for_cco
+    assert "could not be delivered" not in for_executive
