@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "cco_portal.organizations.middleware.OrganizationScopingMiddleware",
     # Before anything reads a body (the CSRF check reads forms): an oversized one is refused unread.
     "cco_portal.body_size.RequestBodySizeMiddleware",
+    # An address with a NUL or another control character is refused before any view or log sees it.
+    "cco_portal.request_edge.RefuseControlCharactersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
