@@ -193,6 +193,11 @@ def update_milestone(
 ) -> Milestone:
     """Change a milestone. Owners who are not cco or admin (`may_edit_all` false) may change only
     status, percent complete, notes and the blocked reason; only cco and admin override a dependency."""
+    if dependencies is not None:
+        # Loops are checked against the dependencies of every milestone: two changes at once would each pass
+        # the check and together close a loop. The organization's row lock makes them one after the other,
+        # and, taken before any milestone's, keeps them from deadlocking each other.
+        Organization.objects.select_for_update().filter(pk=milestone.organization_id).first()
     milestone = Milestone.objects.select_for_update().get(organization_id=milestone.organization_id, pk=milestone.pk)
     allowed = EDITABLE_FIELDS if may_edit_all else OWNER_FIELDS
     refused = set(changes) - allowed

@@ -8,12 +8,14 @@ from itertools import pairwise
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from cco_portal.organizations.roles import Role
 from roadmap import selectors, services
 from roadmap.models import MaturityAssessment, Milestone, OperationalArea, Stage, Status
 from roadmap.starter import STARTER_MILESTONES
+from tests.concurrency import run_together
 from tests.factories import OrganizationFactory
 from tests.roadmap.factories import MilestoneFactory, OperationalAreaFactory, competency
 
@@ -693,3 +695,26 @@ def test_apply_starter_roadmap_adds_only_what_is_missing(organization, cco_user)
     assert [m.title for m in created] == ["Capture why customers leave"]
     assert list(created[0].dependencies.values_list("title", flat=True)) == ["Establish a recurring customer data feed"]
     assert Milestone.objects.exclude(organization=organization).count() == 0
+
+
+@pytest.mark.services
+def test_two_people_adding_opposite_dependencies_at_once_make_no_loop(transactional_db, organization, cco_user):
+    """A depends on B and B on A, asked at the same moment on PostgreSQL: one is saved, the other is refused
+    as a loop. Without the per-organization lock both passed the check, 15 times out of 15."""
+    if connection.vendor != "postgresql":
+        pytest.fail("the service suite runs on PostgreSQL")
+    first = MilestoneFactory(organization=organization, title="A")
+    second = MilestoneFactory(organization=organization, title="B")
+
+    def depend(milestone, on):
+        return lambda: services.update_milestone(
+            milestone=milestone, changed_by=cco_user, may_edit_all=True, dependencies=[on]
+        )
+
+    outcomes = run_together({"A on B": depend(first, second), "B on A": depend(second, first)})
+
+    refusals = [outcome for outcome in outcomes.values() if isinstance(outcome, list)]
+    assert len(refusals) == 1, outcomes
+    assert "That would make a loop" in refusals[0][0]
+    links = Milestone.dependencies.through.objects.count()
+    assert links == 1
