@@ -14,6 +14,7 @@ urlpatterns = [
         account_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("accounts/logout/", account_views.SignOutView.as_view(), name="logout"),
     path("accounts/tokens/", account_views.ApiTokensView.as_view(), name="api_tokens"),
     path("accounts/sign-out-everywhere/", account_views.SignOutEverywhereView.as_view(), name="sign_out_everywhere"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -16,6 +16,15 @@ from cco_portal.organizations.scoping import OrganizationMixin
 from . import selectors, services
 
 
+class SignOutView(auth_views.LogoutView):
+    """Django's, and the sign-in page then says the person is signed out."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("You are signed out."))
+        return response
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's, and the person's API tokens end with the old password, as their other sessions do."""
 

@@ -17,6 +17,7 @@ from .forms import AcceptInvitationForm, InvitationForm, MemberRolesForm, Organi
 from .models import Invitation
 from .roles import ADMINS, ROLE_DESCRIPTIONS, Role
 from .scoping import OrganizationMixin
+from .waiting import waiting_for
 
 
 def healthz(request):
@@ -46,6 +47,7 @@ class OrganizationHomeView(OrganizationMixin, TemplateView):
             role_descriptions=[(Role(role).label, ROLE_DESCRIPTIONS[role]) for role in Role if role in self.roles],
             member_count=len(selectors.list_members(self.organization)) if self.has_role(Role.ADMIN) else None,
             undelivered=list(undelivered_recently(self.organization)[:20]) if self.is_manager else [],
+            waiting=waiting_for(self.organization, self.request.user),
             **kwargs,
         )
 

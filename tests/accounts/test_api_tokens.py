@@ -202,3 +202,14 @@ def test_the_tokens_page_shows_a_new_token_once(person):
     assert works(secret)
     assert secret not in later
     assert f"{secret[:15]}…" in later
+
+
+def test_signing_out_says_so(person):
+    """After "Sign out" the sign-in page says the person is signed out."""
+    client = Client()
+    client.force_login(person)
+
+    page = client.post("/accounts/logout/", follow=True)
+
+    assert "You are signed out." in page.content.decode()
+    assert client.get("/").status_code == 302

@@ -1,7 +1,7 @@
 """The write services of the organization base: organizations, memberships and invitations."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -10,12 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from assessments.models import Kind
 from cco_portal.organizations import services
 from cco_portal.organizations.models import Invitation, Membership, Organization
 from cco_portal.organizations.roles import Role
+from tests.assessments.factories import InviteeFactory, ResponseFactory, RoundFactory
 from tests.concurrency import run_together
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 from tests.organizations.emails import invitation_linked_from
+from tests.roadmap.factories import MilestoneFactory
 
 User = get_user_model()
 
@@ -593,3 +596,25 @@ def test_two_admins_removing_each_other_at_once_leave_one(transactional_db, orga
     assert len(refusals) == 1, outcomes
     assert "at least one admin" in refusals[0][0]
     assert Membership.objects.filter(organization=organization, role=Role.ADMIN).count() == 1
+
+
+def test_the_overview_lists_what_waits_for_a_person(organization, member_of, client):
+    """An executive's overview lists the open round waiting for their answers (with how far they got) and the
+    milestone they own that is overdue; a submitted round and someone else's milestone are not listed."""
+    executive = member_of(Role.EXECUTIVE)
+    waiting = RoundFactory(organization=organization, title="Readiness, winter")
+    InviteeFactory(round=waiting, user=executive)
+    done = RoundFactory(organization=organization, kind=Kind.COMMITMENT, ceo=executive, title="CEO review")
+    InviteeFactory(round=done, user=executive)
+    ResponseFactory(round=done, respondent=executive, submitted=True)
+    MilestoneFactory(organization=organization, title="Map the journey", owner=executive, due_date=date(2025, 1, 31))
+    MilestoneFactory(organization=organization, title="Not theirs", due_date=date(2025, 1, 31))
+    client.force_login(executive)
+
+    page = client.get(f"/o/{organization.slug}/").content.decode()
+
+    assert "Answer “Readiness, winter”" in page
+    assert "0 of 11 questions answered so far" in page
+    assert "Bring “Map the journey” up to date" in page
+    assert "CEO review" not in page
+    assert "Not theirs" not in page
