@@ -8,9 +8,10 @@ them field by field with a message.)"""
 import re
 from urllib.parse import unquote_to_bytes
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
+PROBLEM = "The address holds a control character (such as NUL or a line break), which no page takes."
 
 
 class RefuseControlCharactersMiddleware:
@@ -20,8 +21,7 @@ class RefuseControlCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         raw_query = request.META.get("QUERY_STRING", "").encode("latin-1", "replace")
         if _CONTROL.search(unquote_to_bytes(raw_query)) or _CONTROL.search(request.path.encode("utf-8", "replace")):
-            return HttpResponseBadRequest(
-                "The address holds a control character (such as NUL or a line break), which no page takes.",
-                content_type="text/plain; charset=utf-8",
-            )
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": PROBLEM}, status=400)
+            return HttpResponseBadRequest(PROBLEM, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

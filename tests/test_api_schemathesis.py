@@ -8,6 +8,7 @@ The application runs in the test's thread, on the test's database connection, so
 takes a bounded time in CI.
 """
 
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -81,6 +82,14 @@ def populated(organization):
     return populate(organization, tag="acme", first_month="2024-01")
 
 
+def _address_has_control_characters(case) -> bool:
+    """Whether the generated path or query holds a character the edge refuses (cco_portal/request_edge.py)."""
+    values = [*(case.path_parameters or {}).values(), *(case.query or {}).keys(), *(case.query or {}).values()]
+    text = "".join(str(item) for value in values for item in (value if isinstance(value, list) else [value]))
+    encoded = re.search(r"%[01][0-9a-f]|%7f", case.formatted_path, re.IGNORECASE)
+    return encoded is not None or re.search(r"[\x00-\x1f\x7f]", text) is not None
+
+
 def _credentials(organization, who: str) -> dict:
     """The headers of a member holding one role in the organization (a DRF token), or none."""
     if who == ANONYMOUS:
@@ -119,13 +128,14 @@ def fuzz_as(who: str, schema):
         """Given a member of one role holding a token, or nobody signed in, when schemathesis sends generated
         requests to every operation, then none answers a server error; every answer's status, content type and
         body are those the schema declares; and without credentials every operation but the token login
-        answers 401."""
+        answers 401 (or 400, when its address holds a control character: refused at the edge, before anything)."""
         headers = populated.setdefault(f"headers of {who}", None) or _credentials(organization, who)
         populated[f"headers of {who}"] = headers
         _aim_at(case, organization, populated)
         response = case.call_and_validate(headers=headers, checks=CHECKS)
         if who == ANONYMOUS and case.path not in PUBLIC:
-            assert response.status_code == 401, (case.method, case.formatted_path)
+            expected = {400, 401} if _address_has_control_characters(case) else {401}
+            assert response.status_code in expected, (case.method, case.formatted_path)
 
     return test
 
