@@ -15,6 +15,7 @@ from metrics.models import ImportKind
 from metrics.months import parse_month_label
 from tests.assessments.factories import InviteeFactory, RoundFactory, respond
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+from tests.metrics.factories import DataSourceFactory
 from tests.metrics.import_files import REASONS_HEADER, csv_bytes, run
 from tests.reports.factories import CustomerRoomActionFactory, ReportFactory
 from tests.roadmap.factories import MaturityAssessmentFactory, MilestoneFactory, OperationalAreaFactory
@@ -69,6 +70,7 @@ def populate(organization, *, tag: str, first_month: str) -> dict:
         "review": review,
         "response": respond(round_, member, "Y" * READINESS_QUESTIONS),
         "activity_import": activity_import,
+        "source": DataSourceFactory(organization=organization, name=f"{tag} billing"),
         "report": ReportFactory(organization=organization, month=parse_month_label(months[1])),
         "action": CustomerRoomActionFactory(
             organization=organization, owner=member, month=parse_month_label(months[1])
