@@ -101,7 +101,7 @@ class SourcePullView(SourceMixin, View):
 
     def post(self, request, *args, **kwargs):
         services.queue_pull(source=self.source, pulled_by=request.user)
-        messages.success(request, _("The pull has started; its result appears below."))
+        messages.success(request, _("The pull has started; its result appears among the pulls."))
         return redirect(self.metrics_url("source", source_id=self.source.pk))
 
 
