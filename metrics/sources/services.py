@@ -37,6 +37,7 @@ from .models import ColumnMapping, DataSource, DataSourcePull, PullStatus, PullT
 logger = logging.getLogger(__name__)
 # Problems of a refused pull named in its reason; the import keeps them all.
 SHOWN_PROBLEMS = 5
+UNEXPECTED = "The pull stopped on an unexpected error (see the portal's log), and nothing was changed."
 
 
 def split_password(url: str) -> tuple[str, str]:
@@ -215,10 +216,23 @@ def pull_data_source(
         organization_id=source.organization_id, source=source, trigger=trigger, attempt=attempt, pulled_by=pulled_by
     )
     try:
-        with tempfile.NamedTemporaryFile(suffix=".csv") as spool:
-            rows = write_csv(source, spool)
-            spool.seek(0)
-            stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        _pull(source, pull, pulled_by)
+    except SourceError as error:
+        _finish(pull, PullStatus.FAILED, error=str(error))
+        raise
+    except Exception:
+        # A time limit or a fault of the portal: the pull is not left "running" for ever.
+        _finish(pull, PullStatus.FAILED, error=UNEXPECTED)
+        raise
+    return pull
+
+
+def _pull(source: DataSource, pull: DataSourcePull, pulled_by) -> None:
+    with tempfile.NamedTemporaryFile(suffix=".csv") as spool:
+        rows = write_csv(source, spool)
+        spool.seek(0)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        try:
             activity_import = import_services.start_import(
                 organization=source.organization,
                 uploaded_file=File(spool, name=f"{source.name}-{stamp}.csv"),
@@ -227,12 +241,8 @@ def pull_data_source(
                 created_by=pulled_by,
                 run_later=False,
             )
-    except SourceError as error:
-        _finish(pull, PullStatus.FAILED, error=str(error))
-        raise
-    except ValidationError as error:
-        _finish(pull, PullStatus.FAILED, error=" ".join(error.messages))
-        raise SourceError(pull.error) from None
+        except ValidationError as error:
+            raise SourceError(" ".join(error.messages)) from None
     pull.activity_import = activity_import
     pull.save(update_fields=["activity_import"])
     activity_import = import_services.run_import(activity_import=activity_import)
@@ -240,7 +250,6 @@ def pull_data_source(
         _finish(pull, PullStatus.SUCCEEDED, rows=activity_import.rows_total)
     else:
         _finish(pull, PullStatus.FAILED, rows=rows, error=refusal(activity_import, from_query=rows is not None))
-    return pull
 
 
 def refusal(activity_import, *, from_query: bool) -> str:

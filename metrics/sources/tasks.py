@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
+from .. import services as import_services
 from .fetchers import SourceError
 from .models import DataSource, PullTrigger
 from .services import email_pull_failure, pull_data_source
@@ -10,7 +11,14 @@ MAX_RETRIES = 3
 RETRY_BACKOFF = 60
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+# A pull is an import, with the import task's time limits (within the broker's visibility timeout).
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=import_services.IMPORT_TIME_LIMIT - 60,
+    time_limit=import_services.IMPORT_TIME_LIMIT,
+)
 def pull_data_source_task(
     self, source_id: int, trigger: str = PullTrigger.SCHEDULE, pulled_by_id: int | None = None
 ) -> str | None:

@@ -193,3 +193,20 @@ def test_a_mapping_onto_a_column_the_import_does_not_have_is_refused(organizatio
     with pytest.raises(ValidationError) as refusal:
         services.set_column_mapping(organization=organization, kind="activity", mapping={"Amount": "price"})
     assert "mapping" in refusal.value.message_dict
+
+
+def test_an_unexpected_error_fails_the_pull_instead_of_leaving_it_running(organization, file_server, monkeypatch):
+    """Given a pull that stops on something no source explains (a time limit, a fault), then the error goes on
+    to the task and the pull is recorded as failed, not left running."""
+    file_server.files["/billing.csv"] = BILLING
+    source = services.create_data_source(
+        organization=organization, name="Billing", kind="url", target="activity", url=file_server.url("/billing.csv")
+    )
+    monkeypatch.setattr(import_services, "start_import", lambda **kwargs: 1 / 0)
+
+    with pytest.raises(ZeroDivisionError):
+        services.pull_data_source(source=source)
+
+    pull = source.pulls.get()
+    assert pull.status == PullStatus.FAILED
+    assert pull.error == services.UNEXPECTED
