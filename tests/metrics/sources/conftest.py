@@ -105,6 +105,7 @@ def _mariadb():
         yield CustomerDatabase("mariadb", url, execute, "`")
     finally:
         execute(f"DROP DATABASE {name}")
+        execute("DROP USER IF EXISTS 'cco_reader'@'%', 'cco_reader'@'localhost'")
         admin.close()
 
 
