@@ -22,6 +22,7 @@ COPY . .
 # Static files are collected at build time; WhiteNoise serves them with far-future cache headers. The production
 # settings refuse to load without their services, so the build names stand-ins that collectstatic never contacts.
 RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL=postgres://build@localhost/build \
+    DATA_SOURCE_ENCRYPTION_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
     CELERY_BROKER_URL=redis://localhost:6379/0 EMAIL_URL=smtp://localhost:25 python manage.py collectstatic --no-input
 
 USER portal

@@ -279,3 +279,7 @@ class CustomerMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.month} {self.movement}"
+
+
+# The data sources' models live beside their code; imported here so that they belong to this app.
+from .sources.models import ColumnMapping, DataSource, DataSourcePull  # noqa: E402, F401

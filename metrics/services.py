@@ -26,6 +26,7 @@ from cco_portal.organizations.models import Organization
 
 from .imports import Problem, Report, merge_activity, merge_reasons, staging_for, sum_problems
 from .models import ActivityImport, CustomerActivity, Dataset, ImportKind, ImportMode, ImportStatus
+from .sources.mapping import mapped_upload
 from .uploads import check_upload
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ def start_import(
     if mode not in ImportMode.values:
         raise ValidationError({"mode": f"Choose one of: {', '.join(ImportMode.values)}."})
     check_upload(uploaded_file)
+    # A file with the organization's own headers (a billing export, say) is read under the import's names.
+    uploaded_file = mapped_upload(organization=organization, uploaded_file=uploaded_file, kind=kind)
     # The hash names the stored file (models.import_upload_path), so it is known before the file is
     # stored: one read of the upload, which Django has already spooled to memory or a local file.
     digest, size = hashlib.sha256(), 0

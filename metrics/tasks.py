@@ -74,3 +74,7 @@ def run_import_task(import_id: int) -> str | None:
     if activity_import is None:
         return None
     return services.run_import(activity_import=activity_import).status
+
+
+# The data sources' task lives beside their code; imported here, where Celery's autodiscovery looks.
+from .sources.tasks import pull_data_source_task  # noqa: E402, F401

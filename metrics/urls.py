@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("imports/<int:import_id>/status/", views.ImportStatusView.as_view(), name="import_status"),
     path("settings/", views.SettingsView.as_view(), name="settings"),
     path("recompute/", views.RecomputeView.as_view(), name="recompute"),
+    path("sources/", include("metrics.sources.urls")),
 ]

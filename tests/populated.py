@@ -16,6 +16,7 @@ from metrics.models import ImportKind
 from metrics.months import parse_month_label
 from tests.assessments.factories import InviteeFactory, RoundFactory, respond
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+from tests.metrics.factories import DataSourceFactory
 from tests.metrics.import_files import REASONS_HEADER, csv_bytes, run
 from tests.reports.factories import CustomerRoomActionFactory, ReportFactory
 from tests.roadmap.factories import MaturityAssessmentFactory, MilestoneFactory, OperationalAreaFactory
@@ -72,6 +73,7 @@ def populate(organization, *, tag: str, first_month: str) -> dict:
         "api_token": AuthToken.objects.create(user=member)[0],
         "response": respond(round_, member, "Y" * READINESS_QUESTIONS),
         "activity_import": activity_import,
+        "source": DataSourceFactory(organization=organization, name=f"{tag} billing"),
         "report": ReportFactory(organization=organization, month=parse_month_label(months[1])),
         "action": CustomerRoomActionFactory(
             organization=organization, owner=member, month=parse_month_label(months[1])

@@ -41,6 +41,7 @@ PUBLIC = {"/api/v1/auth/token/"}
 PATH_OBJECTS = {
     "round_id": "round",
     "import_id": "activity_import",
+    "source_id": "source",
     "action_id": "action",
     "report_id": "report",
     "area_id": "area",

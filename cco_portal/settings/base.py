@@ -232,6 +232,8 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "roadmap.models.Status",
         "ImportKindEnum": "metrics.models.ImportKind",
         "ImportStatusEnum": "metrics.models.ImportStatus",
+        "SourceKindEnum": "metrics.sources.models.SourceKind",
+        "PullStatusEnum": "metrics.sources.models.PullStatus",
         "ReportStatusEnum": "reports.models.ReportStatus",
         "ActionStatusEnum": "reports.models.ActionStatus",
     },
@@ -262,6 +264,10 @@ METRICS_SHARDS = env.int("METRICS_SHARDS", default=1)
 METRICS_MAX_UPLOAD_BYTES = env.int("METRICS_MAX_UPLOAD_BYTES", default=1024**3)
 # The largest body any other request may have (forms and JSON are a few kilobytes); larger ones are refused unread.
 REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=10 * 1024**2)
+# Data sources (metrics/sources/): a query's statement timeout and a file's whole fetch, in seconds. The key
+# that encrypts their passwords is set per mode: production requires it, local and test derive a fixed one.
+DATA_SOURCE_STATEMENT_TIMEOUT = env.int("DATA_SOURCE_STATEMENT_TIMEOUT", default=300)
+DATA_SOURCE_FETCH_TIMEOUT = env.int("DATA_SOURCE_FETCH_TIMEOUT", default=300)
 
 # The one schedule of recurring work; beat runs it when a broker is configured. Beat keeps it in the
 # database (django-celery-beat), beside each organization's monthly report, which an admin sets in the portal.

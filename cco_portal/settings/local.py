@@ -8,11 +8,15 @@ transport because it needs no further package and cannot contend with the portal
 
 from pathlib import Path
 
+from metrics.sources.encryption import development_key
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-development-key-not-for-production")
+# Development machines hold no real credentials: a fixed key keeps stored source passwords readable.
+DATA_SOURCE_ENCRYPTION_KEY = env("DATA_SOURCE_ENCRYPTION_KEY", default=development_key("local"))
 
 # Serve static files from the source folders, without collectstatic.
 WHITENOISE_USE_FINDERS = True

@@ -8,6 +8,16 @@ from .base import *  # noqa: F403
 from .base import DATABASES, env
 
 
+def _is_fernet_key(key: str) -> bool:
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(key)
+    except ValueError:
+        return False
+    return True
+
+
 def _refuse(name: str, problem: str) -> None:
     raise ImproperlyConfigured(f"{name} {problem} The production settings have no fallback; see the README.")
 
@@ -21,6 +31,15 @@ if not ALLOWED_HOSTS:
 DATABASES = {"default": {**DATABASES["default"], **env.db("DATABASE_URL")}}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     _refuse("DATABASE_URL", "must name a PostgreSQL database (postgres://user:password@host:5432/name).")
+
+DATA_SOURCE_ENCRYPTION_KEY = env("DATA_SOURCE_ENCRYPTION_KEY", default="")
+if not _is_fernet_key(DATA_SOURCE_ENCRYPTION_KEY):
+    _refuse(
+        "DATA_SOURCE_ENCRYPTION_KEY",
+        "must be a Fernet key, which encrypts the data sources' passwords: make one with "
+        "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' and keep it "
+        "(without it the stored passwords cannot be read).",
+    )
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 if not CELERY_BROKER_URL or CELERY_BROKER_URL.startswith("memory://"):

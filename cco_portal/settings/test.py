@@ -1,9 +1,13 @@
 """Settings for the test suite: fast hashing, in-memory email, Celery eager unless a broker is given."""
 
+from metrics.sources.encryption import development_key
+
 from .base import *  # noqa: F403
 from .base import env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-key-not-for-production")
+# Development machines hold no real credentials: a fixed key keeps stored source passwords readable.
+DATA_SOURCE_ENCRYPTION_KEY = env("DATA_SOURCE_ENCRYPTION_KEY", default=development_key("test"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -1,15 +1,17 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import sources, views
 
 router = SimpleRouter()
 router.register("imports", views.ImportViewSet, basename="api-import")
+router.register("data-sources", sources.DataSourceViewSet, basename="api-data-source")
 
 urlpatterns = [
     *router.urls,
     path("movements/", views.MovementListView.as_view(), name="api-movements"),
     path("movements/customers/", views.CustomersBehindView.as_view(), name="api-movement-customers"),
     path("movements/reasons/", views.LostByReasonView.as_view(), name="api-movement-reasons"),
+    path("column-mapping/", sources.ColumnMappingView.as_view(), name="api-column-mapping"),
     path("metrics-settings/", views.MetricsSettingsView.as_view(), name="api-metrics-settings"),
 ]

@@ -12,6 +12,7 @@ COMPLETE = {
     "DATABASE_URL": "postgres://portal:secret@db.example.com:5432/cco_portal",
     "CELERY_BROKER_URL": "redis://redis.example.com:6379/0",
     "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.com:587",
+    "DATA_SOURCE_ENCRYPTION_KEY": "nY1e0mQkGQxW3q1n2h9VvBzJZ8mC2xk5vXq3Jt4Wg0Q=",
 }
 
 
@@ -41,7 +42,15 @@ def test_production_starts_with_every_service_named(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL"]
+    "missing",
+    [
+        "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "EMAIL_URL",
+        "DATA_SOURCE_ENCRYPTION_KEY",
+    ],
 )
 def test_production_refuses_to_start_without_a_required_value(monkeypatch, missing):
     """Each required value, when missing, stops the settings with an error that names it."""
@@ -58,6 +67,7 @@ def test_production_refuses_to_start_without_a_required_value(monkeypatch, missi
         ("EMAIL_URL", "consolemail://"),
         ("EMAIL_URL", "memorymail://"),
         ("DJANGO_ALLOWED_HOSTS", ""),
+        ("DATA_SOURCE_ENCRYPTION_KEY", "not-a-fernet-key"),
     ],
 )
 def test_production_refuses_the_embedded_stand_ins(monkeypatch, name, stand_in):

@@ -1,0 +1,43 @@
+"""Passwords of data sources at rest: Fernet (AES in CBC mode with an HMAC) under DATA_SOURCE_ENCRYPTION_KEY,
+which production must be given (settings/production.py) and development derives (settings/local.py, test.py)."""
+
+import base64
+import hashlib
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+# What a page or an answer shows in place of a stored password.
+MASK = "••••"
+
+
+def development_key(purpose: str) -> str:
+    """A fixed key for machines that hold no real credentials: the same on every run, so stored
+    passwords stay readable, and useless anywhere that has a key of its own."""
+    return base64.urlsafe_b64encode(hashlib.sha256(f"cco-portal development {purpose}".encode()).digest()).decode()
+
+
+def _fernet() -> Fernet:
+    try:
+        return Fernet(settings.DATA_SOURCE_ENCRYPTION_KEY)
+    except (ValueError, TypeError) as error:
+        raise ImproperlyConfigured(
+            "DATA_SOURCE_ENCRYPTION_KEY is not a Fernet key (32 url-safe base64-encoded bytes)."
+        ) from error
+
+
+def encrypt(secret: str) -> str:
+    return _fernet().encrypt(secret.encode()).decode() if secret else ""
+
+
+def decrypt(token: str) -> str:
+    """The clear text of a stored secret; a token from another key cannot be read and says so."""
+    if not token:
+        return ""
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise ImproperlyConfigured(
+            "A data source's password was stored under another DATA_SOURCE_ENCRYPTION_KEY; enter it again."
+        ) from None

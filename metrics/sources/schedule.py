@@ -1,0 +1,63 @@
+"""Each data source's schedule mirrored into one django-celery-beat PeriodicTask (as reports.schedule does for
+the monthly report): created, changed and deleted by the source services, run by beat's DatabaseScheduler."""
+
+import json
+
+from celery.schedules import crontab
+from django.conf import settings
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+from .models import DataSource
+
+PULL_TASK = "metrics.sources.tasks.pull_data_source_task"
+
+
+def periodic_task_name(source_id: int) -> str:
+    # The id, not the name: a source may be renamed, its schedule must not be duplicated.
+    return f"metrics: pull data source {source_id}"
+
+
+def check_schedule(schedule: str) -> None:
+    """ValueError unless `schedule` is empty (pulled on demand only) or a crontab of five fields."""
+    if not schedule.strip():
+        return
+    fields = schedule.split()
+    if len(fields) != 5:
+        raise ValueError("Write the schedule as a crontab: minute hour day month weekday, e.g. 0 6 * * *.")
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+
+
+def sync_periodic_task(source: DataSource) -> PeriodicTask | None:
+    """Create, change or delete the PeriodicTask of `source`; none when it has no schedule."""
+    if not source.schedule.strip():
+        delete_periodic_task(source.pk)
+        return None
+    minute, hour, day_of_month, month_of_year, day_of_week = source.schedule.split()
+    schedule, _ = CrontabSchedule.objects.get_or_create(
+        minute=minute,
+        hour=hour,
+        day_of_month=day_of_month,
+        month_of_year=month_of_year,
+        day_of_week=day_of_week,
+        timezone=settings.TIME_ZONE,
+    )
+    task, _ = PeriodicTask.objects.update_or_create(
+        name=periodic_task_name(source.pk),
+        defaults={
+            "task": PULL_TASK,
+            "crontab": schedule,
+            "args": json.dumps([source.pk]),
+            "enabled": source.enabled,
+            "description": f"Pull the data source “{source.name}” of {source.organization}.",
+        },
+    )
+    return task
+
+
+def delete_periodic_task(source_id: int) -> None:
+    PeriodicTask.objects.filter(name=periodic_task_name(source_id)).delete()
+
+
+def periodic_task_of(source_id: int) -> PeriodicTask | None:
+    return PeriodicTask.objects.filter(name=periodic_task_name(source_id)).first()
