@@ -13,7 +13,6 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from cco_portal.audit.models import Action
 from cco_portal.audit.services import record_event
+from cco_portal.emails import send_email
 from cco_portal.organizations.models import Membership, Organization
 from cco_portal.organizations.roles import Role
 
@@ -294,13 +294,14 @@ def email_pull_failure(*, pull: DataSourcePull) -> int:
     url = settings.SITE_URL.rstrip("/") + reverse(
         "metrics:source", kwargs={"org_slug": source.organization.slug, "source_id": source.pk}
     )
-    send_mail(
-        subject=_("%(organization)s: the data source “%(source)s” could not be pulled")
-        % {"organization": source.organization.name, "source": source.name},
-        message=render_to_string("metrics/sources/email/pull_failed.txt", {"pull": pull, "source": source, "url": url}),
-        from_email=None,
-        recipient_list=emails,
-    )
+    subject = _("%(organization)s: the data source “%(source)s” could not be pulled") % {
+        "organization": source.organization.name,
+        "source": source.name,
+    }
+    body = render_to_string("metrics/sources/email/pull_failed.txt", {"pull": pull, "source": source, "url": url})
+    # Each CCO's message on its own: nobody sees another's address, and one refused address stops no other.
+    for email in emails:
+        send_email(to=email, subject=subject, body=body)
     return len(emails)
 
 
