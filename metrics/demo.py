@@ -17,6 +17,7 @@ from django.utils import timezone
 from cco_portal.organizations.roles import Role
 
 from . import services
+from .computation import compute_customer_movements
 from .models import CustomerActivity, ImportKind, ImportMode
 from .months import month_index, month_label
 
@@ -121,3 +122,6 @@ def seed_demo(*, organization, people) -> None:
             run_later=False,
         )
         services.run_import(activity_import=activity_import)
+    # The demo is made in one transaction, so the computation the imports ask for would come only after the
+    # other apps' demos, which read the figures: compute them here.
+    compute_customer_movements(organization=organization)

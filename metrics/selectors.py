@@ -5,17 +5,32 @@ the stored movements, or from the few months of activity that make them."""
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models import Count, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
 from cco_portal.organizations.models import Organization
 
-from .models import ALL_SEGMENTS, CustomerMovement, Dataset, LostReason, MonthlyMovement, Movement, to_amount
-from .months import month_label
+from .models import (
+    ALL_SEGMENTS,
+    ActivityImport,
+    CustomerMovement,
+    Dataset,
+    ImportKind,
+    ImportStatus,
+    LostReason,
+    MonthlyMovement,
+    Movement,
+    to_amount,
+)
+from .models import REVENUE_SCALE as REVENUE_SCALE
+from .months import month_label, parse_month_label
 from .movements import STORED_CLASSES
 
 UNKNOWN_REASON = "unknown"
+# What readers outside metrics (the monthly report) need to read the figures: the classes of movement, and
+# the stored units of revenue (ten-thousandths) as amounts and back.
+MOVEMENT_CLASSES = list(Movement.values)
 
 
 def value_meaning(window: int) -> str:
@@ -148,7 +163,8 @@ def customers_behind(
                   {segment_filter}
         """
         return CustomerLines(sql, params)
-    window = dataset(organization).computed_window
+    # Lists are read only of computed months, so the window they were computed with is known.
+    window: int = getattr(dataset(organization), "computed_window", None) or organization.activity_window
     # The month's value and the month before's, each over its own W months, from the W + 1 months that hold
     # both: every list behind a figure shows a customer's true value on each side and its change.
     sides = """
@@ -169,7 +185,8 @@ def customers_behind(
         """
         return CustomerLines(sql, {**params, "first": month - window})
     # Customers active in both months are many and not stored: they are read the same way.
-    comparison = {Movement.INCREASED: ">", Movement.DECREASED: "<", Movement.STABLE: "="}.get(figure)
+    comparisons: dict[str, str] = {Movement.INCREASED: ">", Movement.DECREASED: "<", Movement.STABLE: "="}
+    comparison = comparisons.get(figure)
     if comparison is None:
         raise ValueError(f"unknown figure {figure!r}")
     sql = f"""
@@ -245,3 +262,28 @@ def metrics_settings(organization: Organization) -> dict:
         "is_current": stored is None or stored.is_current,
         "computed_at": stored.computed_at if stored else None,
     }
+
+
+def imports_under_way(organization: Organization) -> bool:
+    """Whether an import of the organization is queued or running."""
+    return (
+        ActivityImport.objects.for_organization(organization)
+        .filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
+        .exists()
+    )
+
+
+def last_import_finished_at(organization: Organization):
+    """When the organization's last import finished, or None."""
+    return ActivityImport.objects.for_organization(organization).aggregate(last=Max("finished_at"))["last"]
+
+
+def months_imported_since(organization: Organization, since) -> list[int] | None:
+    """The months named by the activity imports that succeeded after `since` (every one, when None); None when
+    no such import exists."""
+    activity = ActivityImport.objects.for_organization(organization).succeeded().filter(kind=ImportKind.ACTIVITY)
+    if since is not None:
+        activity = activity.filter(finished_at__gt=since)
+    if not activity.exists():
+        return None
+    return [parse_month_label(label) for row in activity.values_list("months", flat=True) for label in row]

@@ -12,9 +12,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from metrics import charts as metric_charts
-from metrics.models import REVENUE_SCALE
 from metrics.months import parse_month_label
-from metrics.selectors import UNKNOWN_REASON
+from metrics.selectors import REVENUE_SCALE, UNKNOWN_REASON
 
 # The customer dashboard's palette (static/css/metrics.css); every colour has its figure in a table too.
 COLOURS = {

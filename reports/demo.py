@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from cco_portal.organizations.roles import Role
 from metrics import selectors as metrics
-from metrics.computation import compute_customer_movements
 from metrics.months import month_index, month_start
 from roadmap.models import Milestone
 
@@ -42,8 +41,6 @@ def seed_demo(*, organization, people) -> None:
     dataset = metrics.dataset(organization)
     if dataset is None or not dataset.version:
         return
-    if not dataset.is_current:
-        compute_customer_movements(organization=organization)
     schedule.ensure_report_schedules()
     for month in demo_report_months():
         services.compute_report(organization=organization, month=month, notify=False)

@@ -54,7 +54,6 @@ from assessments.models import Kind
 from assessments.percentages import whole_percent
 from cco_portal.organizations.models import Organization
 from metrics import selectors as metrics
-from metrics.models import Movement, to_amount
 from metrics.months import month_label, month_start
 from roadmap import selectors as roadmap
 
@@ -113,12 +112,15 @@ def bridge_figures(bridge: "metrics.Bridge | None") -> dict | None:
         return None
     row = bridge.row
     classes = {
-        name: {"count": getattr(row, f"{name}_count"), "value": str(to_amount(getattr(row, f"{name}_value", 0)))}
-        for name in Movement.values
+        name: {
+            "count": getattr(row, f"{name}_count"),
+            "value": str(metrics.to_amount(getattr(row, f"{name}_value", 0))),
+        }
+        for name in metrics.MOVEMENT_CLASSES
     }
     return {
-        "start": {"count": bridge.start_count, "value": str(to_amount(bridge.start_value))},
-        "end": {"count": bridge.end_count, "value": str(to_amount(bridge.end_value))},
+        "start": {"count": bridge.start_count, "value": str(metrics.to_amount(bridge.start_value))},
+        "end": {"count": bridge.end_count, "value": str(metrics.to_amount(bridge.end_value))},
         "classes": classes,
     }
 

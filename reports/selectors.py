@@ -6,13 +6,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cco_portal.organizations.models import Organization
 from metrics import selectors as metrics
-from metrics.models import ActivityImport, ImportKind, ImportStatus
-from metrics.months import month_start, parse_month_label
+from metrics.months import month_start
 
 from .models import ActionStatus, CustomerRoomAction, Report, ReportSchedule
 
@@ -114,10 +113,9 @@ def months_to_refresh(organization: Organization, *, now: datetime | None = None
     dataset = metrics.dataset(organization)
     if dataset is None or not dataset.is_current or not dataset.computed_version:
         return []
-    imports = ActivityImport.objects.for_organization(organization)
-    if imports.filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).exists():
+    if metrics.imports_under_way(organization):
         return []
-    last_finished = imports.aggregate(last=Max("finished_at"))["last"]
+    last_finished = metrics.last_import_finished_at(organization)
     if last_finished and last_finished > now - timedelta(seconds=settings.REPORTS_DEBOUNCE_SECONDS):
         return []
 
@@ -128,12 +126,11 @@ def months_to_refresh(organization: Organization, *, now: datetime | None = None
     stale = {month: report for month, report in by_month.items() if report.data_version < version}
     if not stale:
         return []
-    activity = imports.succeeded().filter(kind=ImportKind.ACTIVITY)
     refresh = []
     for month, report in sorted(stale.items()):
-        since = activity.filter(finished_at__gt=report.data_computed_at) if report.data_computed_at else activity
-        changed = [parse_month_label(label) for row in since.values_list("months", flat=True) for label in row]
-        if not since.exists() or any(changed_month <= month for changed_month in changed):
+        changed = metrics.months_imported_since(organization, report.data_computed_at)
+        # No import since (a new activity window, say) changes every month; an import, the months from its first.
+        if changed is None or any(changed_month <= month for changed_month in changed):
             refresh.append(month)
     return refresh
 

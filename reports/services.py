@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from cco_portal.organizations.models import Organization
 from metrics import selectors as metrics
-from metrics.models import Dataset
 from metrics.months import month_index
 
 from . import emails, selectors
@@ -130,8 +129,9 @@ def _store(report: Report, figures: dict, *, notify: bool) -> Report | None:
     current = Report.objects.select_for_update().filter(organization_id=report.organization_id, pk=report.pk).first()
     if current is None or current.status == ReportStatus.DONE:
         return current
-    # Locked, so that no computation of the movements is half-way through while this one is compared.
-    dataset = Dataset.objects.select_for_update().filter(organization_id=report.organization_id).first()
+    # The computed version is committed whole by the movements' computation: as read here it is either the one
+    # the figures were gathered from, or a newer one, and then the month is computed again.
+    dataset = metrics.dataset(report.organization)
     computed_at = dataset.computed_at.isoformat() if dataset and dataset.computed_at else None
     version_now = (dataset.computed_version or 0) if dataset else 0
     unchanged = figures["data_version"] == current.data_version == version_now

@@ -1,5 +1,7 @@
 """Settings shared by every mode; every value that differs between machines comes from the environment."""
 
+import base64
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +12,14 @@ from csp.constants import NONCE, NONE, SELF
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
+
+
+def development_key(purpose: str) -> str:
+    """A fixed Fernet key for machines that hold no real credentials (local, test): the same on every run, so
+    stored data-source passwords stay readable, and useless anywhere that has a key of its own."""
+    return base64.urlsafe_b64encode(hashlib.sha256(f"cco-portal development {purpose}".encode()).digest()).decode()
+
+
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)

@@ -8,10 +8,8 @@ transport because it needs no further package and cannot contend with the portal
 
 from pathlib import Path
 
-from metrics.sources.encryption import development_key
-
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, env
+from .base import BASE_DIR, DATABASES, development_key, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-development-key-not-for-production")

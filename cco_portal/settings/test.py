@@ -1,9 +1,7 @@
 """Settings for the test suite: fast hashing, in-memory email, Celery eager unless a broker is given."""
 
-from metrics.sources.encryption import development_key
-
 from .base import *  # noqa: F403
-from .base import env
+from .base import development_key, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-key-not-for-production")
 # Development machines hold no real credentials: a fixed key keeps stored source passwords readable.

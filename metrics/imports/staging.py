@@ -7,7 +7,7 @@ dropped when the import ends, or with the connection if the worker dies.
 """
 
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from django.db import DatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -46,7 +46,9 @@ class Staging:
             if exc_type is None:
                 raise
 
-    def read(self, stream: BinaryIO, *, kind: str, on_progress: Callable[[int, int], None] | None = None) -> Report:
+    def read(
+        self, stream: BinaryIO | IO[bytes], *, kind: str, on_progress: Callable[[int, int], None] | None = None
+    ) -> Report:
         """Read and check a whole import file of `kind` (see read_file), staging the rows of a valid one."""
         return read_file(stream, kind=kind, on_batch=self.add, batch_size=self.batch_size, on_progress=on_progress)
 

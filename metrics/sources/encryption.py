@@ -1,21 +1,12 @@
 """Passwords of data sources at rest: Fernet (AES in CBC mode with an HMAC) under DATA_SOURCE_ENCRYPTION_KEY,
 which production must be given (settings/production.py) and development derives (settings/local.py, test.py)."""
 
-import base64
-import hashlib
-
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 # What a page or an answer shows in place of a stored password.
 MASK = "••••"
-
-
-def development_key(purpose: str) -> str:
-    """A fixed key for machines that hold no real credentials: the same on every run, so stored
-    passwords stay readable, and useless anywhere that has a key of its own."""
-    return base64.urlsafe_b64encode(hashlib.sha256(f"cco-portal development {purpose}".encode()).digest()).decode()
 
 
 def _fernet() -> Fernet:
