@@ -172,6 +172,9 @@ def invite_member(*, organization: Organization, email: str, role: str, invited_
     email = User.objects.normalize_email(email).lower()
     if role not in Role.values:
         raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
+    # One invitation change at a time per organization: two admins inviting one address at once would each
+    # find no open invitation, and the second would break the one-per-address constraint.
+    _lock_memberships(organization)
     held = Membership.objects.filter(organization=organization, user__email__iexact=email)
     if held.filter(role=role).exists():
         raise ValidationError(
