@@ -287,6 +287,14 @@ def claim_overdue_milestones(*, today: date | None = None) -> list[Milestone]:
     return claimed
 
 
+def release_overdue_claims(milestones: list[Milestone]) -> None:
+    """Give back the claims of milestones whose emails could not be queued, for the next sweep to take."""
+    for milestone in milestones:
+        Milestone.objects.filter(organization_id=milestone.organization_id, pk=milestone.pk).update(
+            overdue_notified_at=None
+        )
+
+
 def notify_overdue_owner(*, milestone: Milestone, today: date | None = None) -> None:
     """Tell the owner their milestone is overdue."""
     send_email(

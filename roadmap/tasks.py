@@ -26,8 +26,13 @@ def notify_milestone_owner_task(self, milestone_id: int) -> None:
 def notify_overdue_milestones_task(today: date | None = None) -> int:
     """The daily sweep: one email task per owner of a milestone that became overdue; returns how many."""
     claimed = services.claim_overdue_milestones(today=today)
-    for milestone in claimed:
-        notify_overdue_owner_task.delay(milestone.pk)
+    for queued, milestone in enumerate(claimed):
+        try:
+            notify_overdue_owner_task.delay(milestone.pk)
+        except Exception:
+            # Not queued (the broker out of reach): give back the claims not queued, so the next sweep does.
+            services.release_overdue_claims(claimed[queued:])
+            raise
     return len(claimed)
 
 

@@ -8,8 +8,10 @@ import pytest
 from django.apps import apps as django_apps
 from django.utils import timezone
 
+from cco_portal.celery import app as celery_app
 from cco_portal.organizations.roles import Role
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.mail import RefusingMail
 
 pytest_plugins = ["tests.services"]
 
@@ -110,3 +112,17 @@ def clock(monkeypatch):
     moved = Clock()
     monkeypatch.setattr(timezone, "now", moved)
     return moved
+
+
+@pytest.fixture
+def refusing_mail(settings, mailoutbox):
+    """A mail server that refuses the addresses given to `refusing_mail.refuse(address, times=…)` and
+    delivers the rest to `mailoutbox`."""
+    settings.EMAIL_BACKEND = "tests.mail.RefusingBackend"
+    return RefusingMail()
+
+
+@pytest.fixture
+def worker_retries(monkeypatch):
+    """Tasks retry as in a worker, though in-process: Celery runs each retry at once instead of later."""
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cco_portal.audit.models import Action
 from cco_portal.audit.services import record_event
@@ -60,7 +62,7 @@ def add_member(*, organization: Organization, user, role: str, acting_user=None,
     return membership
 
 
-NOT_A_MEMBER = (
+NOT_A_MEMBER = _(
     "Nobody of this organization uses this email address. Roles are granted to members only: invite the "
     "person, who joins by accepting."
 )
@@ -170,13 +172,21 @@ def invite_member(*, organization: Organization, email: str, role: str, invited_
     email = User.objects.normalize_email(email).lower()
     if role not in Role.values:
         raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
+    # One invitation change at a time per organization: two admins inviting one address at once would each
+    # find no open invitation, and the second would break the one-per-address constraint.
+    _lock_memberships(organization)
     held = Membership.objects.filter(organization=organization, user__email__iexact=email)
     if held.filter(role=role).exists():
-        raise ValidationError(f"{email} already holds the role {Role(role).label} here.")
+        raise ValidationError(
+            gettext("%(email)s already holds the role %(role)s here.") % {"email": email, "role": Role(role).label}
+        )
     if held.exists():
         raise ValidationError(
-            f"{email} is a member already: give the role {Role(role).label} on the Members page (Roles) "
-            "instead of inviting them to join."
+            gettext(
+                "%(email)s is a member already: give the role %(role)s on the Members page (Roles) instead of "
+                "inviting them to join."
+            )
+            % {"email": email, "role": Role(role).label}
         )
     invitation = (
         Invitation.objects.for_organization(organization)

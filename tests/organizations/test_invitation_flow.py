@@ -13,6 +13,7 @@ from cco_portal.organizations import services
 from cco_portal.organizations.models import Invitation, Membership
 from cco_portal.organizations.roles import Role
 from tests.factories import InvitationFactory
+from tests.organizations.emails import invitation_linked_from
 
 User = get_user_model()
 
@@ -86,6 +87,49 @@ def test_the_invite_form_refuses_someone_who_holds_the_role(client, organization
     assert "already holds the role Admin here" in " ".join(response.context["form"].errors["email"])
     assert not Invitation.objects.exists()
     assert mailoutbox == []
+
+
+def test_the_invite_form_refuses_a_member_and_says_to_give_the_role_instead(
+    client, organization, admin_user, member_of, mailoutbox
+):
+    """Inviting a member to another role would email them 'join' for what they belong to: the form says to
+    give the role on the Members page instead, and nothing is stored or sent."""
+    # given
+    member = member_of(Role.EXECUTIVE, email="ann@example.com")
+    client.force_login(admin_user)
+
+    # when
+    response = client.post(f"/o/{organization.slug}/members/invite/", {"email": member.email, "role": Role.CCO})
+
+    # then
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["email"])
+    assert "ann@example.com is a member already: give the role Chief Customer Officer on the Members page" in errors
+    assert not Invitation.objects.exists()
+    assert mailoutbox == []
+
+
+def test_inviting_an_address_twice_from_the_form_leaves_one_invitation_with_the_last_role(
+    client, organization, admin_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The second invitation replaces the first: one pending invitation, with the role last asked for, is
+    listed on the Members page, and its link is the one in the newest email."""
+    # given
+    client.force_login(admin_user)
+    invite = f"/o/{organization.slug}/members/invite/"
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(invite, {"email": "pat@example.com", "role": Role.EXECUTIVE})
+        client.post(invite, {"email": "Pat@Example.com", "role": Role.LEADERSHIP})
+    members_page = client.get(f"/o/{organization.slug}/members/")
+
+    # then
+    (invitation,) = Invitation.objects.filter(organization=organization)
+    assert (invitation.email, invitation.role) == ("pat@example.com", Role.LEADERSHIP)
+    assert list(members_page.context["invitations"]) == [invitation]
+    assert len(mailoutbox) == 2
+    assert invitation_linked_from(mailoutbox[-1].body) == invitation
 
 
 def test_signed_in_invitee_joins_with_the_existing_account(client, organization, other_organization, member_of):

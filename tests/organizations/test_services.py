@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 from django.conf import settings
@@ -618,3 +619,29 @@ def test_the_overview_lists_what_waits_for_a_person(organization, member_of, cli
     assert "Bring “Map the journey” up to date" in page
     assert "CEO review" not in page
     assert "Not theirs" not in page
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_inviting_one_address_at_once_leave_one_invitation(organization, member_of):
+    """Two admins invite the same new address at the same moment, on PostgreSQL: neither gets an error, and
+    one open invitation remains, with one of the roles asked for (the constraint holds, and the second renews)."""
+    if connection.vendor != "postgresql":
+        pytest.fail("the service suite runs on PostgreSQL")
+    # given
+    admins = {role: member_of(Role.ADMIN) for role in (Role.EXECUTIVE, Role.LEADERSHIP)}
+
+    # when
+    outcomes = run_together(
+        {
+            role: partial(
+                services.invite_member, organization=organization, email="pat@example.com", role=role, invited_by=admin
+            )
+            for role, admin in admins.items()
+        }
+    )
+
+    # then
+    assert all(isinstance(outcome, Invitation) for outcome in outcomes.values()), outcomes
+    (invitation,) = Invitation.objects.filter(organization=organization)
+    assert invitation.role in {Role.EXECUTIVE, Role.LEADERSHIP}

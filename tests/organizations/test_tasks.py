@@ -119,3 +119,20 @@ def test_the_worker_reads_the_committed_state_of_the_invitation(real_celery, org
     assert result.successful()
     invitation.refresh_from_db()
     assert invitation.sent_at is None
+
+
+@pytest.mark.django_db
+def test_a_line_break_in_the_organizations_name_stops_no_invitation(organization, mailoutbox):
+    """The invitation goes, its subject on one line."""
+    # given
+    organization.name = "Acme\r\nOutfitters"
+    organization.save(update_fields=["name"])
+    invitation = InvitationFactory(organization=organization, email="pat@example.com")
+
+    # when
+    send_invitation_email_task.delay(invitation.pk)
+
+    # then
+    assert [email.subject for email in mailoutbox] == ["You are invited to Acme Outfitters on the CCO Portal"]
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from kombu.exceptions import OperationalError as BrokerError
 
 from cco_portal.audit.models import Action, AuditEvent
 from cco_portal.celery import app as celery_app
@@ -179,6 +180,37 @@ def test_an_overdue_email_that_fails_to_send_is_sent_by_the_retry(organization, 
     assert (reported, len(attempts)) == (1, 2)
     assert [email.subject for email in mailoutbox] == ["Acme Outfitters: “Late” is overdue"]
     assert late.overdue_notified_at == frozen()
+
+
+def test_overdue_emails_the_broker_could_not_take_are_queued_by_the_next_sweep(
+    organization, owner, mailoutbox, frozen, monkeypatch
+):
+    """The broker is out of reach for the second of three emails: it and the third are given back, so the
+    next sweep sends those two, and nobody gets an email twice."""
+    # given
+    yesterday = TODAY - timedelta(days=1)
+    for n in range(3):
+        MilestoneFactory(organization=organization, title=f"Late {n}", owner=owner, due_date=yesterday)
+    delay, calls = tasks.notify_overdue_owner_task.delay, []
+
+    def unreachable_once(*args):
+        calls.append(args)
+        if len(calls) == 2:
+            raise BrokerError("Connection refused")
+        return delay(*args)
+
+    monkeypatch.setattr(tasks.notify_overdue_owner_task, "delay", unreachable_once)
+
+    # when
+    with pytest.raises(BrokerError):
+        tasks.notify_overdue_milestones_task()
+    next_sweep = tasks.notify_overdue_milestones_task()
+
+    # then
+    assert next_sweep == 2
+    assert sorted(email.subject for email in mailoutbox) == [
+        f"Acme Outfitters: “Late {n}” is overdue" for n in range(3)
+    ]
 
 
 def test_one_title_or_one_address_never_stops_the_other_emails(
