@@ -153,6 +153,7 @@ class ImportsView(TakesCustomerFiles, MetricsMixin, FormView):
 
     section = "imports"
     required_roles = MANAGERS
+    write_roles = MANAGERS
     template_name = "metrics/imports.html"
     form_class = ImportForm
 
@@ -241,6 +242,7 @@ class SettingsView(MetricsMixin, FormView):
 
     section = "settings"
     required_roles = MANAGERS
+    write_roles = MANAGERS
     template_name = "metrics/settings.html"
     form_class = ActivityWindowForm
 

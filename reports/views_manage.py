@@ -46,6 +46,7 @@ class ScheduleView(ManageMixin, FormView):
     template_name = "reports/schedule.html"
     form_class = ScheduleForm
     required_roles = MANAGERS
+    write_roles = MANAGERS
 
     def get_initial(self):
         current = selectors.schedule_of(self.organization)
@@ -78,6 +79,8 @@ class ComputeView(ManageMixin, View):
     """Compute a month's report now, from the current data."""
 
     required_roles = MANAGERS
+
+    write_roles = MANAGERS
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -129,6 +132,7 @@ class ActionListView(ManageMixin, FormView):
 class ActionMixin(ManageMixin):
     section = "actions"
     required_roles = MANAGERS
+    write_roles = MANAGERS
 
     def get_action(self) -> CustomerRoomAction:
         return get_object_or_404(

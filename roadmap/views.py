@@ -66,6 +66,7 @@ class OverviewView(RoadmapMixin, TemplateView):
 
 class StarterView(RoadmapMixin, View):
     required_roles = MANAGERS
+    write_roles = MANAGERS
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -192,6 +193,7 @@ class MyMilestonesView(RoadmapMixin, TemplateView):
 class MilestoneCreateView(RoadmapMixin, FormView):
     section = "milestones"
     required_roles = MANAGERS
+    write_roles = MANAGERS
     template_name = "roadmap/milestone_form.html"
     form_class = MilestoneForm
 
@@ -225,6 +227,9 @@ class MilestoneMixin(RoadmapMixin):
 class MilestoneView(MilestoneMixin, TemplateView):
     """A milestone with its dependencies and history; the form fits the reader: all of it for cco and
     admin, the progress for its owner, none for anyone else."""
+
+    # Any member may post; the service lets the owner change the progress and cco and admin everything.
+    write_roles = ANY_MEMBER
 
     template_name = "roadmap/milestone.html"
 
@@ -277,6 +282,7 @@ class MilestoneView(MilestoneMixin, TemplateView):
 
 class MilestoneDeleteView(MilestoneMixin, TemplateView):
     required_roles = MANAGERS
+    write_roles = MANAGERS
     template_name = "roadmap/milestone_delete.html"
 
     def get_context_data(self, **kwargs):
@@ -296,6 +302,8 @@ class AreasView(RoadmapMixin, TemplateView):
     section = "areas"
 
     required_roles = MANAGERS
+
+    write_roles = MANAGERS
     template_name = "roadmap/areas.html"
 
     def get_context_data(self, **kwargs):

@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, 
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
-from cco_portal.organizations.roles import MANAGERS
+from cco_portal.organizations.roles import ANY_MEMBER, MANAGERS
 from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
 
 from .. import models, reminders, selectors, services
@@ -100,6 +100,9 @@ class RoundScopedView(OrganizationScopedAPIMixin, generics.GenericAPIView):
 
 class InviteeMixin:
     """For the views of the requesting user's own response: only invitees may use them (403 otherwise)."""
+
+    # Any member may write here; get_invited_round refuses whoever is not invited.
+    write_roles = ANY_MEMBER
 
     def get_invited_round(self) -> Round:
         round_ = self.get_object()

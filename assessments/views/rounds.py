@@ -47,6 +47,7 @@ class IndexView(OrganizationMixin, TemplateView):
 
 class OpenRoundView(OrganizationMixin, FormView):
     required_roles = MANAGERS
+    write_roles = MANAGERS
     form_class = RoundForm
     template_name = "assessments/open_round.html"
 
@@ -104,6 +105,8 @@ class InviteesView(RoundMixin, FormView):
     """Who is invited to a round, and a form to invite more while it has not closed."""
 
     required_roles = MANAGERS
+
+    write_roles = MANAGERS
     form_class = InviteesForm
     template_name = "assessments/invitees.html"
 

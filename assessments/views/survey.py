@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
+from cco_portal.organizations.roles import ANY_MEMBER
+
 from .. import selectors, services
 from ..forms import answer_forms, posted_question_numbers
 from .base import RoundMixin
@@ -47,6 +49,8 @@ class AnswerView(SurveyMixin, TemplateView):
     """The survey: one question at a time or all on one page; every answer is saved when it is given."""
 
     template_name = "assessments/answer.html"
+    # Any member may post; the service takes answers from the round's invitees only.
+    write_roles = ANY_MEMBER
 
     def get(self, request, *args, **kwargs):
         if (refusal := self.refusal_to_answer()) is not None:
@@ -181,6 +185,8 @@ class ReviewView(SurveyMixin, TemplateView):
     """All answers on one page, the missing ones marked, and the button that makes them final."""
 
     template_name = "assessments/review.html"
+    # Any member may post; the service takes a submission from the round's invitees only.
+    write_roles = ANY_MEMBER
 
     def get(self, request, *args, **kwargs):
         if (refusal := self.refusal_to_answer()) is not None:

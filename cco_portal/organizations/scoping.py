@@ -29,11 +29,13 @@ def resolve_organization(user, org_slug: str) -> tuple[Organization, frozenset[s
 class OrganizationMixin(AccessMixin):
     """For HTML views under /o/<org_slug>/: sign-in, membership (404) and role (403) checks.
 
-    Set `required_roles` (any one of them suffices; admin may do everything), or override
-    `get_required_roles()` when reading and writing need different roles.
+    Set `required_roles` for reading (any one of them suffices; admin may do everything) and `write_roles` for
+    POST. Writing is closed unless a view names who may write: a new form is never open to every member by
+    accident. Override `get_required_roles()` when the rule depends on the object.
     """
 
     required_roles: Iterable[str] = ANY_MEMBER
+    write_roles: Iterable[str] = frozenset()
     # HTML forms only GET and POST; Django's form views would otherwise also answer PUT.
     http_method_names = ["get", "post", "head", "options"]
 
@@ -41,7 +43,7 @@ class OrganizationMixin(AccessMixin):
     roles: frozenset[str]
 
     def get_required_roles(self) -> Iterable[str]:
-        return self.required_roles
+        return self.required_roles if self.request.method in permissions.SAFE_METHODS else self.write_roles
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -85,7 +87,8 @@ class OrganizationScopedAPIMixin:
 
     permission_classes = [HasOrganizationRole]
     read_roles: Iterable[str] = ANY_MEMBER
-    write_roles: Iterable[str] = ANY_MEMBER
+    # Closed unless the view names who may write (admins always may).
+    write_roles: Iterable[str] = frozenset()
 
     organization: Organization
     roles: frozenset[str]

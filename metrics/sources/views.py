@@ -32,6 +32,7 @@ def _add_errors(form, error: ValidationError) -> None:
 class SourcesMixin(MetricsMixin):
     section = "sources"
     required_roles = MANAGERS
+    write_roles = MANAGERS
 
 
 class SourceListView(SourcesMixin, TemplateView):

@@ -4,9 +4,14 @@ organization refuses to run; outside them (commands, migrations, the shell, plai
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.views import View
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory, force_authenticate
+from rest_framework.views import APIView
 
 from cco_portal.organizations.admin_scoping import CrossOrganizationAdminMixin
 from cco_portal.organizations.middleware import OrganizationScopingMiddleware
@@ -17,6 +22,8 @@ from cco_portal.organizations.querysets import (
     is_scoping_required,
     organization_scoping_required,
 )
+from cco_portal.organizations.roles import Role
+from cco_portal.organizations.scoping import OrganizationMixin, OrganizationScopedAPIMixin
 from tests.factories import InvitationFactory, MembershipFactory
 from tests.organizations.worker_tasks import count_memberships_task
 
@@ -220,3 +227,41 @@ def test_a_real_worker_refuses_an_unscoped_query(real_celery, organization):
 
     assert count_memberships_task.delay().get(timeout=30) == MESSAGE
     assert count_memberships_task.delay(organization.pk).get(timeout=30) == "counted 1"
+
+
+def test_writing_is_closed_unless_a_view_names_who_may_write(rf, organization, member_of):
+    """A page and an API view that name no write_roles refuse a POST to every member but an admin, while
+    reading stays open to every member: a new form is never open to all by accident."""
+
+    class Page(OrganizationMixin, View):
+        def get(self, request, *args, **kwargs):
+            return HttpResponse("read")
+
+        def post(self, request, *args, **kwargs):
+            return HttpResponse("written")
+
+    class Endpoint(OrganizationScopedAPIMixin, APIView):
+        def get(self, request, *args, **kwargs):
+            return Response("read")
+
+        def post(self, request, *args, **kwargs):
+            return Response("written")
+
+    executive, admin = member_of(Role.EXECUTIVE), member_of(Role.ADMIN)
+    api = APIRequestFactory()
+
+    def page(method, user):
+        request = getattr(rf, method)("/")
+        request.user = user
+        return Page.as_view()(request, org_slug=organization.slug)
+
+    def endpoint(method, user):
+        request = getattr(api, method)("/")
+        force_authenticate(request, user=user)
+        return Endpoint.as_view()(request, org_slug=organization.slug).status_code
+
+    assert page("get", executive).status_code == 200
+    with pytest.raises(PermissionDenied):
+        page("post", executive)
+    assert page("post", admin).status_code == 200
+    assert (endpoint("get", executive), endpoint("post", executive), endpoint("post", admin)) == (200, 403, 200)
