@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cco_portal.organizations.models import Organization, OrganizationScopedQuerySet
+from cco_portal.organizations.roles import Role
 
 
 class Action(models.TextChoices):
@@ -100,5 +102,52 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.actor_email or '-'} {self.target}"
 
     @property
+    def readable_details(self) -> list[tuple[str, str]]:
+        return readable_details(self.details)
+
+    @property
     def kind(self) -> str:
         return self.action.partition(".")[0]
+
+
+# How the log names the details that services record, for people (the CSV and the API keep the raw values too).
+DETAIL_LABELS = {
+    "role": _("role"),
+    "roles": _("roles"),
+    "role_before": _("role before"),
+    "renewed": _("renewed"),
+    "invitation": _("invitation"),
+    "filters": _("filters"),
+    "via": _("through"),
+    "file": _("file"),
+    "rows": _("rows"),
+    "problems": _("problems"),
+    "months": _("months"),
+    "reason": _("reason"),
+    "email": _("email"),
+    "token": _("token"),
+    "tokens": _("tokens ended"),
+    "change": _("change"),
+}
+
+
+def readable_details(details: dict) -> list[tuple[str, str]]:
+    """An event's details as a person reads them: role names, Yes and No, lists joined, empty ones left out."""
+    readable = []
+    for name, value in details.items():
+        if value in (None, "", [], {}):
+            continue
+        label = str(DETAIL_LABELS.get(name, name.replace("_", " ")))
+        values = value if isinstance(value, list) else [value]
+        shown = []
+        for item in values:
+            if isinstance(item, bool):
+                shown.append(str(_("Yes") if item else _("No")))
+            elif name in ("role", "roles", "role_before") and item in Role.values:
+                shown.append(str(Role(item).label))
+            elif isinstance(item, dict):
+                shown.append(", ".join(f"{key}: {val}" for key, val in item.items() if val not in (None, "")))
+            else:
+                shown.append(str(item))
+        readable.append((label, ", ".join(shown)))
+    return readable

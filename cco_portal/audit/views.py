@@ -1,7 +1,5 @@
 """The audit log of an organization, for its admins: a page with a filter, and the filtered log as CSV."""
 
-import json
-
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -60,7 +58,7 @@ class AuditLogCsvView(AuditLogMixin, View):
                 event.get_action_display(),
                 event.target,
                 event.ip_address or "",
-                json.dumps(event.details, sort_keys=True) if event.details else "",
+                "; ".join(f"{name}: {value}" for name, value in event.readable_details),
             ]
             for event in self.events().iterator()
         )

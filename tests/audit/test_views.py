@@ -201,3 +201,28 @@ def test_a_former_member_s_sign_ins_are_no_longer_shown(client, organization, ad
 
     # then
     assert shown(response) == []
+
+
+def test_details_read_as_a_person_would_in_the_page_and_the_csv(client, organization, member_of):
+    """Roles by their names, Yes and No, lists joined, empty values left out; never Python's
+    "['executive', 'leadership']", "False" or "{}"."""
+    admin = member_of(Role.ADMIN)
+    record_event(
+        action=Action.INVITATION_SENT,
+        organization=organization,
+        actor=admin,
+        target="pat@example.com",
+        roles=["executive", "leadership"],
+        renewed=False,
+        filters={},
+    )
+    client.force_login(admin)
+
+    page = client.get(log_url(organization, "audit:log")).content.decode()
+    exported = client.get(log_url(organization, "audit:csv")).content.decode("utf-8-sig")
+
+    for shown in (page, exported):
+        assert "roles: Executive, Leadership; renewed: No" in shown
+        assert "['executive'" not in shown
+        assert "False" not in shown
+        assert "filters:" not in shown
