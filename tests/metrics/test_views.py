@@ -426,3 +426,21 @@ def test_every_page_that_shows_value_says_what_it_means(organization, reader, wi
 
     assert said in dashboard
     assert said in customers
+
+
+def test_one_row_is_one_row(organization, reader, django_capture_on_commit_callbacks):
+    """A file of one row is "1 row imported", not "1 rows imported"."""
+    client = reader(Role.CCO)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url(organization, "imports"),
+            {
+                "file": SimpleUploadedFile("one.csv", b"customer_id,period,revenue\nann,2024-01,100\n", "text/csv"),
+                "kind": "activity",
+                "mode": "replace",
+            },
+        )
+
+    page = client.get(response["Location"]).content.decode()
+
+    assert "Done: 1 row imported" in page
