@@ -119,7 +119,7 @@ def actions_table(actions: Iterable) -> tuple[list[str], list[list]]:
             action.owner.get_full_name() if action.owner else "",
             action.owner.email if action.owner else "",
             action.due_date.isoformat() if action.due_date else "",
-            action.status,
+            action.current_status,
         ]
         for action in actions
     ]

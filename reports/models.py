@@ -164,5 +164,23 @@ class CustomerRoomAction(models.Model):
         return month_label(self.month)
 
     @property
+    def follows_milestone(self) -> bool:
+        """An open action that became a roadmap milestone takes the milestone's progress as its own."""
+        return self.milestone_id is not None and self.status == ActionStatus.OPEN
+
+    @property
+    def current_status(self) -> str:
+        """The status to show everywhere: the action's own, or, while it follows its milestone, done when the
+        milestone is done."""
+        if self.follows_milestone:
+            return ActionStatus.DONE if self.milestone.status == "done" else ActionStatus.OPEN
+        return self.status
+
+    def get_current_status_display(self) -> str:
+        return ActionStatus(self.current_status).label
+
+    @property
     def is_overdue(self) -> bool:
+        if self.follows_milestone:
+            return self.milestone.is_overdue
         return self.status == ActionStatus.OPEN and self.due_date is not None and self.due_date < timezone.localdate()

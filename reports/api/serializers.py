@@ -74,7 +74,15 @@ class ActionSerializer(serializers.ModelSerializer):
     month = MonthField(read_only=True, help_text="The month of the meeting it was agreed in.")
     owner_name = serializers.CharField(source="owner.display_name", allow_null=True, read_only=True)
     milestone_status = serializers.CharField(source="milestone.status", allow_null=True, read_only=True)
-    is_overdue = serializers.BooleanField(read_only=True, help_text="Open, and its due date has passed.")
+    is_overdue = serializers.BooleanField(
+        read_only=True,
+        help_text="Open, and its due date has passed; for one that became a milestone: the milestone is overdue.",
+    )
+    current_status = serializers.ChoiceField(
+        choices=ActionStatus.choices,
+        read_only=True,
+        help_text="The status to show: `status`, or, while it follows its milestone, done once that is done.",
+    )
 
     class Meta:
         model = CustomerRoomAction
@@ -86,6 +94,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "owner_name",
             "due_date",
             "status",
+            "current_status",
             "is_overdue",
             "milestone",
             "milestone_status",

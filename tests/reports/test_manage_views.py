@@ -1,13 +1,17 @@
 """The pages that run the customer room: the schedule with "compute now" and the status of recent
 computations (cco and admin), and the customer-room actions (cco and admin change, everyone reads)."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from cco_portal.organizations.roles import Role
 from metrics.months import month_index, month_label
+from reports import actions as action_services
 from reports.models import ActionStatus, CustomerRoomAction, ReportSchedule, ReportStatus
+from roadmap import services as roadmap_services
 from tests.reports.conftest import MARCH
 from tests.reports.factories import CustomerRoomActionFactory, ReportFactory
 
@@ -129,3 +133,24 @@ def test_another_organizations_action_is_404(client, organization, other_organiz
 
     assert client.get(url("action", organization, action_id=theirs.pk)).status_code == 404
     assert client.post(url("action_milestone", organization, action_id=theirs.pk)).status_code == 404
+
+
+def test_an_action_that_became_a_milestone_follows_it_everywhere(client, organization, cco_user):
+    """An overdue action turned into a milestone: once the milestone is done, the actions page, the API and
+    the report's CSV say Done, and nothing says Overdue (it once said "Roadmap milestone · Done" beside
+    "Overdue")."""
+    action = CustomerRoomActionFactory(
+        organization=organization, month=MARCH, due_date=timezone.localdate() - timedelta(days=10)
+    )
+    milestone = action_services.make_action_milestone(action=action, created_by=cco_user)
+    client.force_login(cco_user)
+    assert "Overdue" in client.get(url("actions", organization)).content.decode()
+
+    roadmap_services.update_milestone(milestone=milestone, changed_by=cco_user, may_edit_all=True, status="done")
+
+    action.refresh_from_db()
+    page = client.get(url("actions", organization)).content.decode()
+    api = client.get(f"/api/v1/orgs/{organization.slug}/reports/actions/").json()["results"]
+    assert (action.current_status, action.is_overdue) == (ActionStatus.DONE, False)
+    assert "Overdue" not in page
+    assert [(row["current_status"], row["is_overdue"]) for row in api] == [("done", False)]
