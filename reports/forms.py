@@ -42,7 +42,13 @@ class ScheduleForm(forms.Form):
 
 
 class ComputeForm(forms.Form):
+    """Which month to compute: one of the months with customer data, newest first."""
+
     month = MonthChoiceField(label="Month")
+
+    def __init__(self, *args, data_months: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [(month_label(m), month_label(m)) for m in reversed(data_months)]
 
 
 class ActionForm(forms.Form):

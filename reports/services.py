@@ -17,13 +17,14 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from cco_portal.organizations.models import Organization
 from metrics import selectors as metrics
-from metrics.months import month_index
+from metrics.months import month_index, month_label
 
 from . import emails, selectors
 from .figures import build_report_figures
@@ -47,7 +48,20 @@ def current_data_version(organization: Organization) -> int:
 def request_report(*, organization: Organization, month: int) -> Report:
     """Queue the computation of `month`'s report from the current data, once this transaction commits;
     returns its row. A report already done for this data is returned as it is; a failed one is queued
-    again (someone asked for it); one running is left to its worker."""
+    again (someone asked for it); one running is left to its worker. A month without customer data gets no
+    report: it would be an empty page that every role then lands on; the refusal says which months there are."""
+    months = metrics.months(organization)
+    if month not in months:
+        if not months:
+            raise ValidationError(
+                {"month": "No customer data has been imported yet: import activity first, then compute its reports."}
+            )
+        raise ValidationError(
+            {
+                "month": f"There is no customer data for {month_label(month)}: the data runs from "
+                f"{month_label(months[0])} to {month_label(months[-1])}. Import that month's activity first."
+            }
+        )
     version = current_data_version(organization)
     report, _ = Report.objects.get_or_create(organization=organization, month=month, data_version=version)
     report = Report.objects.select_for_update().get(organization=organization, pk=report.pk)
@@ -67,9 +81,16 @@ def request_report(*, organization: Organization, month: int) -> Report:
     return report
 
 
-def request_scheduled_report(*, organization: Organization, today=None) -> Report:
-    """The monthly run: queue the report of the month before `today`, the last complete month."""
-    return request_report(organization=organization, month=month_index(today or timezone.localdate()) - 1)
+def request_scheduled_report(*, organization: Organization, today=None) -> Report | None:
+    """The monthly run: queue the report of the month before `today`, the last complete month; None, with
+    the reason logged, when that month has no customer data yet (the data-change sweep computes it once
+    the month is imported)."""
+    month = month_index(today or timezone.localdate()) - 1
+    try:
+        return request_report(organization=organization, month=month)
+    except ValidationError as refusal:
+        logger.info("Report of %s for %s not scheduled: %s", month_label(month), organization.slug, refusal)
+        return None
 
 
 def _compute_later(organization_id: int, month: int) -> None:

@@ -81,7 +81,8 @@ def scheduled_report_task(organization_id: int) -> int | None:
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
         return None
-    return services.request_scheduled_report(organization=organization).pk
+    report = services.request_scheduled_report(organization=organization)
+    return report.pk if report is not None else None
 
 
 @shared_task(acks_late=True, soft_time_limit=4 * 60, time_limit=5 * 60)

@@ -80,7 +80,10 @@ class LatestView(ReportMixin, TemplateView):
         if wanted in months:
             return redirect(self.report_url("dashboard", month=month_label(wanted)))
         if reports:
-            return redirect(self.report_url("dashboard", month=reports[0].month_label))
+            # The newest month that has customer data: a report of a month without any is never the landing page.
+            with_data = set(metric_selectors.months(self.organization))
+            landing = next((report for report in reports if report.month in with_data), reports[0])
+            return redirect(self.report_url("dashboard", month=landing.month_label))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

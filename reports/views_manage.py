@@ -14,6 +14,7 @@ from django.views.generic import FormView
 
 from cco_portal.organizations.roles import ANY_MEMBER, MANAGERS
 from cco_portal.organizations.scoping import OrganizationMixin
+from metrics import selectors as metric_selectors
 from metrics.months import month_index, month_label
 
 from . import actions, schedule, selectors, services
@@ -59,7 +60,9 @@ class ScheduleView(ManageMixin, FormView):
             schedule=selectors.schedule_of(self.organization),
             runs=runs,
             is_busy=any(not run.is_finished for run in runs),
-            compute_form=ComputeForm(initial={"month": last_month}),
+            compute_form=ComputeForm(
+                initial={"month": last_month}, data_months=metric_selectors.months(self.organization)
+            ),
             **kwargs,
         )
 
@@ -84,12 +87,24 @@ class ComputeView(ManageMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        form = ComputeForm(request.POST)
+        data_months = metric_selectors.months(self.organization)
+        form = ComputeForm(request.POST, data_months=data_months)
         if not form.is_valid():
-            messages.error(request, "Choose a month to compute.")
+            if data_months:
+                messages.error(
+                    request,
+                    f"Choose a month that has customer data: they run from {month_label(data_months[0])} to "
+                    f"{month_label(data_months[-1])}.",
+                )
+            else:
+                messages.error(request, "No customer data has been imported yet: import activity first.")
             return redirect(self.reports_url("schedule"))
         month = form.cleaned_data["month"]
-        report = services.request_report(organization=self.organization, month=month)
+        try:
+            report = services.request_report(organization=self.organization, month=month)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+            return redirect(self.reports_url("schedule"))
         report.refresh_from_db()
         if report.is_done:
             messages.success(request, f"The report of {month_label(month)} is ready.")

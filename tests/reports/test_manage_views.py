@@ -65,9 +65,9 @@ def test_saving_the_schedule(client, organization, cco_user):
 
 
 def test_compute_now(client, organization, customer_data, cco_user, django_capture_on_commit_callbacks):
-    """Given the CCO, when last month is computed now, then its report is done (in-process) and the page
-    says so."""
-    last_month = month_index(timezone.localdate()) - 1
+    """Given the CCO, when a month with data is computed now, then its report is done (in-process) and the
+    page says so."""
+    last_month = MARCH
     client.force_login(cco_user)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -154,3 +154,33 @@ def test_an_action_that_became_a_milestone_follows_it_everywhere(client, organiz
     assert (action.current_status, action.is_overdue) == (ActionStatus.DONE, False)
     assert "Overdue" not in page
     assert [(row["current_status"], row["is_overdue"]) for row in api] == [("done", False)]
+
+
+def test_a_month_without_data_gets_no_report_and_the_page_says_why(client, organization, customer_data, cco_user):
+    """Computing last month, which has no customer data, makes no report (it once became everyone's landing
+    page) and says which months there are."""
+    last_month = month_index(timezone.localdate()) - 1
+    client.force_login(cco_user)
+
+    page = client.post(url("compute", organization), {"month": month_label(last_month)}, follow=True)
+
+    assert not organization.reports.filter(month=last_month).exists()
+    assert "Choose a month that has customer data: they run from 2024-01 to 2024-04." in page.content.decode()
+    api = client.post(
+        f"/api/v1/orgs/{organization.slug}/reports/",
+        {"month": month_label(last_month)},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert f"There is no customer data for {month_label(last_month)}" in str(api.json())
+
+
+def test_the_reports_land_on_the_newest_month_with_data(client, organization, customer_data, cco_user):
+    """A report of a month without data (computed before this rule) is never where /reports/ lands."""
+    ReportFactory(organization=organization, month=month_index(timezone.localdate()) - 1)
+    ReportFactory(organization=organization, month=MARCH)
+    client.force_login(cco_user)
+
+    landing = client.get(reverse("reports:latest", kwargs={"org_slug": organization.slug}))
+
+    assert landing["Location"] == url("dashboard", organization, month=month_label(MARCH))
