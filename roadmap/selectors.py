@@ -183,28 +183,45 @@ class Timeline:
     today: float | None  # percent position of today's line, when within the range
     months: list[tuple[date, float]]  # month starts and their positions
     rows: list[tuple[Competency, list[TimelineBar]]]
+    earlier: int = 0  # milestones that ended before `start`, left out of this view of it
+    shows_the_past: bool = False
 
 
-def timeline(organization: Organization, filters: MilestoneFilter = MilestoneFilter()) -> Timeline:
-    """Milestones placed on a shared time axis, grouped by competency; undated ones are left out."""
+# The timeline opens a month before today, so that today and the work ahead are what a reader sees first, and
+# reaches at most as far ahead as the roadmap's five-year horizon (a due date of 9999 once broke it).
+OPENS_BEFORE_TODAY = timedelta(days=31)
+HORIZON = timedelta(days=5 * 366)
+
+
+def timeline(
+    organization: Organization, filters: MilestoneFilter = MilestoneFilter(), *, show_the_past: bool = False
+) -> Timeline:
+    """Milestones placed on a shared time axis, grouped by competency; undated ones are left out. It starts a
+    month before today, with how many milestones ended before that (`show_the_past` starts at the first)."""
     today = timezone.localdate()
     dated = [m for m in milestones(organization, filters) if m.due_date]
-    starts = [m.start_date or m.due_date for m in dated]
-    start = min([*starts, today]).replace(day=1)
-    end = max([m.due_date for m in dated] + [today]) + timedelta(days=14)
+    first_start = min([m.start_date or m.due_date for m in dated] + [today])
+    opens = (today - OPENS_BEFORE_TODAY).replace(day=1)
+    start = first_start.replace(day=1) if show_the_past else max(first_start, opens).replace(day=1)
+    latest = min(max([m.due_date for m in dated] + [today]), today + HORIZON)
+    end = latest + timedelta(days=14)
     span = max((end - start).days, 1)
 
     def position(day: date) -> float:
-        return round(100 * (day - start).days / span, 2)
+        return round(100 * (min(max(day, start), end) - start).days / span, 2)
 
     months, month = [], start
     while month <= end:
         months.append((month, position(month)))
         month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
     by_competency: dict[int, tuple[Competency, list[TimelineBar]]] = {}
+    earlier = 0
     for m in dated:
-        first = m.start_date or m.due_date
-        bar = TimelineBar(m, position(first), max(position(m.due_date + timedelta(days=1)) - position(first), 0.8))
+        if m.due_date < start:
+            earlier += 1
+            continue
+        first, last = m.start_date or m.due_date, min(m.due_date, end)
+        bar = TimelineBar(m, position(first), max(position(last + timedelta(days=1)) - position(first), 0.8))
         by_competency.setdefault(m.competency.number, (m.competency, []))[1].append(bar)
     return Timeline(
         start=start,
@@ -212,6 +229,8 @@ def timeline(organization: Organization, filters: MilestoneFilter = MilestoneFil
         today=position(today),
         months=months,
         rows=[by_competency[n] for n in sorted(by_competency)],
+        earlier=earlier,
+        shows_the_past=show_the_past,
     )
 
 

@@ -148,7 +148,7 @@ class TimelineView(FilteredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filters = self.filter_form.filters()
-        timeline = selectors.timeline(self.organization, filters)
+        timeline = selectors.timeline(self.organization, filters, show_the_past=self.request.GET.get("past") == "1")
         return super().get_context_data(
             timeline=timeline,
             track_width=max(len(timeline.months) * self.MONTH_WIDTH, 480),

@@ -365,3 +365,33 @@ def test_timeline_of_an_empty_roadmap_shows_today(organization, frozen):
     # then
     assert (timeline.start, timeline.end, timeline.rows) == (date(2025, 3, 1), date(2025, 3, 28), [])
     assert timeline.today == pytest.approx(100 * 13 / 27, abs=0.01)
+
+
+def test_the_timeline_opens_at_today_with_the_past_a_click_away(organization, frozen):
+    """One milestone from a year ago no longer pushes today off-screen: the timeline opens a month before
+    today and says how many milestones ended before; asked for the past, it starts at the first."""
+    old = MilestoneFactory(organization=organization, start_date=date(2024, 2, 1), due_date=date(2024, 3, 1))
+    ahead = MilestoneFactory(organization=organization, start_date=TODAY, due_date=TODAY + timedelta(days=60))
+
+    opened = selectors.timeline(organization)
+    past = selectors.timeline(organization, show_the_past=True)
+
+    assert opened.start == date(2025, 2, 1)
+    assert opened.earlier == 1
+    assert [bar.milestone for _, bars in opened.rows for bar in bars] == [ahead]
+    assert 0 < opened.today < 50
+    assert past.start == date(2024, 2, 1)
+    assert {bar.milestone for _, bars in past.rows for bar in bars} == {old, ahead}
+
+
+def test_a_due_date_far_in_the_future_does_not_break_the_timeline(organization, frozen):
+    """A due date of 9999-12-31 once broke the timeline: it now reaches at most the five-year horizon, the bar
+    running to its end."""
+    far = MilestoneFactory(organization=organization, start_date=TODAY, due_date=date(9999, 12, 31))
+
+    shown = selectors.timeline(organization)
+
+    assert shown.end <= TODAY + timedelta(days=5 * 366 + 14)
+    ((_, (bar,)),) = shown.rows
+    assert bar.milestone == far
+    assert bar.left + bar.width <= 100.01
