@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cco_portal.organizations.models import Membership, Organization
-from metrics.months import month_label
+from metrics.months import month_index, month_label, month_start
 from roadmap import services as roadmap_services
 from roadmap.models import Competency, Milestone
 
@@ -19,8 +19,20 @@ EDITABLE_FIELDS = frozenset({"title", "owner", "due_date", "status", "month"})
 CUSTOMER_ROOM_COMPETENCY = 5
 
 
-def _check(organization: Organization, *, title: str, owner, status: str) -> dict:
+# Months an action may be agreed in: the portal's data starts in 1900, and a meeting is not held next year.
+FIRST_MONTH = 1900 * 12
+
+
+def _check(
+    organization: Organization, *, title: str, owner, status: str, month: int | None = None, due_date=None
+) -> dict:
     errors = {}
+    if month is not None and not FIRST_MONTH <= month <= month_index(timezone.localdate()) + 1:
+        errors["month"] = "Choose the month of a customer-room meeting: from 1900-01 to next month."
+    elif month is not None and due_date is not None and due_date < month_start(month):
+        errors["due_date"] = (
+            f"It is due before the customer room of {month_label(month)} that agreed it; choose a later day."
+        )
     if not title.strip():
         errors["title"] = "Say what was agreed, in a few words."
     if owner is not None and not Membership.objects.filter(organization=organization, user=owner).exists():
@@ -42,7 +54,7 @@ def record_action(
     status: str = ActionStatus.OPEN,
 ) -> CustomerRoomAction:
     """Record an action leadership agreed in the customer room of `month`."""
-    if errors := _check(organization, title=title, owner=owner, status=status):
+    if errors := _check(organization, title=title, owner=owner, status=status, month=month, due_date=due_date):
         raise ValidationError(errors)
     return CustomerRoomAction.objects.create(
         organization=organization,
@@ -66,7 +78,14 @@ def update_action(*, action: CustomerRoomAction, **changes) -> CustomerRoomActio
     was_open = action.status == ActionStatus.OPEN
     for field, value in changes.items():
         setattr(action, field, value)
-    if errors := _check(action.organization, title=action.title, owner=action.owner, status=action.status):
+    if errors := _check(
+        action.organization,
+        title=action.title,
+        owner=action.owner,
+        status=action.status,
+        month=action.month,
+        due_date=action.due_date,
+    ):
         raise ValidationError(errors)
     action.title = action.title.strip()
     if action.status == ActionStatus.OPEN:

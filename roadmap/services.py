@@ -103,15 +103,37 @@ def _dependency_cycle(milestone: Milestone, dependencies: Iterable[Milestone]) -
     return None
 
 
+# The range of dates a milestone may have: the five-year roadmap, with room on either side, never year 9999.
+FIRST_DAY = date(1900, 1, 1)
+
+
+def _last_day() -> date:
+    return timezone.localdate().replace(month=12, day=31) + timedelta(days=10 * 366)
+
+
 def _validate(
     milestone: Milestone, dependencies: list[Milestone] | None, *, may_override: bool, was_done: bool = False
 ) -> None:
     errors = {}
     if milestone.status == Status.BLOCKED and not milestone.blocked_reason.strip():
         errors["blocked_reason"] = "Say what blocks the milestone, so someone can unblock it."
+    for field in ("start_date", "due_date"):
+        if (day := getattr(milestone, field)) is not None and not FIRST_DAY <= day <= _last_day():
+            errors[field] = (
+                f"{day:%Y-%m-%d} is outside the roadmap; choose a day from {FIRST_DAY:%Y} to {_last_day():%Y}."
+            )
     if milestone.start_date and milestone.due_date and milestone.due_date < milestone.start_date:
-        errors["due_date"] = "The due date must be on or after the start date."
+        errors.setdefault("due_date", "The due date must be on or after the start date.")
     deps = dependencies if dependencies is not None else (list(milestone.dependencies.all()) if milestone.pk else [])
+    if milestone.due_date and "due_date" not in errors and dependencies is not None:
+        # A milestone cannot be done before what it waits for: its due date comes on or after theirs.
+        later = [dep for dep in deps if dep.due_date and dep.due_date > milestone.due_date]
+        if later:
+            errors["due_date"] = (
+                "It is due before milestones it depends on: "
+                + ", ".join(f"“{dep.title}” (due {dep.due_date:%-d %B %Y})" for dep in later)
+                + ". Move its due date, or theirs."
+            )
     if milestone.pk and any(dep.pk == milestone.pk for dep in deps):
         errors["dependencies"] = "A milestone cannot depend on itself."
     elif milestone.pk and dependencies is not None and (chain := _dependency_cycle(milestone, dependencies)):

@@ -1,6 +1,6 @@
 """Computing a month's report exactly once per data version, and what happens around it."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -337,3 +337,14 @@ def test_the_headline_is_read_from_the_snapshot(organization, customer_data):
     assert headline.new == bridge["classes"]["new"]["count"]
     assert headline.active_change == bridge["end"]["count"] - bridge["start"]["count"]
     assert Dataset.objects.get(organization=organization).computed_version == report.data_version
+
+
+def test_an_action_due_before_the_meeting_that_agreed_it_is_refused(organization, cco_user):
+    """An action of the March room due in February makes no sense and is refused with the month named; a
+    month like 0000-01 (which once made every report page answer 500) is refused too."""
+    with pytest.raises(ValidationError, match="due before the customer room of 2024-03"):
+        actions.record_action(
+            organization=organization, month=MARCH, title="Call them", created_by=cco_user, due_date=date(2024, 2, 1)
+        )
+    with pytest.raises(ValidationError, match="from 1900-01 to next month"):
+        actions.record_action(organization=organization, month=0, title="Call them", created_by=cco_user)

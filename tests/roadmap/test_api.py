@@ -353,7 +353,7 @@ def test_the_cco_creates_a_milestone_and_the_owner_is_emailed(
     """Every field is taken; the owner hears about it once the milestone is saved."""
     # given
     area = OperationalAreaFactory(organization=organization, name="IT")
-    first = MilestoneFactory(organization=organization, title="Agree the metrics")
+    first = MilestoneFactory(organization=organization, title="Agree the metrics", due_date=date(2025, 4, 30))
     body = {
         "competency": 1,
         "title": "Establish the data feed",
@@ -493,7 +493,7 @@ def test_managers_change_everything(organization, member_of, milestone, role):
     # given
     successor = member_of(Role.LEADERSHIP)
     area = OperationalAreaFactory(organization=organization, name="Finance")
-    body = {"title": "Agree the asset metrics", "owner": successor.pk, "due_date": "2099-06-30", "areas": [area.pk]}
+    body = {"title": "Agree the asset metrics", "owner": successor.pk, "due_date": "2030-06-30", "areas": [area.pk]}
 
     # when
     response = signed_in(member_of(role)).patch(f"{BASE}/milestones/{milestone.pk}/", body, format="json")

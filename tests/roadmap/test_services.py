@@ -178,7 +178,7 @@ def test_create_milestone_keeps_everything_and_records_who_created_it(organizati
     """Fields, areas and dependencies are saved; the first history record names the creator."""
     # given
     area = OperationalAreaFactory(organization=organization, name="Sales")
-    first = MilestoneFactory(organization=organization, title="Agree the metrics")
+    first = MilestoneFactory(organization=organization, title="Agree the metrics", due_date=TODAY + timedelta(weeks=6))
 
     # when
     milestone = services.create_milestone(
@@ -718,3 +718,21 @@ def test_two_people_adding_opposite_dependencies_at_once_make_no_loop(transactio
     assert "That would make a loop" in refusals[0][0]
     links = Milestone.dependencies.through.objects.count()
     assert links == 1
+
+
+def test_a_milestone_due_before_what_it_waits_for_is_refused(organization, cco_user):
+    """A milestone cannot be done before the one it depends on: due earlier, it is refused with that one named."""
+    first = MilestoneFactory(organization=organization, title="Agree the metrics", due_date=date(2025, 6, 30))
+    later = MilestoneFactory(organization=organization, title="Report them", due_date=date(2025, 5, 31))
+
+    with pytest.raises(ValidationError, match="due before milestones it depends on: “Agree the metrics”"):
+        services.update_milestone(milestone=later, changed_by=cco_user, may_edit_all=True, dependencies=[first])
+
+
+@pytest.mark.parametrize("due", [date(9999, 12, 31), date(1000, 1, 1)])
+def test_a_date_outside_the_roadmap_is_refused(organization, cco_user, due):
+    """Year 9999 (which once broke the timeline) and year 1000 are refused, saying which years are possible."""
+    milestone = MilestoneFactory(organization=organization)
+
+    with pytest.raises(ValidationError, match="is outside the roadmap; choose a day from 1900 to"):
+        services.update_milestone(milestone=milestone, changed_by=cco_user, may_edit_all=True, due_date=due)

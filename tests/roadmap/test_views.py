@@ -232,7 +232,7 @@ class TestMilestonePermissions:
         """When the CCO changes the title, competency, owner, areas, dates and dependencies, then all are
         saved."""
         milestone = MilestoneFactory(organization=organization)
-        other = MilestoneFactory(organization=organization)
+        other = MilestoneFactory(organization=organization, due_date=TODAY + timedelta(days=5))
         area = OperationalAreaFactory(organization=organization, name="Billing")
         client.force_login(cco_user)
 
