@@ -116,7 +116,7 @@ def test_a_leader_reads_switches_month_and_downloads_the_pdf(
 
 
 def test_the_report_on_a_phone(new_page, live_server, sign_in, screenshot, organization, reported):
-    """On a phone the report fits the screen's width (the trend scrolls inside its own frame), and its
+    """On a phone the report fits the screen's width (the trend charts scale down to it), and its
     table of every month opens."""
     leader, later, _ = reported
 
@@ -128,3 +128,42 @@ def test_the_report_on_a_phone(new_page, live_server, sign_in, screenshot, organ
     phone.get_by_text("Every class, month by month, as a table").click()
     expect(phone.get_by_role("row", name=re.compile(f"^{month_title(later)}"))).to_be_visible()
     screenshot(phone, "reports-dashboard-phone")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, PHONE], ids=["1366px", "phone"])
+def test_the_trend_shows_every_month_without_scrolling(
+    new_page, live_server, sign_in, screenshot, organization, reported, viewport
+):
+    """At 1366 px and on a phone, each trend chart scales to its frame: the reported month's bars and name
+    are inside the chart's visible area, nothing in a chart frame scrolls sideways, and no two axis
+    labels of any chart overlap on screen."""
+    leader, later, _ = reported
+    page = new_page(viewport)
+    sign_in(page, leader, path=reverse("reports:dashboard", kwargs={"org_slug": organization.slug, "month": later}))
+
+    for name in ("Customers who moved, month by month", "Value gained and lost, month by month"):
+        chart = page.get_by_role("img", name=re.compile(f"^{name}"))
+        frame = chart.locator("xpath=ancestor::figure[1]")
+        frame_box, chart_box = frame.bounding_box(), chart.bounding_box()
+        last_bar = chart.locator("rect.chart-bar").last.bounding_box()
+        last_name = chart.locator("text", has_text=re.compile(r"^[A-Z][a-z]{2}$")).last
+        assert last_name.text_content() == month_title(later).split()[0][:3]
+        for box in (last_bar, last_name.bounding_box()):
+            assert box["x"] + box["width"] <= min(frame_box["x"] + frame_box["width"], viewport["width"]) + 0.5
+            assert box["x"] + box["width"] <= chart_box["x"] + chart_box["width"] + 0.5
+    scrolling = page.evaluate(
+        "[...document.querySelectorAll('.report-figure, .report-figure *')]"
+        ".filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible').length"
+    )
+    assert scrolling == 0
+    overlaps = page.evaluate(
+        """[...document.querySelectorAll('svg')].flatMap(svg => {
+            const boxes = [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBoundingClientRect()]);
+            return boxes.flatMap(([a, p], i) => boxes.slice(i + 1).filter(([, q]) =>
+                p.width && q.width && p.left < q.right - 0.5 && q.left < p.right - 0.5
+                && p.top < q.bottom - 0.5 && q.top < p.bottom - 0.5).map(([b]) => a + ' / ' + b));
+        })"""
+    )
+    assert overlaps == []
+    assert_fits(page, "the report")
+    screenshot(page, f"reports-trend-{viewport['width']}")
