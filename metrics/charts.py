@@ -59,6 +59,31 @@ class AxisLabel:
     year: str = ""
 
 
+# Axis labels are written at AXIS_FONT units (the templates and static/css/metrics.css say the same) and
+# placed so that none touches the next: the width of a text is estimated from the advance widths of
+# DejaVu Sans (the PDF's font, and as wide as the sans fonts browsers use), rounded up.
+AXIS_FONT = 12
+LABEL_GAP = 2
+_NARROW, _WIDE = set("iljtrfI.,:;' "), set("MWmw")
+
+
+def text_width(text: str, *, font_size: float = AXIS_FONT, bold: bool = False) -> float:
+    """About how wide `text` is written, in the units of its font size; never less than it is."""
+    ems = 0.0
+    for character in text:
+        if character in _NARROW:
+            ems += 0.4
+        elif character in _WIDE:
+            ems += 0.9
+        elif character.isdigit():
+            ems += 0.64
+        elif character.isupper():
+            ems += 0.75
+        else:
+            ems += 0.62
+    return ems * font_size * (1.1 if bold else 1)
+
+
 @dataclass
 class Chart:
     width: int
@@ -122,6 +147,8 @@ def trend_chart(rows: Sequence[MonthlyMovement], *, measure: str) -> Chart:
 
     chart.zero = y(0)
     chart.ticks = [Tick(y(n), compact(n, is_money=is_money)) for n in range(-floor, top + 1, step)]
+    # The tick labels end 6 units before the plot: room for the widest of them (a million customers).
+    chart.left = max(chart.left, max(text_width(tick.label) for tick in chart.ticks) + 6 + LABEL_GAP)
     slot = (chart.right - chart.left) / max(len(rows), 1)
     for index, row in enumerate(rows):
         x = chart.left + index * slot + slot * 0.15
@@ -138,10 +165,35 @@ def trend_chart(rows: Sequence[MonthlyMovement], *, measure: str) -> Chart:
                 title = f"{month}: {_figure(-number, name, is_money)}"
                 chart.bars.append(Bar(x, y(-level), slot * 0.7, number * scale, name, title))
             level += number
-        start = month_start(row.month)
-        year = str(start.year) if index == 0 or start.month == 1 else ""
-        chart.labels.append(AxisLabel(x + slot * 0.35, date_format(start, "M"), year))
+    chart.labels = month_axis([row.month for row in rows], [chart.left + (i + 0.5) * slot for i in range(len(rows))])
     return chart
+
+
+def month_axis(months: Sequence[int], centers: Sequence[float]) -> list[AxisLabel]:
+    """The month names under a row of months, as many as fit side by side: every month, or every 2nd,
+    3rd… counted back from the last (the month reported on always has its name). The year is written
+    under the first named month of each year, except where it would run into the next year's."""
+    if not months:
+        return []
+    slot = centers[1] - centers[0] if len(centers) > 1 else math.inf
+    names = [date_format(month_start(month), "M") for month in months]
+    widest = max(text_width(name) for name in names) + LABEL_GAP
+    every = next((step for step in range(1, len(months) + 1) if step * slot >= widest), len(months))
+    shown = [index for index in range(len(months)) if (len(months) - 1 - index) % every == 0]
+    years = {}
+    for index in shown:
+        years.setdefault(month_start(months[index]).year, index)
+    # From the last year back: an earlier year's label is dropped when it would touch the later one's.
+    kept, right_edge = set(), math.inf
+    for year, index in sorted(years.items(), reverse=True):
+        half = (text_width(str(year), bold=True) + LABEL_GAP) / 2
+        if centers[index] + half <= right_edge:
+            kept.add(index)
+            right_edge = centers[index] - half
+    return [
+        AxisLabel(centers[index], names[index], str(month_start(months[index]).year) if index in kept else "")
+        for index in shown
+    ]
 
 
 def _figure(number: int, name: str, is_money: bool) -> str:
