@@ -131,7 +131,7 @@ def test_the_demo_stack_imports_with_live_progress_and_refreshes_the_report(embe
     page.get_by_role("button", name="Import", exact=True).click(timeout=60_000)
     expect(page.locator(".import-progress")).to_be_visible()
     seen = set()
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while page.locator(".import-progress[data-finished='false']").count() and time.monotonic() < deadline:
         value = page.locator(".import-progress [role=progressbar]").get_attribute("aria-valuenow")
         if value is not None:
@@ -141,13 +141,15 @@ def test_the_demo_stack_imports_with_live_progress_and_refreshes_the_report(embe
 
     # then
     assert any(0 < value < 100 for value in seen), f"the bar showed only {sorted(seen)}"
-    expect(page.get_by_text("Done:")).to_be_visible(timeout=60_000)
-    deadline = time.monotonic() + 120
+    expect(page.get_by_text("Done:")).to_be_visible(timeout=300_000)
+    # Bounded, not timed: the worker recomputes 600,000 rows' movements and the year's reports on SQLite first,
+    # which on a busy two-core machine takes minutes.
+    deadline = time.monotonic() + 600
     while True:
         page.goto(report_url)
         if f"{CUSTOMERS:,}" in page.content():
             break
-        assert time.monotonic() < deadline, "the report did not refresh by itself within two minutes"
+        assert time.monotonic() < deadline, "the report did not refresh by itself within ten minutes"
         page.wait_for_timeout(2000)
     screenshot(page, "embedded-report-refreshed")
 
