@@ -7,7 +7,7 @@ script and no inline style; the templates only write the numbers out. Figures st
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.formats import date_format
@@ -27,6 +27,9 @@ LABELS = {
     "decreased": "Decreased",
     "end": "End",
 }
+# Axis labels are drawn at this size (the templates' font-size), at least this far apart.
+AXIS_FONT_SIZE = 12
+LABEL_GAP = 2
 # Under the narrow bars of the value bridge; the figures above the chart carry the full names.
 SHORT_LABELS = {**LABELS, "reactivated": "React.", "increased": "Incr.", "decreased": "Decr."}
 
@@ -56,7 +59,8 @@ class Tick:
 class AxisLabel:
     x: float
     text: str
-    year: str = ""
+    year: str = ""  # written under the month's name, at the first month labelled in each year
+    year_of: str = ""  # the month's year, written or not
 
 
 @dataclass
@@ -103,11 +107,19 @@ def _round_up(number: int, step: int) -> int:
     return -(-number // step) * step
 
 
-def trend_chart(rows: Sequence[MonthlyMovement], *, measure: str) -> Chart:
+def text_width(text: str, *, font_size: float = AXIS_FONT_SIZE) -> float:
+    """How wide a label may be drawn, in the SVG's units: an upper bound for DejaVu Sans (bold digits are
+    0.7 em, the widest capitals a little more, spread over a short word's narrow letters)."""
+    return len(text) * font_size * 0.7
+
+
+def trend_chart(rows: Sequence[MonthlyMovement], *, measure: str, width: int = 720) -> Chart:
     """Month by month, the gains stacked above zero and the losses below: counts of customers
-    (measure "count") or their value ("value")."""
+    (measure "count") or their value ("value"). A narrow chart (`width`) labels every second or third month,
+    always the last one, so that no two labels touch."""
     is_money = measure == "value"
-    chart = Chart(width=720, height=250, left=58, right=712, zero=0)
+    # Room on the right for half a year's label under the last month.
+    chart = Chart(width=width, height=250, left=58, right=width - 12, zero=0)
     top_margin, bottom = 10, 212
     ups = [[abs(getattr(row, f"{name}_{measure}")) for name in GAINS] for row in rows]
     downs = [[abs(getattr(row, f"{name}_{measure}")) for name in LOSSES] for row in rows]
@@ -138,10 +150,30 @@ def trend_chart(rows: Sequence[MonthlyMovement], *, measure: str) -> Chart:
                 title = f"{month}: {_figure(-number, name, is_money)}"
                 chart.bars.append(Bar(x, y(-level), slot * 0.7, number * scale, name, title))
             level += number
-        start = month_start(row.month)
-        year = str(start.year) if index == 0 or start.month == 1 else ""
-        chart.labels.append(AxisLabel(x + slot * 0.35, date_format(start, "M"), year))
+    chart.labels = _month_labels([month_start(row.month) for row in rows], left=chart.left, slot=slot)
     return chart
+
+
+def _month_labels(months: Sequence, *, left: float, slot: float) -> list[AxisLabel]:
+    """Month names under the bars, every `every` months counted back from the last (the month reported), and
+    the year under the first month labelled in each year. A year that would touch the next one gives way to
+    it: the first month's year beside January's printed as "20242025"."""
+    names = [date_format(start, "M") for start in months]
+    widest = max((text_width(name) for name in names), default=0)
+    every = max(math.ceil((widest + LABEL_GAP) / slot), 1)
+    year_room = text_width("0000") + LABEL_GAP
+    labels: list[AxisLabel] = []
+    for index in range(len(months)):
+        if (len(months) - 1 - index) % every:
+            continue
+        x = left + index * slot + slot * 0.5
+        year = str(months[index].year)
+        is_new_year = not labels or year != labels[-1].year_of
+        shown = [position for position, label in enumerate(labels) if label.year]
+        if is_new_year and shown and x - labels[shown[-1]].x < year_room:
+            labels[shown[-1]] = replace(labels[shown[-1]], year="")
+        labels.append(AxisLabel(x, names[index], year if is_new_year else "", year))
+    return labels
 
 
 def _figure(number: int, name: str, is_money: bool) -> str:

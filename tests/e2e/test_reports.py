@@ -116,7 +116,7 @@ def test_a_leader_reads_switches_month_and_downloads_the_pdf(
 
 
 def test_the_report_on_a_phone(new_page, live_server, sign_in, screenshot, organization, reported):
-    """On a phone the report fits the screen's width (the trend scrolls inside its own frame), and its
+    """On a phone the report fits the screen's width (the trend is drawn narrow, for it), and its
     table of every month opens."""
     leader, later, _ = reported
 
@@ -128,3 +128,65 @@ def test_the_report_on_a_phone(new_page, live_server, sign_in, screenshot, organ
     phone.get_by_text("Every class, month by month, as a table").click()
     expect(phone.get_by_role("row", name=re.compile(f"^{month_title(later)}"))).to_be_visible()
     screenshot(phone, "reports-dashboard-phone")
+
+
+WIDE_LAPTOP = {"width": 1366, "height": 768}
+
+# Every chart shown: its text boxes, in the page's pixels, and whether its container scrolls sideways.
+CHART_GEOMETRY = """() => [...document.querySelectorAll("svg[class^='report-']")]
+  .filter((svg) => svg.getBoundingClientRect().width > 0).map((svg) => {
+  const frame = svg.parentElement.getBoundingClientRect();
+  return {
+    name: svg.classList[0],
+    frame: {left: frame.left, right: frame.right},
+    scrolls: [svg.parentElement, svg.closest("figure")].some((box) => box.scrollWidth > box.clientWidth + 1),
+    texts: [...svg.querySelectorAll("text")].map((text) => {
+      const box = text.getBoundingClientRect();
+      return {text: text.textContent, left: box.left, right: box.right, top: box.top, bottom: box.bottom};
+    }),
+  };
+})"""
+
+
+def overlapping(texts: list[dict]) -> list[tuple[str, str]]:
+    """The pairs of a chart's labels whose boxes overlap (touching is fine)."""
+    return [
+        (one["text"], other["text"])
+        for index, one in enumerate(texts)
+        for other in texts[index + 1 :]
+        if one["left"] < other["right"] - 0.5
+        and other["left"] < one["right"] - 0.5
+        and one["top"] < other["bottom"] - 0.5
+        and other["top"] < one["bottom"] - 0.5
+    ]
+
+
+@pytest.mark.parametrize("viewport", [WIDE_LAPTOP, PHONE], ids=["1366px", "phone"])
+def test_every_month_of_the_trend_is_in_sight_and_no_labels_overlap(
+    new_page, live_server, sign_in, screenshot, organization, reported, viewport
+):
+    """At 1366 px and on a phone, each chart scales to the width it has instead of scrolling inside a box:
+    the reported month's label and bars are inside the chart's visible frame, no chart's container scrolls
+    sideways, and no two labels of a chart overlap (a year beside the next, "20242025")."""
+    leader, later, _ = reported
+
+    # given: a leader on the newest month's report, at the width of a common laptop or a phone
+    page = new_page(viewport)
+    sign_in(page, leader, path=reverse("reports:latest", kwargs={"org_slug": organization.slug}))
+    expect(page.get_by_role("heading", level=1)).to_have_text(month_title(later))
+
+    # when: the charts are measured as the browser drew them
+    charts = page.evaluate(CHART_GEOMETRY)
+    screenshot(page, f"reports-charts-{viewport['width']}")
+
+    # then: every chart is whole, the last month in sight, and its labels apart
+    assert {chart["name"] for chart in charts} >= {"report-waterfall", "report-trend", "report-reasons"}
+    for chart in charts:
+        assert not chart["scrolls"], f"{chart['name']} scrolls sideways"
+        inside = [t for t in chart["texts"] if chart["frame"]["left"] - 0.5 <= t["left"]]
+        inside = [t for t in inside if t["right"] <= chart["frame"]["right"] + 0.5]
+        assert inside == chart["texts"], f"{chart['name']} has labels outside its frame"
+        assert overlapping(chart["texts"]) == [], f"{chart['name']} has labels on top of each other"
+    last_month = month_title(later).split()[0][:3]
+    for trend in (chart for chart in charts if chart["name"] == "report-trend"):
+        assert trend["texts"][-1]["text"] in (last_month, later[:4])
