@@ -332,3 +332,17 @@ def test_the_dashboard_query_count_does_not_grow(client, organization, member_of
 
 
 EXPECTED_DASHBOARD_QUERIES = 7
+
+
+def test_an_action_stored_with_year_0_does_not_break_the_report(client, organization, two_years, leader):
+    """Given an action stored with the month "0000-01" (before months were checked), when the report of
+    December 2024 and its PDF are opened, then both answer, the action's month written as stored."""
+    CustomerRoomAction.objects.create(organization=organization, month=0, title="Agreed in year 0")
+
+    page = client.get(url("dashboard", organization, month="2024-12"))
+    pdf = client.get(url("pdf", organization, month="2024-12"))
+
+    assert page.status_code == 200
+    assert "Agreed in year 0" in page.content.decode()
+    assert "0000-01" in page.content.decode()
+    assert pdf.status_code == 200
