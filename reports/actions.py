@@ -73,7 +73,7 @@ def record_action(
 def recording_warnings(action: CustomerRoomAction) -> list[str]:
     """What to tell whoever just recorded `action` without refusing it: a due date already past is allowed
     (an action agreed late is recorded late) but shows as overdue at once, which is rarely what was meant."""
-    if action.status == ActionStatus.OPEN and action.due_date and action.due_date < timezone.localdate():
+    if action.is_overdue:
         return [
             gettext("It is due on %(day)s, which has passed, so it shows as overdue; change the date if it is not.")
             % {"day": date_format(action.due_date, "j M Y")}
