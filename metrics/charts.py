@@ -134,6 +134,8 @@ def trend_chart(rows: Sequence[MonthlyMovement], *, measure: str, width: int = 7
 
     chart.zero = y(0)
     chart.ticks = [Tick(y(n), compact(n, is_money=is_money)) for n in range(-floor, top + 1, step)]
+    # The scale's labels end 6 units left of the bars (the templates' dx); the bars start after the widest.
+    chart.left = max(chart.left, max(text_width(tick.label) for tick in chart.ticks) + 6 + LABEL_GAP)
     slot = (chart.right - chart.left) / max(len(rows), 1)
     for index, row in enumerate(rows):
         x = chart.left + index * slot + slot * 0.15
