@@ -7,7 +7,7 @@ script and no inline style; the templates only write the numbers out. Figures st
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.formats import date_format
@@ -27,9 +27,6 @@ LABELS = {
     "decreased": "Decreased",
     "end": "End",
 }
-# Axis labels are drawn at this size (the templates' font-size), at least this far apart.
-AXIS_FONT_SIZE = 12
-LABEL_GAP = 2
 # Under the narrow bars of the value bridge; the figures above the chart carry the full names.
 SHORT_LABELS = {**LABELS, "reactivated": "React.", "increased": "Incr.", "decreased": "Decr."}
 
@@ -59,8 +56,32 @@ class Tick:
 class AxisLabel:
     x: float
     text: str
-    year: str = ""  # written under the month's name, at the first month labelled in each year
-    year_of: str = ""  # the month's year, written or not
+    year: str = ""
+
+
+# Axis labels are written at AXIS_FONT units (the templates and static/css/metrics.css say the same) and
+# placed so that none touches the next: the width of a text is estimated from the advance widths of
+# DejaVu Sans (the PDF's font, and as wide as the sans fonts browsers use), rounded up.
+AXIS_FONT = 12
+LABEL_GAP = 2
+_NARROW, _WIDE = set("iljtrfI.,:;' "), set("MWmw")
+
+
+def text_width(text: str, *, font_size: float = AXIS_FONT, bold: bool = False) -> float:
+    """About how wide `text` is written, in the units of its font size; never less than it is."""
+    ems = 0.0
+    for character in text:
+        if character in _NARROW:
+            ems += 0.4
+        elif character in _WIDE:
+            ems += 0.9
+        elif character.isdigit():
+            ems += 0.64
+        elif character.isupper():
+            ems += 0.75
+        else:
+            ems += 0.62
+    return ems * font_size * (1.1 if bold else 1)
 
 
 @dataclass
@@ -107,18 +128,11 @@ def _round_up(number: int, step: int) -> int:
     return -(-number // step) * step
 
 
-def text_width(text: str, *, font_size: float = AXIS_FONT_SIZE) -> float:
-    """How wide a label may be drawn, in the SVG's units: an upper bound for DejaVu Sans (bold digits are
-    0.7 em, the widest capitals a little more, spread over a short word's narrow letters)."""
-    return len(text) * font_size * 0.7
-
-
 def trend_chart(rows: Sequence[MonthlyMovement], *, measure: str, width: int = 720) -> Chart:
     """Month by month, the gains stacked above zero and the losses below: counts of customers
-    (measure "count") or their value ("value"). A narrow chart (`width`) labels every second or third month,
-    always the last one, so that no two labels touch."""
+    (measure "count") or their value ("value"); `width` narrower for a phone, which names fewer months."""
     is_money = measure == "value"
-    # Room on the right for half a year's label under the last month.
+    # Room on the right for half a year's name under the last month, however narrow its slot.
     chart = Chart(width=width, height=250, left=58, right=width - 12, zero=0)
     top_margin, bottom = 10, 212
     ups = [[abs(getattr(row, f"{name}_{measure}")) for name in GAINS] for row in rows]
@@ -134,7 +148,7 @@ def trend_chart(rows: Sequence[MonthlyMovement], *, measure: str, width: int = 7
 
     chart.zero = y(0)
     chart.ticks = [Tick(y(n), compact(n, is_money=is_money)) for n in range(-floor, top + 1, step)]
-    # The scale's labels end 6 units left of the bars (the templates' dx); the bars start after the widest.
+    # The tick labels end 6 units before the plot: room for the widest of them (a million customers).
     chart.left = max(chart.left, max(text_width(tick.label) for tick in chart.ticks) + 6 + LABEL_GAP)
     slot = (chart.right - chart.left) / max(len(rows), 1)
     for index, row in enumerate(rows):
@@ -152,30 +166,35 @@ def trend_chart(rows: Sequence[MonthlyMovement], *, measure: str, width: int = 7
                 title = f"{month}: {_figure(-number, name, is_money)}"
                 chart.bars.append(Bar(x, y(-level), slot * 0.7, number * scale, name, title))
             level += number
-    chart.labels = _month_labels([month_start(row.month) for row in rows], left=chart.left, slot=slot)
+    chart.labels = month_axis([row.month for row in rows], [chart.left + (i + 0.5) * slot for i in range(len(rows))])
     return chart
 
 
-def _month_labels(months: Sequence, *, left: float, slot: float) -> list[AxisLabel]:
-    """Month names under the bars, every `every` months counted back from the last (the month reported), and
-    the year under the first month labelled in each year. A year that would touch the next one gives way to
-    it: the first month's year beside January's printed as "20242025"."""
-    names = [date_format(start, "M") for start in months]
-    widest = max((text_width(name) for name in names), default=0)
-    every = max(math.ceil((widest + LABEL_GAP) / slot), 1)
-    year_room = text_width("0000") + LABEL_GAP
-    labels: list[AxisLabel] = []
-    for index in range(len(months)):
-        if (len(months) - 1 - index) % every:
-            continue
-        x = left + index * slot + slot * 0.5
-        year = str(months[index].year)
-        is_new_year = not labels or year != labels[-1].year_of
-        shown = [position for position, label in enumerate(labels) if label.year]
-        if is_new_year and shown and x - labels[shown[-1]].x < year_room:
-            labels[shown[-1]] = replace(labels[shown[-1]], year="")
-        labels.append(AxisLabel(x, names[index], year if is_new_year else "", year))
-    return labels
+def month_axis(months: Sequence[int], centers: Sequence[float]) -> list[AxisLabel]:
+    """The month names under a row of months, as many as fit side by side: every month, or every 2nd,
+    3rd… counted back from the last (the month reported on always has its name). The year is written
+    under the first named month of each year, except where it would run into the next year's."""
+    if not months:
+        return []
+    slot = centers[1] - centers[0] if len(centers) > 1 else math.inf
+    names = [date_format(month_start(month), "M") for month in months]
+    widest = max(text_width(name) for name in names) + LABEL_GAP
+    every = next((step for step in range(1, len(months) + 1) if step * slot >= widest), len(months))
+    shown = [index for index in range(len(months)) if (len(months) - 1 - index) % every == 0]
+    years = {}
+    for index in shown:
+        years.setdefault(month_start(months[index]).year, index)
+    # From the last year back: an earlier year's label is dropped when it would touch the later one's.
+    kept, right_edge = set(), math.inf
+    for year, index in sorted(years.items(), reverse=True):
+        half = (text_width(str(year), bold=True) + LABEL_GAP) / 2
+        if centers[index] + half <= right_edge:
+            kept.add(index)
+            right_edge = centers[index] - half
+    return [
+        AxisLabel(centers[index], names[index], str(month_start(months[index]).year) if index in kept else "")
+        for index in shown
+    ]
 
 
 def _figure(number: int, name: str, is_money: bool) -> str:

@@ -170,6 +170,14 @@ class ActivityImport(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Runs started, counting those that died.")
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Its last sign of life: queued, or a run's progress. Silent ones are queued again.",
+    )
+    waiting_reason = models.CharField(
+        max_length=200, blank=True, help_text="Why it waits, when its queueing failed (the task queue was down)."
+    )
 
     objects = ImportQuerySet.as_manager()
 

@@ -10,15 +10,18 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, DataError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Max, Min
+from django.db.models import F, Max, Min, Q
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from cco_portal.audit.models import Action
 from cco_portal.audit.services import record_event
@@ -94,12 +97,50 @@ def start_import(
         **_audit_details(activity_import),
     )
     if run_later:
-        from .tasks import run_import_task
-
         # Robust: the file is stored and the import recorded whatever happens to the queue (run in-process,
         # a rejected file must not turn the upload into an error).
-        transaction.on_commit(lambda: run_import_task.delay(activity_import.pk), robust=True)
+        transaction.on_commit(partial(queue_import, activity_import=activity_import), robust=True)
     return activity_import
+
+
+# An import that gave no sign of life for this long (its worker died, or it was never queued) is queued again;
+# well above the seconds between two progress reports of a run, even on a slow machine.
+SILENCE = timedelta(minutes=10)
+QUEUE_DOWN = "The task queue could not be reached; the import waits for it and is queued again as soon as it answers."
+
+
+def queue_import(*, activity_import: ActivityImport) -> bool:
+    """Hand an import to the workers; when the task queue cannot be reached, say so on the import, which the
+    minute sweep (requeue_silent_imports) queues again. Returns whether it was queued."""
+    from .tasks import run_import_task
+
+    imports = ActivityImport.objects.filter(organization_id=activity_import.organization_id, pk=activity_import.pk)
+    try:
+        run_import_task.delay(activity_import.pk)
+    except BrokerError:
+        logger.warning("Import %s could not be queued: the task queue is down", activity_import.pk, exc_info=True)
+        imports.filter(status=ImportStatus.QUEUED).update(waiting_reason=QUEUE_DOWN)
+        return False
+    imports.filter(status=ImportStatus.QUEUED).update(heartbeat_at=timezone.now(), waiting_reason="")
+    return True
+
+
+def requeue_silent_imports(*, now=None) -> list[int]:
+    """Queue again, in every organization, the imports that wait or run without a sign of life for SILENCE,
+    or whose queueing failed: within minutes of the queue or a worker coming back, rather than after the
+    broker's visibility timeout. A run found alive by the second delivery is left to finish (run_import)."""
+    now = now or timezone.now()
+    silent = (
+        # The sweep spans every organization on purpose.
+        ActivityImport.objects.unscoped()
+        .filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
+        .filter(
+            Q(waiting_reason__gt="")
+            | Q(heartbeat_at__lt=now - SILENCE)
+            | Q(heartbeat_at__isnull=True, created_at__lt=now - SILENCE)
+        )
+    )
+    return [activity_import.pk for activity_import in silent if queue_import(activity_import=activity_import)]
 
 
 def run_import(*, activity_import: ActivityImport, on_progress: Callable[[int], None] | None = None) -> ActivityImport:
@@ -123,6 +164,8 @@ def run_import(*, activity_import: ActivityImport, on_progress: Callable[[int], 
     claimed = unfinished.filter(attempts__lt=MAX_IMPORT_ATTEMPTS).update(
         status=ImportStatus.RUNNING,
         started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        waiting_reason="",
         attempts=F("attempts") + 1,
         rows_done=0,
         error_count=0,
@@ -162,7 +205,7 @@ def _run(activity_import: ActivityImport, on_progress: Callable[[int], None] | N
         # The total is estimated from the share of the file read so far, until the end tells it exactly.
         estimate = max(rows, round(rows * activity_import.file_size / position)) if position else None
         ActivityImport.objects.filter(organization_id=activity_import.organization_id, pk=activity_import.pk).update(
-            rows_done=rows, rows_total=estimate
+            rows_done=rows, rows_total=estimate, heartbeat_at=timezone.now()
         )
         if on_progress is not None:
             on_progress(rows)

@@ -78,3 +78,9 @@ def run_import_task(import_id: int) -> str | None:
 
 # The data sources' task lives beside their code; imported here, where Celery's autodiscovery looks.
 from .sources.tasks import pull_data_source_task  # noqa: E402, F401
+
+
+@shared_task
+def requeue_silent_imports_task() -> list[int]:
+    """Every minute: queue again the imports whose queueing failed or whose worker went silent."""
+    return services.requeue_silent_imports()

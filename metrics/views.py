@@ -195,6 +195,7 @@ def progress(activity_import: ActivityImport) -> dict:
         "percent": percent,
         "error_count": activity_import.error_count,
         "finished": activity_import.is_finished,
+        "waiting_reason": activity_import.waiting_reason,
     }
 
 

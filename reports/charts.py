@@ -110,29 +110,41 @@ class ReasonChart:
     width: int = 460
     height: int = 0
     left: float = 190  # the reasons' labels end here, the bars start here
-    right: float = 420  # the longest bar ends here; its count is written after it
+    right: float = 420  # the longest bar ends here; its count is written after it (reason_chart sets it)
     bar_height: float = 18
     bars: list[ReasonBar] = field(default_factory=list)
 
 
 REASON_ROW = 28
-REASON_LABEL_CHARACTERS = 22  # about 175 units of 13-unit DejaVu Sans, inside `left`
+REASON_FONT = 13
+REASON_PADDING = 8  # between a reason and its bar, and between a bar and its count
+
+
+def _fit(text: str, width: float) -> str:
+    """`text` cut with an ellipsis to fit `width` at the reasons' font size."""
+    if metric_charts.text_width(text, font_size=REASON_FONT) <= width:
+        return text
+    while text and metric_charts.text_width(text + "…", font_size=REASON_FONT) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def reason_chart(lost_by_reason: list[dict]) -> ReasonChart:
-    """Lost customers by reason as horizontal bars, most frequent first (the snapshot's order)."""
+    """Lost customers by reason as horizontal bars, most frequent first (the snapshot's order). The
+    reasons are cut to end before the bars, and the longest bar leaves room for the largest count."""
     chart = ReasonChart(height=max(len(lost_by_reason), 1) * REASON_ROW + 8)
     most = max((row["customers"] for row in lost_by_reason), default=0) or 1
+    count_width = metric_charts.text_width(f"{most:,}", font_size=REASON_FONT, bold=True)
+    chart.right = chart.width - REASON_PADDING - count_width
     for index, row in enumerate(lost_by_reason):
         reason = "Unknown" if row["reason"] == UNKNOWN_REASON else row["reason"]
-        label = reason if len(reason) <= REASON_LABEL_CHARACTERS else reason[: REASON_LABEL_CHARACTERS - 1] + "…"
         customers = row["customers"]
         chart.bars.append(
             ReasonBar(
                 x=chart.left,
                 y=4 + index * REASON_ROW,
                 width=max((chart.right - chart.left) * customers / most, 1),
-                label=label,
+                label=_fit(reason, chart.left - REASON_PADDING),
                 title=f"{reason}: {customers:,} customer{'s' if customers != 1 else ''}",
                 customers=customers,
             )

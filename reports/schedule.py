@@ -1,17 +1,14 @@
 """Writes of the monthly report's schedule: each organization's ReportSchedule, mirrored into one
-django-celery-beat PeriodicTask, which the DatabaseScheduler runs beside CELERY_BEAT_SCHEDULE.
+django-celery-beat PeriodicTask (written through cco_portal.beat, as the data sources' are), which the
+DatabaseScheduler runs beside CELERY_BEAT_SCHEDULE."""
 
-This module is the only one that writes django-celery-beat rows."""
-
-import json
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from django_celery_beat.models import PeriodicTask
 
 from cco_portal.audit.models import Action
 from cco_portal.audit.services import record_event
+from cco_portal.beat import save_periodic_task
 from cco_portal.organizations.models import Organization
 
 from .models import ReportSchedule
@@ -27,25 +24,14 @@ def periodic_task_name(organization_id: int) -> str:
 def sync_periodic_task(schedule: ReportSchedule) -> PeriodicTask:
     """Create or update the PeriodicTask of `schedule`: at minute 0 of its hour on its day of every month,
     in the portal's time zone; disabled when the schedule is."""
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="0",
-        hour=str(schedule.hour),
-        day_of_month=str(schedule.day_of_month),
-        month_of_year="*",
-        day_of_week="*",
-        timezone=settings.TIME_ZONE,
-    )
-    task, _ = PeriodicTask.objects.update_or_create(
+    return save_periodic_task(
         name=periodic_task_name(schedule.organization_id),
-        defaults={
-            "task": SCHEDULED_TASK,
-            "crontab": crontab,
-            "args": json.dumps([schedule.organization_id]),
-            "enabled": schedule.enabled,
-            "description": f"The monthly customer-room report of {schedule.organization}, for the month before.",
-        },
+        task=SCHEDULED_TASK,
+        crontab=f"0 {schedule.hour} {schedule.day_of_month} * *",
+        args=[schedule.organization_id],
+        enabled=schedule.enabled,
+        description=f"The monthly customer-room report of {schedule.organization}, for the month before.",
     )
-    return task
 
 
 def periodic_task_of(organization_id: int) -> PeriodicTask | None:

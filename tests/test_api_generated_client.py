@@ -149,6 +149,7 @@ def test_a_generated_client_reads_every_list(generated, live_server, organizatio
         "org_slug": organization.slug,
         "milestone_id": str(populated["milestone"].pk),
         "month": populated["report"].month_label,
+        "source_id": str(populated["source"].pk),
     }
     lists = [
         importlib.import_module(m.name)

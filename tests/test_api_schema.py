@@ -17,6 +17,8 @@ PART_OF_PATH = {
     "/imports/": "metrics",
     "/movements/": "metrics",
     "/metrics-settings/": "metrics",
+    "/data-sources/": "metrics",
+    "/column-mapping/": "metrics",
     "/reports/": "reports",
     "/audit-events/": "audit",
     "/memberships/": "organizations",

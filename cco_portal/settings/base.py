@@ -293,6 +293,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.send_due_reminders_task",
         "schedule": crontab(minute=15, hour="7-22"),
     },
+    # Imports whose queueing failed (the broker was down) or whose worker went silent, queued again.
+    "requeue-silent-imports": {
+        "task": "metrics.tasks.requeue_silent_imports_task",
+        "schedule": crontab(),
+    },
     # Reports of months whose data changed, once the imports have been quiet for REPORTS_DEBOUNCE_SECONDS.
     "refresh-changed-reports": {
         "task": "reports.tasks.refresh_changed_reports_task",

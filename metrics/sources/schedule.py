@@ -1,11 +1,10 @@
 """Each data source's schedule mirrored into one django-celery-beat PeriodicTask (as reports.schedule does for
 the monthly report): created, changed and deleted by the source services, run by beat's DatabaseScheduler."""
 
-import json
-
 from celery.schedules import crontab
-from django.conf import settings
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from django_celery_beat.models import PeriodicTask
+
+from cco_portal.beat import save_periodic_task
 
 from .models import DataSource
 
@@ -33,26 +32,14 @@ def sync_periodic_task(source: DataSource) -> PeriodicTask | None:
     if not source.schedule.strip():
         delete_periodic_task(source.pk)
         return None
-    minute, hour, day_of_month, month_of_year, day_of_week = source.schedule.split()
-    schedule, _ = CrontabSchedule.objects.get_or_create(
-        minute=minute,
-        hour=hour,
-        day_of_month=day_of_month,
-        month_of_year=month_of_year,
-        day_of_week=day_of_week,
-        timezone=settings.TIME_ZONE,
-    )
-    task, _ = PeriodicTask.objects.update_or_create(
+    return save_periodic_task(
         name=periodic_task_name(source.pk),
-        defaults={
-            "task": PULL_TASK,
-            "crontab": schedule,
-            "args": json.dumps([source.pk]),
-            "enabled": source.enabled,
-            "description": f"Pull the data source “{source.name}” of {source.organization}.",
-        },
+        task=PULL_TASK,
+        crontab=source.schedule,
+        args=[source.pk],
+        enabled=source.enabled,
+        description=f"Pull the data source “{source.name}” of {source.organization}.",
     )
-    return task
 
 
 def delete_periodic_task(source_id: int) -> None:

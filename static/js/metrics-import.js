@@ -17,7 +17,9 @@
     bar.setAttribute("aria-valuenow", String(progress.percent));
     fill.className = fill.className.replace(/\bpct-\d+\b/, "pct-" + Math.round(progress.percent / 10));
     if (progress.status === "queued") {
-      text.textContent = "Waiting to start.";
+      text.textContent = progress.waiting_reason
+        ? "Waiting for a worker: " + progress.waiting_reason
+        : "Waiting for a worker to start it.";
     } else {
       const total = progress.rows_total ? " of " + progress.rows_total.toLocaleString("en") : "";
       text.textContent =

@@ -1,10 +1,14 @@
 """Imports that the machine lets down: the database connection lost in the middle, and a run that dies
 with its worker every time it is delivered."""
 
+from datetime import timedelta
+
 import psycopg
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from cco_portal.celery import app as celery_app
 from cco_portal.organizations.roles import Role
@@ -122,3 +126,66 @@ def test_a_failed_computation_says_so_keeps_the_last_figures_and_can_be_tried_ag
         client.post(f"/o/{organization.slug}/metrics/recompute/")
     dataset.refresh_from_db()
     assert (dataset.computed_version, dataset.has_failed, dataset.failure) == (2, False, "")
+
+
+def test_an_upload_while_the_queue_is_down_waits_says_so_and_is_queued_again(
+    organization, member_of, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The task queue down at the upload: the import is kept, says on its page that it waits for a worker
+    and why, and the minute sweep queues it again once the queue answers; it then runs. (It once stayed
+    "queued" forever, the error swallowed.)"""
+    deliver = tasks.run_import_task.delay
+
+    def queue_down(*args, **kwargs):
+        raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.run_import_task, "delay", queue_down)
+    client.force_login(member_of(Role.CCO))
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = client.post(
+            f"/o/{organization.slug}/metrics/imports/",
+            {
+                "file": SimpleUploadedFile("a.csv", csv_bytes([("ann", "2024-01", "10", "")]), "text/csv"),
+                "kind": "activity",
+                "mode": "replace",
+            },
+        )
+    waiting = ActivityImport.objects.get()
+    page = client.get(upload["Location"]).content.decode()
+
+    assert waiting.status == ImportStatus.QUEUED
+    assert "Waiting for a worker:" in page
+    assert "The task queue could not be reached" in page
+
+    # when the queue answers again
+    monkeypatch.setattr(tasks.run_import_task, "delay", deliver)
+    requeued = services.requeue_silent_imports()
+
+    waiting.refresh_from_db()
+    assert requeued == [waiting.pk]
+    assert (waiting.status, waiting.waiting_reason) == (ImportStatus.SUCCEEDED, "")
+
+
+def test_an_import_whose_worker_went_silent_is_queued_again(organization):
+    """A run with no sign of life for ten minutes (its worker was killed) is queued again by the sweep,
+    rather than after the broker's 40-minute visibility timeout, and finishes."""
+    stalled = services.start_import(
+        organization=organization,
+        uploaded_file=SimpleUploadedFile("a.csv", csv_bytes([("ann", "2024-01", "10", "")]), "text/csv"),
+        run_later=False,
+    )
+    ActivityImport.objects.filter(pk=stalled.pk).update(
+        status=ImportStatus.RUNNING, attempts=1, heartbeat_at=timezone.now() - timedelta(minutes=11)
+    )
+    alive = services.start_import(
+        organization=organization,
+        uploaded_file=SimpleUploadedFile("b.csv", csv_bytes([("bob", "2024-02", "10", "")]), "text/csv"),
+        run_later=False,
+    )
+    ActivityImport.objects.filter(pk=alive.pk).update(status=ImportStatus.RUNNING, heartbeat_at=timezone.now())
+
+    requeued = services.requeue_silent_imports()
+
+    stalled.refresh_from_db()
+    assert requeued == [stalled.pk]
+    assert stalled.status == ImportStatus.SUCCEEDED

@@ -257,6 +257,7 @@ def test_the_status_the_progress_bar_polls(organization, reader):
         "percent": 25,
         "error_count": 0,
         "finished": False,
+        "waiting_reason": "",
     }
 
 

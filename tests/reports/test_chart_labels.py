@@ -103,17 +103,3 @@ def test_the_bridge_and_reasons_labels_never_touch():
     svg = render_to_string("reports/charts/reasons.html", {"chart": reasons, "chart_id": "r", "title": "R"})
     assert overlaps(label_boxes(svg)) == []
 
-
-def test_the_scale_of_a_large_trend_stays_inside_the_chart():
-    """Given a trend whose months lose tens of thousands of customers, when it is drawn, then the scale's
-    widest label ("-40,000") ends inside the chart instead of being cut at its left edge, and touches no
-    other label."""
-    rows = trend(date(2024, 1, 1), 24)
-    for row in rows:
-        row["lost"] = {"count": -35_000, "value": "-80.00"}
-
-    counts, _ = trend_charts(rows)
-
-    boxes = label_boxes(render_to_string("reports/charts/trend.html", {"chart": counts, "chart_id": "t", "title": "T"}))
-    assert min(left for _, left, _, _, _ in boxes) >= 0
-    assert overlaps(boxes) == []

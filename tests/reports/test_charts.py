@@ -1,6 +1,13 @@
 """The report's charts placed from a snapshot's figures: the bridge's waterfalls, the trend, and the bars
 of lost customers by reason."""
 
+from xml.etree import ElementTree
+
+import pytest
+from django.template.loader import render_to_string
+
+from metrics.charts import AXIS_FONT, text_width
+from metrics.months import month_label, parse_month_label
 from reports.charts import bridge_waterfalls, reason_chart, trend_charts, units
 
 BRIDGE = {
@@ -74,5 +81,86 @@ def test_reason_bars_are_proportional_and_long_reasons_are_cut():
     assert second.width == first.width / 4
     assert first.label == "Unknown"
     assert second.label.endswith("…")
-    assert len(second.label) <= 22
+    assert text_width(second.label, font_size=13) <= chart.left - 8
     assert second.title == f"{long_reason}: 2 customers"
+
+
+def text_boxes(svg: str) -> tuple[float, list[tuple[str, float, float, float, float]]]:
+    """The chart's width and the box of each of its texts (text, left, right, top, bottom), from the SVG's
+    positions, anchors and font sizes (12 unless given, as static/css/metrics.css sets it)."""
+    root = ElementTree.fromstring(svg)
+    root = root if root.tag == "svg" else root.find(".//svg")
+    boxes = []
+    for text in root.iter("text"):
+        size = float(text.get("font-size", AXIS_FONT))
+        bold = text.get("font-weight") in ("600", "bold") or "chart-year" in text.get("class", "")
+        width = text_width(text.text, font_size=size, bold=bold)
+        x = float(text.get("x")) + float(text.get("dx", 0))
+        y = float(text.get("y")) + float(text.get("dy", 0))
+        left = {"middle": x - width / 2, "end": x - width}.get(text.get("text-anchor"), x)
+        boxes.append((text.text, left, left + width, y - size * 0.8, y + size * 0.2))
+    return float(root.get("viewBox").split()[2]), boxes
+
+
+def assert_no_text_overlaps(svg: str) -> None:
+    width, boxes = text_boxes(svg)
+    for index, (text, left, right, top, bottom) in enumerate(boxes):
+        assert left >= 0, f"{text!r} starts before the chart, at {left:.1f}"
+        assert right <= width, f"{text!r} ends after the chart, at {right:.1f} of {width}"
+        for other, other_left, other_right, other_top, other_bottom in boxes[index + 1 :]:
+            apart = right <= other_left or other_right <= left or bottom <= other_top or other_bottom <= top
+            assert apart, f"{text!r} runs into {other!r}"
+
+
+def trend(first: str, months: int, size: int = 1) -> list[dict]:
+    start = parse_month_label(first)
+    figure = {"count": 1234 * size, "value": str(98765 * size)}
+    return [
+        {"month": month_label(month), "active": 1, "value": "1", **dict.fromkeys(BRIDGE["classes"], figure)}
+        for month in range(start, start + months)
+    ]
+
+
+@pytest.mark.parametrize("months", [1, 2, 3, 12, 13, 23, 24, 25, 36, 60])
+# Far enough back that 60 months still end before next year (a later month is not one: metrics.months).
+@pytest.mark.parametrize("first", ["2019-12", "2020-01", "2020-11"])
+def test_no_two_labels_of_a_trend_overlap(months, first):
+    """Whatever the number of months and where the years turn (December then January: the "20232024" of
+    the issue), no two texts of a trend chart (the report's and the customer dashboard's) touch, and none
+    runs out of the chart; the month reported on, the last, is always named."""
+    for chart in trend_charts(trend(first, months, size=1000)):
+        for template in ("reports/charts/trend.html", "metrics/partials/trend_chart.html"):
+            assert_no_text_overlaps(
+                render_to_string(template, {"chart": chart, "chart_id": "t", "title": "T", "heading_id": "t"})
+            )
+        assert chart.labels[-1].x == pytest.approx(chart.right - (chart.right - chart.left) / months / 2)
+
+
+def test_a_year_is_written_where_each_year_begins():
+    """24 months from December 2023: December 2023's year would touch January 2024's, so it is left out;
+    2024 and 2025 are written under January."""
+    counts, _ = trend_charts(trend("2023-12", 24))
+
+    assert [(label.text, label.year) for label in counts.labels if label.year] == [("Jan", "2024"), ("Jan", "2025")]
+
+
+@pytest.mark.parametrize("size", [1, 1000])
+def test_no_two_labels_of_a_waterfall_or_the_reasons_overlap(size):
+    """Bridges of small and very large figures, and reasons long and counted in thousands, keep their texts
+    apart and inside the chart."""
+    bridge = {
+        "start": {"count": 900 * size, "value": str(90000 * size)},
+        "end": {"count": 1000 * size, "value": str(99000 * size)},
+        "classes": {name: {"count": 99 * size, "value": str(9999 * size)} for name in BRIDGE["classes"]},
+    }
+    reasons = [
+        {"reason": "Moved to a competitor after the price rise in spring", "customers": 12 * size},
+        {"reason": "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWW", "customers": 3 * size},
+        {"reason": "unknown", "customers": size},
+    ]
+    for chart in bridge_waterfalls(bridge):
+        for template in ("reports/charts/waterfall.html", "metrics/partials/waterfall.html"):
+            assert_no_text_overlaps(render_to_string(template, {"chart": chart, "chart_id": "w", "title": "W"}))
+    assert_no_text_overlaps(
+        render_to_string("reports/charts/reasons.html", {"chart": reason_chart(reasons), "chart_id": "r", "title": "R"})
+    )
