@@ -128,11 +128,12 @@ def _round_up(number: int, step: int) -> int:
     return -(-number // step) * step
 
 
-def trend_chart(rows: Sequence[MonthlyMovement], *, measure: str) -> Chart:
+def trend_chart(rows: Sequence[MonthlyMovement], *, measure: str, width: int = 720) -> Chart:
     """Month by month, the gains stacked above zero and the losses below: counts of customers
-    (measure "count") or their value ("value")."""
+    (measure "count") or their value ("value"); `width` narrower for a phone, which names fewer months."""
     is_money = measure == "value"
-    chart = Chart(width=720, height=250, left=58, right=712, zero=0)
+    # Room on the right for half a year's name under the last month, however narrow its slot.
+    chart = Chart(width=width, height=250, left=58, right=width - 12, zero=0)
     top_margin, bottom = 10, 212
     ups = [[abs(getattr(row, f"{name}_{measure}")) for name in GAINS] for row in rows]
     downs = [[abs(getattr(row, f"{name}_{measure}")) for name in LOSSES] for row in rows]

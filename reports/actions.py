@@ -6,6 +6,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from cco_portal.organizations.models import Membership, Organization
 from metrics.months import month_index, month_label, month_start
@@ -66,6 +68,17 @@ def record_action(
         closed_at=None if status == ActionStatus.OPEN else timezone.now(),
         created_by=created_by,
     )
+
+
+def recording_warnings(action: CustomerRoomAction) -> list[str]:
+    """What to tell whoever just recorded `action` without refusing it: a due date already past is allowed
+    (an action agreed late is recorded late) but shows as overdue at once, which is rarely what was meant."""
+    if action.is_overdue:
+        return [
+            gettext("It is due on %(day)s, which has passed, so it shows as overdue; change the date if it is not.")
+            % {"day": date_format(action.due_date, "j M Y")}
+        ]
+    return []
 
 
 @transaction.atomic

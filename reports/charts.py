@@ -72,10 +72,18 @@ def trend_rows(trend: list[dict]) -> list[SimpleNamespace]:
     ]
 
 
-def trend_charts(trend: list[dict]) -> tuple[metric_charts.Chart, metric_charts.Chart]:
+# A phone's width in the trend's units: drawn at about its own size there, with fewer month names that it can
+# still read, where the wide chart would shrink its text to half.
+NARROW_TREND = 360
+
+
+def trend_charts(trend: list[dict], *, width: int = 720) -> tuple[metric_charts.Chart, metric_charts.Chart]:
     """The months of the trend in customers and in value: gains stacked above the zero line, losses below."""
     rows = trend_rows(trend)
-    return metric_charts.trend_chart(rows, measure="count"), metric_charts.trend_chart(rows, measure="value")
+    return (
+        metric_charts.trend_chart(rows, measure="count", width=width),
+        metric_charts.trend_chart(rows, measure="value", width=width),
+    )
 
 
 @dataclass(frozen=True)

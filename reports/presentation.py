@@ -149,4 +149,7 @@ def report_context(figures: dict) -> dict:
         context["active_change"] = bridge["end"]["count"] - bridge["start"]["count"]
     if trend:
         context["count_trend"], context["value_trend"] = charts.trend_charts(trend)
+        context["narrow_count_trend"], context["narrow_value_trend"] = charts.trend_charts(
+            trend, width=charts.NARROW_TREND
+        )
     return context

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cco_portal.organizations.models import Organization
 from metrics import selectors as metrics
 from metrics.months import month_start
+from roadmap.models import Status as MilestoneStatus
 
 from .models import ActionStatus, CustomerRoomAction, Report, ReportSchedule
 
@@ -48,13 +49,16 @@ def schedule_of(organization: Organization) -> ReportSchedule:
 
 def actions_for_report(organization: Organization, month: int) -> QuerySet[CustomerRoomAction]:
     """The actions a month's report shows: those agreed in that month, and earlier ones still open or
-    closed since the month began, each with its current status."""
+    closed since the month began, each with its current status. One that follows its milestone
+    (CustomerRoomAction.current_status) closes when the milestone is done; the milestone keeps no date of
+    that, so its last change stands for it."""
     began = timezone.make_aware(datetime.combine(month_start(month), datetime.min.time()))
+    follows_done_milestone = Q(status=ActionStatus.OPEN, milestone__status=MilestoneStatus.DONE)
+    still_open = Q(status=ActionStatus.OPEN) & ~follows_done_milestone
+    closed_since = Q(closed_at__gte=began) | (follows_done_milestone & Q(milestone__updated_at__gte=began))
     return (
         CustomerRoomAction.objects.for_organization(organization)
-        .filter(
-            Q(month=month) | Q(month__lt=month, status=ActionStatus.OPEN) | Q(month__lt=month, closed_at__gte=began)
-        )
+        .filter(Q(month=month) | Q(month__lt=month) & (still_open | closed_since))
         .select_related("owner", "milestone")
         .order_by("-month", "due_date", "pk")
     )

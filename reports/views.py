@@ -5,11 +5,13 @@ computed on view (the PDF is the same snapshot rendered by WeasyPrint). Every me
 cco and admin see where to compute one.
 """
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -21,6 +23,7 @@ from metrics.months import month_label, parse_month_label
 from . import exports, pdf, selectors
 from .models import Report
 from .presentation import report_context
+from .templatetags.report_tags import month_title
 
 
 def parse_month(label: str | None) -> int | None:
@@ -64,6 +67,21 @@ class ReportMixin(OrganizationMixin):
             "actions": list(selectors.actions_for_report(self.organization, self.month)),
         }
 
+    def why_no_report(self, month: int) -> str:
+        """Why `month` has no report, in words: it has no customer data, or it was not computed yet."""
+        title = month_title(month_label(month))
+        if month not in metric_selectors.months(self.organization):
+            return gettext(
+                "There is no report of %(month)s: it has no customer data, and only a month with data has one."
+            ) % {"month": title}
+        if self.is_manager:
+            return gettext(
+                "There is no report of %(month)s yet: its customer data is in; compute it on the Schedule page."
+            ) % {"month": title}
+        return gettext(
+            "There is no report of %(month)s yet: its customer data is in, but the CCO has not computed it."
+        ) % {"month": title}
+
     def file_name(self, extension: str) -> str:
         return f"{self.organization.slug}-customer-room-{month_label(self.month)}.{extension}"
 
@@ -79,6 +97,8 @@ class LatestView(ReportMixin, TemplateView):
         months = {report.month for report in reports}
         if wanted in months:
             return redirect(self.report_url("dashboard", month=month_label(wanted)))
+        if wanted is not None:
+            messages.warning(request, self.why_no_report(wanted))
         if reports:
             # The newest month that has customer data: a report of a month without any is never the landing page.
             with_data = set(metric_selectors.months(self.organization))
@@ -100,6 +120,14 @@ class DashboardView(ReportMixin, TemplateView):
     and commitment results, and the customer-room actions."""
 
     template_name = "reports/dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # Said on the page, with the way to the newest report, rather than as "this page does not exist".
+            context = ReportMixin.get_context_data(self, why_no_report=self.why_no_report(self.month))
+            return self.response_class(request=request, template="reports/empty.html", context=context, status=404)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -141,6 +141,8 @@ class ActionListView(ManageMixin, FormView):
             self.form_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"“{action.title}” is recorded.")
+        for warning in actions.recording_warnings(action):
+            messages.warning(self.request, warning)
         return redirect(self.reports_url("actions"))
 
 

@@ -9,6 +9,7 @@ from rest_framework.reverse import reverse
 from cco_portal.organizations.api.fields import MemberField
 from metrics.api.serializers import MonthField
 
+from .. import actions
 from ..models import ActionStatus, CustomerRoomAction, Report, ReportSchedule
 
 _BRIDGE = {"type": "object", "nullable": True, "description": "start, end and classes: {count, value}"}
@@ -104,6 +105,19 @@ class ActionSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+class RecordedActionSerializer(ActionSerializer):
+    warnings = serializers.SerializerMethodField(
+        help_text="What is allowed but rarely meant, such as a due date that has already passed."
+    )
+
+    class Meta(ActionSerializer.Meta):
+        fields = [*ActionSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
+
+    def get_warnings(self, action: CustomerRoomAction) -> list[str]:
+        return actions.recording_warnings(action)
 
 
 class ReportSerializer(ReportRunSerializer):

@@ -20,6 +20,7 @@ from ..models import CustomerRoomAction, Report
 from .serializers import (
     ActionInputSerializer,
     ActionSerializer,
+    RecordedActionSerializer,
     ReportFilterSerializer,
     ReportRequestSerializer,
     ReportRunSerializer,
@@ -136,7 +137,7 @@ class ActionViewSet(
     lookup_url_kwarg = "action_id"
     lookup_value_regex = "[0-9]+"
 
-    @extend_schema(request=ActionInputSerializer, responses={201: ActionSerializer})
+    @extend_schema(request=ActionInputSerializer, responses={201: RecordedActionSerializer})
     def create(self, request, *args, **kwargs):
         data = ActionInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
@@ -146,7 +147,8 @@ class ActionViewSet(
             )
         except ValidationError as error:
             raise _as_api_error(error) from error
-        return Response(self.get_serializer(action).data, status=status.HTTP_201_CREATED)
+        recorded = RecordedActionSerializer(action, context=self.get_serializer_context())
+        return Response(recorded.data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ActionInputSerializer, responses=ActionSerializer)
     def update(self, request, *args, **kwargs):

@@ -35,8 +35,12 @@ def signed_amount(value) -> str:
 
 @register.filter
 def month_title(label: str) -> str:
-    """YYYY-MM as people say it: March 2024."""
-    return date_format(month_start(parse_month_label(label)), "F Y")
+    """YYYY-MM as people say it: March 2024; a month outside the years a month may be in (an action's
+    stored before months were checked, "0000-01") as it is stored, rather than a page that fails."""
+    try:
+        return date_format(month_start(parse_month_label(label)), "F Y")
+    except ValueError:
+        return label
 
 
 @register.filter

@@ -116,7 +116,7 @@ def test_a_leader_reads_switches_month_and_downloads_the_pdf(
 
 
 def test_the_report_on_a_phone(new_page, live_server, sign_in, screenshot, organization, reported):
-    """On a phone the report fits the screen's width (the trend charts scale down to it), and its
+    """On a phone the report fits the screen's width (the trend is drawn narrow, for it), and its
     table of every month opens."""
     leader, later, _ = reported
 

@@ -3,8 +3,10 @@ the customer-room actions, all inside the organization of the URL."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cco_portal.organizations.roles import Role
+from metrics.months import month_index, month_label, month_start
 from reports.models import ActionStatus, CustomerRoomAction, Report, ReportStatus
 from tests.reports.conftest import MARCH
 from tests.reports.factories import CustomerRoomActionFactory, ReportFactory
@@ -156,3 +158,48 @@ def test_a_report_lists_its_actions_as_they_are_now(api_client, organization, le
 
     assert [(a["title"], a["status"]) for a in report["actions"]] == [("Visit the South", "done")]
     assert Report.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "month",
+    [
+        "\u0662\u0660\u0662\u0664-\u0660\u0663",
+        "\uff12\uff10\uff12\uff14-03",
+        "0000-01",
+        "1899-12",
+        "2999-01",
+        "2024-13",
+        "+024-03",
+    ],
+    ids=repr,
+)
+def test_a_month_that_is_not_one_is_refused(api_client, organization, cco_user, month):
+    """Given the CCO, when an action is recorded with a month in other than ASCII digits, of year 0 or of a
+    year outside 1900 to next year, then 400 names the month and nothing is recorded."""
+    api_client.force_authenticate(cco_user)
+
+    response = api_client.post(
+        api("api-report-action-list", organization), {"month": month, "title": "Call them"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "month" in response.data
+    assert not CustomerRoomAction.objects.exists()
+
+
+def test_an_action_due_in_the_past_is_recorded_with_a_warning(api_client, organization, cco_user):
+    """Given the CCO, when an action of last month's meeting is recorded through the API due on the first
+    of that month, then 201, with a warning that it shows as overdue at once."""
+    last_month = month_index(timezone.localdate()) - 1
+    api_client.force_authenticate(cco_user)
+
+    response = api_client.post(
+        api("api-report-action-list", organization),
+        {"month": month_label(last_month), "title": "Late", "due_date": month_start(last_month).isoformat()},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert response.data["is_overdue"] is True
+    assert len(response.data["warnings"]) == 1
+    assert "has passed" in response.data["warnings"][0]

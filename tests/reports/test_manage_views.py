@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cco_portal.organizations.roles import Role
-from metrics.months import month_index, month_label
+from metrics.months import month_index, month_label, month_start
 from reports import actions as action_services
 from reports.models import ActionStatus, CustomerRoomAction, ReportSchedule, ReportStatus
 from roadmap import services as roadmap_services
@@ -184,3 +184,33 @@ def test_the_reports_land_on_the_newest_month_with_data(client, organization, cu
     landing = client.get(reverse("reports:latest", kwargs={"org_slug": organization.slug}))
 
     assert landing["Location"] == url("dashboard", organization, month=month_label(MARCH))
+
+
+def test_an_action_due_in_the_past_is_recorded_with_a_warning(client, organization, cco_user):
+    """Given the CCO, when an action of last month's meeting is recorded due on the first of that month
+    (past, though not before the meeting), then it is recorded, and the page warns that it shows as overdue
+    at once; one due later gets no warning."""
+    last_month = month_index(timezone.localdate()) - 1
+    client.force_login(cco_user)
+
+    past = client.post(
+        url("actions", organization),
+        {"month": month_label(last_month), "title": "Late", "due_date": month_start(last_month), "status": "open"},
+        follow=True,
+    )
+    later = client.post(
+        url("actions", organization),
+        {
+            "month": THIS_MONTH,
+            "title": "On time",
+            "due_date": timezone.localdate() + timedelta(days=7),
+            "status": "open",
+        },
+        follow=True,
+    )
+
+    assert CustomerRoomAction.objects.filter(title__in=["Late", "On time"]).count() == 2
+    warnings = [str(m) for m in past.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1
+    assert "has passed, so it shows as overdue" in warnings[0]
+    assert not [m for m in later.context["messages"] if m.level_tag == "warning"]

@@ -12,7 +12,7 @@ from metrics.months import month_index
 from reports import actions, schedule, selectors, services
 from reports.figures import build_report_figures
 from reports.models import ActionStatus, Report, ReportSchedule, ReportStatus
-from roadmap.models import Status
+from roadmap.models import Milestone, Status
 from tests.factories import OrganizationFactory
 from tests.reports.conftest import MARCH, load_history
 from tests.reports.factories import CustomerRoomActionFactory, ReportFactory
@@ -348,3 +348,24 @@ def test_an_action_due_before_the_meeting_that_agreed_it_is_refused(organization
         )
     with pytest.raises(ValidationError, match="from 1900-01 to next month"):
         actions.record_action(organization=organization, month=0, title="Call them", created_by=cco_user)
+
+
+def test_a_report_leaves_out_an_action_whose_milestone_was_done_before_its_month(organization, cco_user):
+    """Given two actions of February that became milestones, one done before March began and one done in
+    March, when March's report lists its actions, then it shows only the one done in March: an action
+    follows its milestone in the report too, as it follows a status of its own."""
+    february = MARCH - 1
+    march_start = timezone.make_aware(timezone.datetime(2024, 3, 1))
+    done_before, done_in_march = (
+        CustomerRoomActionFactory(organization=organization, month=february) for _ in range(2)
+    )
+    for action, day in (
+        (done_before, march_start - timedelta(days=2)),
+        (done_in_march, march_start + timedelta(days=2)),
+    ):
+        milestone = actions.make_action_milestone(action=action, created_by=cco_user)
+        Milestone.objects.filter(pk=milestone.pk).update(status=Status.DONE, updated_at=day)
+
+    shown = set(selectors.actions_for_report(organization, MARCH))
+
+    assert shown == {done_in_march}

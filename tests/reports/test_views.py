@@ -332,3 +332,36 @@ def test_the_dashboard_query_count_does_not_grow(client, organization, member_of
 
 
 EXPECTED_DASHBOARD_QUERIES = 7
+
+
+def test_an_action_stored_with_year_0_does_not_break_the_report(client, organization, two_years, leader):
+    """Given an action stored with the month "0000-01" (before months were checked), when the report of
+    December 2024 and its PDF are opened, then both answer, the action's month written as stored."""
+    CustomerRoomAction.objects.create(organization=organization, month=0, title="Agreed in year 0")
+
+    page = client.get(url("dashboard", organization, month="2024-12"))
+    pdf = client.get(url("pdf", organization, month="2024-12"))
+
+    assert page.status_code == 200
+    assert "Agreed in year 0" in page.content.decode()
+    assert "0000-01" in page.content.decode()
+    assert pdf.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("month", "why"),
+    [("2020-01", "it has no customer data"), ("2024-10", "its customer data is in, but the CCO has not computed it")],
+    ids=["no data", "not computed"],
+)
+def test_a_month_without_a_report_says_why(client, organization, two_years, leader, month, why):
+    """Given reports of November and December 2024 only, when leadership opens a month without data or one
+    with data but no report, by its address or with the picker, then the page answers 404 saying which, and
+    the picker lands on the newest report with the same reason, instead of "this page does not exist"."""
+    page = client.get(url("dashboard", organization, month=month))
+    picked = client.get(url("latest", organization), {"month": month}, follow=True)
+
+    assert page.status_code == 404
+    assert why in page.content.decode()
+    assert "Open the newest report" in page.content.decode()
+    assert picked.redirect_chain[-1][0] == url("dashboard", organization, month="2024-12")
+    assert any(why in str(message) for message in picked.context["messages"])
