@@ -102,4 +102,3 @@ def test_the_bridge_and_reasons_labels_never_touch():
         assert overlaps(label_boxes(svg)) == []
     svg = render_to_string("reports/charts/reasons.html", {"chart": reasons, "chart_id": "r", "title": "R"})
     assert overlaps(label_boxes(svg)) == []
-
