@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from celery._state import _task_stack
 from django.conf import settings
 from django.db import connection
 
@@ -93,7 +94,11 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture
 def real_celery(celery_worker_process, transactional_db):
-    """Send tasks to the real worker instead of running them in-process, for one test."""
+    """Send tasks to the real worker instead of running them in-process, for one test. A task run in-process by
+    an earlier test that left Celery's stack of current tasks behind would make this process think it is inside
+    a task, and refuse to wait for a result: the stack is emptied first."""
+    while _task_stack.top is not None:
+        _task_stack.pop()
     celery_app.conf.task_always_eager = False
     yield celery_worker_process
     celery_app.conf.task_always_eager = True
