@@ -17,7 +17,8 @@ from .base import RoundMixin
 
 
 class RoundCalendarView(RoundMixin, View):
-    """POST only; a refusal is shown on the invitees page, which is where every one of these forms lives."""
+    """POST only; each subclass's `act()` does one thing and says what in a message. A refusal is shown on the
+    invitees page, which is where every one of these forms lives."""
 
     required_roles = MANAGERS
     write_roles = MANAGERS
@@ -30,9 +31,6 @@ class RoundCalendarView(RoundMixin, View):
             for message in error.messages:
                 messages.error(request, message)
         return redirect(self.round_url("invitees"))
-
-    def act(self) -> str:
-        raise NotImplementedError
 
 
 class ReminderDaysView(RoundCalendarView):

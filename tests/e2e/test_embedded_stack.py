@@ -81,7 +81,7 @@ def embedded_stack(tmp_path_factory):
         except OSError:
             assert stack.poll() is None, (folder / "honcho.log").read_text()
             assert time.monotonic() < deadline, "the web server did not answer within 60 s"
-            time.sleep(0.5)
+            time.sleep(0.5)  # a poll: the server is another process, with nothing to wait on but its port
     yield {"url": url, "process": stack, "log": folder / "honcho.log"}
     if stack.poll() is None:
         # honcho passes the signal on to the three processes and waits for them.

@@ -50,10 +50,10 @@ class CustomerDatabase:
             while time.monotonic() < deadline:
                 ids = self.execute(self._running_pull)
                 if ids:
-                    time.sleep(after)
+                    time.sleep(after)  # let rows stream first: the cut must come mid-pull, not before it
                     self.execute(self._kill.format(id=ids[0][0]))
                     return
-                time.sleep(0.05)
+                time.sleep(0.05)  # a poll: the other connection shows the query only once it runs
 
         thread = threading.Thread(target=kill, daemon=True)
         thread.start()
