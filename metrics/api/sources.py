@@ -2,7 +2,6 @@
 and the column mapping of uploads. cco and admin only, as imports are. The password is write-only: an answer
 shows the address with "••••" in its place and `has_password`. Writes go through metrics.sources.services."""
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
@@ -15,7 +14,6 @@ from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
 from ..models import ImportKind, ImportMode
 from ..sources import selectors, services
 from ..sources.models import DataSource, DataSourcePull, SourceKind
-from .views import _as_api_error
 
 # serializers
 
@@ -115,12 +113,9 @@ class DataSourceViewSet(
         """Register a source; with a schedule, beat pulls it."""
         data = DataSourceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            source = services.create_data_source(
-                organization=self.organization, created_by=request.user, **data.validated_data
-            )
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        source = services.create_data_source(
+            organization=self.organization, created_by=request.user, **data.validated_data
+        )
         return Response(self.get_serializer(source).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DataSourceInputSerializer, responses=DataSourceSerializer)
@@ -131,10 +126,7 @@ class DataSourceViewSet(
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         changes.pop("kind", None)
-        try:
-            source = services.update_data_source(source=source, changed_by=request.user, **changes)
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        source = services.update_data_source(source=source, changed_by=request.user, **changes)
         return Response(self.get_serializer(source).data)
 
     def perform_destroy(self, instance):
@@ -175,10 +167,7 @@ class ColumnMappingView(OrganizationScopedAPIMixin, generics.GenericAPIView):
         """Replace the mapping of one kind of upload."""
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            mapping = services.set_column_mapping(
-                organization=self.organization, changed_by=request.user, **data.validated_data
-            )
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        mapping = services.set_column_mapping(
+            organization=self.organization, changed_by=request.user, **data.validated_data
+        )
         return Response({"kind": data.validated_data["kind"], "mapping": mapping})
