@@ -108,11 +108,7 @@ def headline(report: Report) -> Headline | None:
 def months_to_refresh(organization: Organization, *, now: datetime | None = None) -> list[int]:
     """The months whose report the customer data changed since it was computed, once the changes have
     settled: the movements are computed from the latest data, no import is waiting or running, and the
-    last one finished REPORTS_DEBOUNCE_SECONDS ago. Only months that have a report are refreshed.
-
-    A change in month M changes the reports of M and every later month (the movements carry forward).
-    The months changed are those of the activity imports finished since the stale report's data was
-    computed; when the data version rose without such an import (a new activity window), every month."""
+    last one finished REPORTS_DEBOUNCE_SECONDS ago. Only months that have a report are refreshed."""
     now = now or timezone.now()
     dataset = metrics.dataset(organization)
     if dataset is None or not dataset.is_current or not dataset.computed_version:
@@ -128,15 +124,26 @@ def months_to_refresh(organization: Organization, *, now: datetime | None = None
     for report in reports(organization).defer("figures"):
         by_month.setdefault(report.month, report)  # newest data version of each month first
     stale = {month: report for month, report in by_month.items() if report.data_version < version}
-    if not stale:
-        return []
-    refresh = []
-    for month, report in sorted(stale.items()):
-        changed = metrics.months_imported_since(organization, report.data_computed_at)
-        # No import since (a new activity window, say) changes every month; an import, the months from its first.
-        if changed is None or any(changed_month <= month for changed_month in changed):
-            refresh.append(month)
-    return refresh
+    return [month for month, report in sorted(stale.items()) if _data_changed_since(organization, report)]
+
+
+def _data_changed_since(organization: Organization, report: Report) -> bool:
+    """Whether the customer data changed the report's month since the report's data was computed.
+
+    A change in month M changes the reports of M and every later month (the movements carry forward). No
+    activity import since (a new activity window, say) changes every month; an import, the months from its first."""
+    changed = metrics.months_imported_since(organization, report.data_computed_at)
+    return changed is None or any(changed_month <= report.month for changed_month in changed)
+
+
+def newer_data_version(organization: Organization, report: Report) -> int | None:
+    """The version of the customer data when it is newer than the report's and changes the report's month, else
+    None: a report says so rather than be silently older than the dashboard. `months_to_refresh` recomputes it
+    once the changes have settled."""
+    dataset = metrics.dataset(organization)
+    if dataset is None or dataset.version <= report.data_version or not _data_changed_since(organization, report):
+        return None
+    return dataset.version
 
 
 def organizations_with_reports() -> QuerySet[Organization]:

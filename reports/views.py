@@ -64,6 +64,7 @@ class ReportMixin(OrganizationMixin):
         return {
             **report_context(self.report.figures),
             "report": self.report,
+            "newer_data_version": selectors.newer_data_version(self.organization, self.report),
             "actions": list(selectors.actions_for_report(self.organization, self.month)),
         }
 

@@ -125,14 +125,23 @@ class ReportSerializer(ReportRunSerializer):
 
     figures = FiguresField(read_only=True)
     actions = serializers.SerializerMethodField()
+    newer_data_version = serializers.SerializerMethodField(
+        help_text=(
+            "The version of newer customer data that changes this month, or null: the report is recomputed "
+            "by itself once the data stops changing."
+        )
+    )
 
     class Meta(ReportRunSerializer.Meta):
-        fields = [*ReportRunSerializer.Meta.fields, "figures", "actions"]
+        fields = [*ReportRunSerializer.Meta.fields, "figures", "actions", "newer_data_version"]
         read_only_fields = fields
 
     @extend_schema_field(ActionSerializer(many=True))
     def get_actions(self, report: Report) -> list:
         return ActionSerializer(self.context["actions"], many=True, context=self.context).data
+
+    def get_newer_data_version(self, report: Report) -> int | None:
+        return self.context["newer_data_version"]
 
 
 class ReportRequestSerializer(serializers.Serializer):

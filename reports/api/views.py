@@ -94,7 +94,11 @@ class ReportView(OrganizationScopedAPIMixin, generics.GenericAPIView):
         report = selectors.latest_report(self.organization, month)
         if report is None:
             raise Http404("No report of this month is done yet.")
-        context = {**self.get_serializer_context(), "actions": selectors.actions_for_report(self.organization, month)}
+        context = {
+            **self.get_serializer_context(),
+            "actions": selectors.actions_for_report(self.organization, month),
+            "newer_data_version": selectors.newer_data_version(self.organization, report),
+        }
         return Response(ReportSerializer(report, context=context).data)
 
 
