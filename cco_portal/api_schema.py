@@ -14,7 +14,10 @@ PARTS = {
     "organizations": ("organizations", "The organizations you belong to, their members and invitations."),
     "assessments": ("assessments", "Readiness rounds and CEO commitment reviews: questionnaires, answers, results."),
     "roadmap": ("roadmap", "The competencies, their maturity, operational areas and milestones."),
-    "metrics": ("metrics", "Customer-data imports, the customer-asset movements and the activity window."),
+    "metrics": (
+        "metrics",
+        "Customer-data imports and sources, the customer-asset movements, the activity window and the charter.",
+    ),
     "reports": ("reports", "The monthly reports, their schedule and the customer-room actions."),
     "audit": ("audit", "The organization's audit log, for its admins."),
 }

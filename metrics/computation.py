@@ -19,6 +19,7 @@ from cco_portal.audit.models import Action
 from cco_portal.audit.services import record_event
 from cco_portal.organizations.models import Organization
 
+from .charter.services import reopen_charter_for_window
 from .models import ALL_SEGMENTS, Customer, CustomerActivity, CustomerMovement, Dataset, MonthlyMovement
 from .movements import CLASSES, MonthFigures, ShardFigures, compute_shard, merge
 
@@ -250,8 +251,9 @@ def _check_identities(segment, month: int, f: MonthFigures) -> None:
 
 @transaction.atomic
 def change_activity_window(*, organization: Organization, months: int, changed_by=None) -> Organization:
-    """Set how many months of revenue make a customer active, and recompute the movements with it.
-    A change is recorded in the audit log as done by `changed_by`."""
+    """Set how many months of revenue make a customer active, recompute the movements with it, and open a new
+    version of the customer-asset charter for the leaders to sign. A change is recorded in the audit log as
+    done by `changed_by`."""
     from .tasks import compute_movements_task
 
     if not 1 <= months <= 36:
@@ -270,4 +272,6 @@ def change_activity_window(*, organization: Organization, months: int, changed_b
         dataset, _ = Dataset.objects.get_or_create(organization=organization)
         Dataset.objects.filter(organization=organization, pk=dataset.pk).update(version=F("version") + 1)
         transaction.on_commit(lambda: compute_movements_task.delay(organization.pk))
+        # The leaders signed the definitions with the old window: the new one is theirs to sign again.
+        reopen_charter_for_window(organization=organization, changed_by=changed_by)
     return organization

@@ -17,6 +17,8 @@ from django.utils import timezone
 from cco_portal.organizations.roles import Role
 
 from . import services
+from .charter import services as charter_services
+from .charter.models import Decision
 from .computation import compute_customer_movements
 from .models import CustomerActivity, ImportKind, ImportMode
 from .months import month_index, month_label
@@ -125,3 +127,30 @@ def seed_demo(*, organization, people) -> None:
     # The demo is made in one transaction, so the computation the imports ask for would come only after the
     # other apps' demos, which read the figures: compute them here.
     compute_customer_movements(organization=organization)
+    _seed_charter(organization, people)
+
+
+def _seed_charter(organization, people) -> None:
+    """The charter in force: proposed by the CCO, agreed by the executive and the leadership member."""
+    charter = charter_services.propose_charter(
+        organization=organization,
+        proposed_by=people[Role.CCO],
+        customer_definition=str(charter_services.FIRST_VERSION["customer_definition"]),
+        value_definition=str(charter_services.FIRST_VERSION["value_definition"]),
+        intent=(
+            "We count a customer as an asset the whole company earns or loses. Every month we look at who we "
+            "gained and who we lost, and why, and we act on it together rather than department by department."
+        ),
+    )
+    for role, comment in ((Role.EXECUTIVE, ""), (Role.LEADERSHIP, "Agreed; let us review the window in a year.")):
+        charter_services.sign_charter(
+            organization=organization,
+            version=charter.version,
+            user=people[role],
+            roles={role},
+            decision=Decision.AGREE,
+            comment=comment,
+        )
+    charter_services.record_charter_agreed(
+        organization=organization, version=charter.version, recorded_by=people[Role.CCO]
+    )

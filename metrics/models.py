@@ -289,5 +289,6 @@ class CustomerMovement(models.Model):
         return f"{self.customer_id} {self.month} {self.movement}"
 
 
-# The data sources' models live beside their code; imported here so that they belong to this app.
+# The data sources' and the charter's models live beside their code; imported here so that they belong to this app.
+from .charter.models import Charter, CharterSignature  # noqa: E402, F401
 from .sources.models import ColumnMapping, DataSource, DataSourcePull  # noqa: E402, F401

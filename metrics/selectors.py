@@ -11,6 +11,8 @@ from django.utils.translation import gettext
 
 from cco_portal.organizations.models import Organization
 
+# The report reads all of metrics through this module, the charter's sign-off included.
+from .charter.selectors import charter_statement as charter_statement
 from .models import (
     ALL_SEGMENTS,
     ActivityImport,

@@ -14,4 +14,5 @@ urlpatterns = [
     path("settings/", views.SettingsView.as_view(), name="settings"),
     path("recompute/", views.RecomputeView.as_view(), name="recompute"),
     path("sources/", include("metrics.sources.urls")),
+    path("charter/", include("metrics.charter.urls")),
 ]

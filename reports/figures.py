@@ -10,6 +10,10 @@ The shape, which the dashboard, the PDF, the CSV export and the API read:
       "data_computed_at": ISO 8601 | None,      # when those movements were computed
       "activity_window": int,                   # the window those movements were computed with (months)
       "value_meaning": str,                     # what "value" means at that window, in words
+      "charter": None | {"version": int, "activity_window": int, "agreed_at": ISO 8601 | None,
+                         "agreed": int, "leaders": int},
+                                                # the newest customer-asset charter version that defines that
+                                                # window, and its sign-off; None: no version defines it
       "bridge": BRIDGE | None,                  # the month's customer-asset bridge; None: no data for the month
       "year_ago": BRIDGE | None,                # the same month a year earlier
       "trend": [TREND_ROW],                     # the 24 months ending at the month (those with data), oldest first
@@ -91,6 +95,7 @@ def metric_figures(organization: Organization, month: int) -> dict:
         "data_computed_at": computed_at.isoformat() if computed_at else None,
         "activity_window": window,
         "value_meaning": metrics.value_meaning(window),
+        "charter": metrics.charter_statement(organization, window),
         "bridge": bridge_figures(metrics.bridge(organization, month)),
         "year_ago": bridge_figures(metrics.bridge(organization, month - 12)),
         "trend": _as_json(metrics.movement_table(organization, first=month - TREND_MONTHS + 1, last=month)),

@@ -11,6 +11,7 @@ from assessments.models import Kind
 from cco_portal.audit.models import Action
 from cco_portal.audit.services import record_event
 from cco_portal.organizations.roles import Role
+from metrics.charter.services import propose_charter, sign_charter
 from metrics.computation import compute_customer_movements
 from metrics.models import ImportKind
 from metrics.months import parse_month_label
@@ -24,9 +25,11 @@ from tests.roadmap.factories import MaturityAssessmentFactory, MilestoneFactory,
 READINESS_QUESTIONS = 11
 
 
-def populate(organization, *, tag: str, first_month: str) -> dict:
+def populate(organization, *, tag: str, first_month: str, charter_versions: int = 1) -> dict:
     """Create one of everything in `organization`; names carry `tag`, customer data starts in `first_month`
-    (YYYY-MM) and runs three months, and the report is of its second month. Returns the objects by kind."""
+    (YYYY-MM) and runs three months, and the report is of its second month. The customer-asset charter has
+    `charter_versions` versions (numbered per organization: more than another organization's names a version
+    that one lacks), the last signed by the executive. Returns the objects by kind."""
     year, month = map(int, first_month.split("-"))
     months = [f"{year + (month - 1 + i) // 12}-{(month - 1 + i) % 12 + 1:02d}" for i in range(3)]
     admin = UserFactory(email=f"{tag}-admin@example.com")
@@ -59,6 +62,17 @@ def populate(organization, *, tag: str, first_month: str) -> dict:
     )
     compute_customer_movements(organization=organization)
     record_event(action=Action.SIGNED_IN, actor=member, target=member.email)
+    for version in range(1, charter_versions + 1):
+        charter = propose_charter(
+            organization=organization,
+            proposed_by=admin,
+            customer_definition=f"{tag} customers",
+            value_definition=f"{tag} revenue",
+            intent=f"{tag} intent {version}",
+        )
+    sign_charter(
+        organization=organization, version=charter.version, user=member, roles={Role.EXECUTIVE}, decision="agree"
+    )
     return {
         "admin": admin,
         "member": member,
@@ -78,6 +92,7 @@ def populate(organization, *, tag: str, first_month: str) -> dict:
         "action": CustomerRoomActionFactory(
             organization=organization, owner=member, month=parse_month_label(months[1])
         ),
+        "charter": charter,
         "customers": customers,
         "months": months,
         "reason": f"{tag} price",

@@ -17,6 +17,8 @@ from assessments.models import Kind
 from assessments.services import invite_to_round
 from cco_portal.organizations.roles import ADMINS, ANY_MEMBER, MANAGERS, Role
 from cco_portal.organizations.scoping import OrganizationMixin, OrganizationScopedAPIMixin
+from metrics.charter.selectors import SIGNERS
+from metrics.charter.services import propose_charter
 from reports.models import CustomerRoomAction, Report, ReportStatus
 from tests.assessments.factories import InviteeFactory, RoundFactory
 from tests.factories import InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
@@ -42,6 +44,9 @@ THIS_MONTH = TODAY.strftime("%Y-%m")
 ACTION_FORM = {"month": THIS_MONTH, "title": "Call every customer lost to price", "status": "open"}
 # A complete milestone form, as the CCO sends it from the roadmap pages.
 MILESTONE_FORM = {"competency": 2, "title": "Map the journey", "status": "planned", "percent_complete": 0}
+
+# A complete customer-asset charter version.
+CHARTER_FORM = {"customer_definition": "Buyers", "value_definition": "Revenue", "intent": "Ours"}
 
 # A complete data source, as the page and the API take it: a file at an address nothing answers.
 SOURCE_FORM = {
@@ -188,6 +193,17 @@ ACCESS = {
     ("api-metrics-settings", "get"): Access(ANY_MEMBER, 200),
     ("api-metrics-settings", "patch"): Access(MANAGERS, 200, {"activity_window": 12}),
     ("metrics:sources", "get"): Access(MANAGERS, 200),
+    ("metrics:charter", "get"): Access(ANY_MEMBER, 200),
+    ("metrics:charter_propose", "get"): Access(MANAGERS, 200),
+    ("metrics:charter_propose", "post"): Access(MANAGERS, 302, CHARTER_FORM | {"intent": "Ours, reworded"}),
+    ("metrics:charter_sign", "post"): Access(SIGNERS, 302, {"decision": "agree"}),
+    # Recorded as agreed only once a leader agreed; refused with a message, and back to the charter.
+    ("metrics:charter_agree", "post"): Access(MANAGERS, 302),
+    ("api-charter-list", "get"): Access(ANY_MEMBER, 200),
+    ("api-charter-list", "post"): Access(MANAGERS, 201, CHARTER_FORM | {"intent": "Ours, reworded"}),
+    ("api-charter-signature", "put"): Access(SIGNERS, 200, {"decision": "agree"}),
+    # Refused with the reason until a leader agreed: tests/metrics/charter/.
+    ("api-charter-agree", "post"): Access(MANAGERS, 400),
     ("metrics:source_create", "get"): Access(MANAGERS, 200),
     ("metrics:source_create", "post"): Access(MANAGERS, 302, SOURCE_FORM),
     ("metrics:source", "get"): Access(MANAGERS, 200),
@@ -251,6 +267,7 @@ OBJECT_KWARGS = {
     "month": lambda objects: objects["report"].month_label,
     "report_id": lambda objects: objects["report"].pk,
     "action_id": lambda objects: objects["action"].pk,
+    "version": lambda objects: objects["charter"].version,
     "number": lambda objects: objects["milestone"].competency.number,
     "kind": lambda objects: Kind.READINESS.value,
     "pk": lambda objects: objects[("invitation" if "invitation" in objects["_name"] else "target")].pk,
@@ -316,6 +333,7 @@ def _objects_of(organization, target_email: str = "target@example.com") -> dict:
             figures={"organization": organization.name, "month": "2024-01", "data_version": 1, "bridge": None},
         ),
         "action": CustomerRoomAction.objects.create(organization=organization, month=2024 * 12, title="Call them"),
+        "charter": propose_charter(organization=organization, proposed_by=None, **CHARTER_FORM),
     }
 
 

@@ -19,6 +19,7 @@ PART_OF_PATH = {
     "/metrics-settings/": "metrics",
     "/data-sources/": "metrics",
     "/column-mapping/": "metrics",
+    "/charter/": "metrics",
     "/reports/": "reports",
     "/audit-events/": "audit",
     "/memberships/": "organizations",

@@ -112,6 +112,8 @@ def _aim_at(case, organization, populated) -> None:
         parameters["id"] = populated["invitation" if "/invitations/" in case.path else "membership"].pk
     if "month" in parameters:
         parameters["month"] = populated["report"].month_label
+    if "version" in parameters:
+        parameters["version"] = populated["charter"].version
 
 
 def fuzz_as(who: str, schema):

@@ -42,6 +42,7 @@ OBJECT_KWARGS = {
     "month": lambda b, name: b["report"].month_label,
     "report_id": lambda b, name: b["report"].pk,
     "action_id": lambda b, name: b["action"].pk,
+    "version": lambda b, name: b["charter"].version,
     "pk": lambda b, name: b[PK_OBJECTS[name]].pk,
 }
 # Router routes name their object `pk`: which object that is, by route name.
@@ -72,7 +73,7 @@ def organizations(organization, other_organization):
     """A (acme) and B (globex), each populated with one object of every kind, in different months."""
     return {
         "a": populate(organization, tag="acme", first_month="2024-01"),
-        "b": populate(other_organization, tag="globex", first_month="2022-05"),
+        "b": populate(other_organization, tag="globex", first_month="2022-05", charter_versions=3),
     }
 
 
@@ -184,6 +185,7 @@ LIST_CHECKS = {
     "/api/v1/orgs/{org_slug}/data-sources/": ({}, "id", _model_ids("metrics.DataSource")),
     "/api/v1/orgs/{org_slug}/reports/": ({}, "id", _model_ids("reports.Report")),
     "/api/v1/orgs/{org_slug}/reports/actions/": ({}, "id", _model_ids("reports.CustomerRoomAction")),
+    "/api/v1/orgs/{org_slug}/charter/": ({}, "version", lambda a, organization: {a["charter"].version}),
     "/api/v1/orgs/{org_slug}/roadmap/areas/": ({}, "id", _model_ids("roadmap.OperationalArea")),
     "/api/v1/orgs/{org_slug}/roadmap/maturity/": ({}, "id", _model_ids("roadmap.MaturityAssessment")),
     "/api/v1/orgs/{org_slug}/roadmap/milestones/": ({}, "id", _model_ids("roadmap.Milestone")),

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import sources, views
+from . import charter, sources, views
 
 router = SimpleRouter()
 router.register("imports", views.ImportViewSet, basename="api-import")
@@ -14,4 +14,7 @@ urlpatterns = [
     path("movements/reasons/", views.LostByReasonView.as_view(), name="api-movement-reasons"),
     path("column-mapping/", sources.ColumnMappingView.as_view(), name="api-column-mapping"),
     path("metrics-settings/", views.MetricsSettingsView.as_view(), name="api-metrics-settings"),
+    path("charter/", charter.CharterListView.as_view(), name="api-charter-list"),
+    path("charter/<int:version>/signature/", charter.CharterSignatureView.as_view(), name="api-charter-signature"),
+    path("charter/<int:version>/agree/", charter.CharterAgreeView.as_view(), name="api-charter-agree"),
 ]
