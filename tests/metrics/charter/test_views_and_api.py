@@ -25,7 +25,7 @@ def api(organization, name, **kwargs) -> str:
 def test_from_proposal_to_agreement_on_the_pages(client, organization, member_of):
     """Given no charter, the page tells the CCO to propose one; the CCO proposes, the leader objects without a
     comment and is told to say why on the page, then agrees; the CCO records it, and the page shows it in force,
-    agreed by 1 of 1 leaders."""
+    agreed by 1 of 1 leader."""
     cco, leader = member_of(Role.CCO), member_of(Role.LEADERSHIP, full_name="Lee Leader")
     client.force_login(cco)
     assert "Propose one" in client.get(page(organization)).content.decode()
@@ -42,7 +42,7 @@ def test_from_proposal_to_agreement_on_the_pages(client, organization, member_of
     assert client.post(page(organization, "charter_agree", version=1)).status_code == 302
     shown = client.get(page(organization)).content.decode()
     assert "In force: version 1" in shown
-    assert "Definitions agreed by 1 of 1 leaders" in shown
+    assert "Definitions agreed by 1 of 1 leader on" in shown
 
 
 def test_the_api_proposes_signs_and_agrees(api_client, organization, member_of):
