@@ -21,6 +21,8 @@ from metrics import selectors as metric_selectors
 from metrics.months import month_label, parse_month_label
 
 from . import exports, pdf, selectors
+from .accountability import accountability
+from .figures import report_day
 from .models import Report
 from .presentation import report_context
 from .templatetags.report_tags import month_title
@@ -66,6 +68,7 @@ class ReportMixin(OrganizationMixin):
             "report": self.report,
             "newer_data_version": selectors.newer_data_version(self.organization, self.report),
             "actions": list(selectors.actions_for_report(self.organization, self.month)),
+            "accountability": accountability(self.organization, as_of=report_day(self.month), month=self.month),
         }
 
     def why_no_report(self, month: int) -> str:

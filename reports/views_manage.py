@@ -18,6 +18,7 @@ from metrics import selectors as metric_selectors
 from metrics.months import month_index, month_label
 
 from . import actions, schedule, selectors, services
+from .accountability import accountability
 from .forms import ActionForm, ComputeForm, ScheduleForm
 from .models import CustomerRoomAction
 
@@ -130,7 +131,9 @@ class ActionListView(ManageMixin, FormView):
         return {"month": month_label(month_index(timezone.localdate()))}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(actions=selectors.actions(self.organization), **kwargs)
+        return super().get_context_data(
+            actions=selectors.actions(self.organization), accountability=accountability(self.organization), **kwargs
+        )
 
     def form_valid(self, form):
         try:

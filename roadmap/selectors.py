@@ -246,3 +246,20 @@ def operational_areas(organization: Organization) -> QuerySet[OperationalArea]:
         .annotate(milestone_count=Count("milestones"))
         .order_by("name")
     )
+
+
+def done_dates(organization: Organization, milestone_ids) -> dict[int, date]:
+    """The day each of the given milestones that is done now became done, the last time it did, by id, from
+    its recorded history. Meant for a few milestones at a time (the customer-room actions that became one)."""
+    records = (
+        Milestone.history.filter(organization=organization, id__in=list(milestone_ids))
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "status", "history_date")
+    )
+    since: dict[int, date] = {}
+    for milestone_id, status, when in records:
+        if status != Status.DONE:
+            since.pop(milestone_id, None)
+        elif milestone_id not in since:
+            since[milestone_id] = timezone.localdate(when)
+    return since

@@ -33,6 +33,21 @@ FIGURES_SCHEMA = {
 }
 
 
+ACCOUNTABILITY_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "as_of": {"type": "string", "format": "date"},
+        "due": {"type": "integer"},
+        "on_time": {"type": "integer"},
+        "on_time_percent": {"type": "integer", "nullable": True},
+        "overdue_by_owner": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"owner": {"type": "string"}, "overdue": {"type": "integer"}}},
+        },
+    },
+}
+
+
 @extend_schema_field(FIGURES_SCHEMA)
 class FiguresField(serializers.JSONField):
     pass
@@ -132,8 +147,15 @@ class ReportSerializer(ReportRunSerializer):
         )
     )
 
+    accountability = serializers.SerializerMethodField(
+        help_text=(
+            "As of the month's last day (or today): the actions agreed up to the month that were due before it, "
+            "those done by their due date, and the overdue ones per owner."
+        )
+    )
+
     class Meta(ReportRunSerializer.Meta):
-        fields = [*ReportRunSerializer.Meta.fields, "figures", "actions", "newer_data_version"]
+        fields = [*ReportRunSerializer.Meta.fields, "figures", "actions", "newer_data_version", "accountability"]
         read_only_fields = fields
 
     @extend_schema_field(ActionSerializer(many=True))
@@ -142,6 +164,10 @@ class ReportSerializer(ReportRunSerializer):
 
     def get_newer_data_version(self, report: Report) -> int | None:
         return self.context["newer_data_version"]
+
+    @extend_schema_field(ACCOUNTABILITY_SCHEMA)
+    def get_accountability(self, report: Report) -> dict:
+        return self.context["accountability"].as_dict()
 
 
 class ReportRequestSerializer(serializers.Serializer):

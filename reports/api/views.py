@@ -16,6 +16,8 @@ from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
 from metrics.months import parse_month_label
 
 from .. import actions, schedule, selectors, services
+from ..accountability import accountability
+from ..figures import report_day
 from ..models import CustomerRoomAction, Report
 from .serializers import (
     ActionInputSerializer,
@@ -98,6 +100,7 @@ class ReportView(OrganizationScopedAPIMixin, generics.GenericAPIView):
             **self.get_serializer_context(),
             "actions": selectors.actions_for_report(self.organization, month),
             "newer_data_version": selectors.newer_data_version(self.organization, report),
+            "accountability": accountability(self.organization, as_of=report_day(month), month=month),
         }
         return Response(ReportSerializer(report, context=context).data)
 

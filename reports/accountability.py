@@ -1,0 +1,88 @@
+"""Accountability from the record: of the customer-room actions due by a day, how many were done by their due
+date, and who holds the ones overdue. Read live, like the actions themselves, so that a later look shows what
+became of them."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.percentages import whole_percent
+from cco_portal.organizations.models import Organization
+from roadmap import selectors as roadmap
+
+from .models import ActionStatus, CustomerRoomAction
+
+
+@dataclass(frozen=True)
+class OverdueOwner:
+    name: str
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Accountability:
+    """As of `as_of`: the actions due by then (dropped ones aside), those done by their due date, and the
+    overdue ones per owner, most first."""
+
+    as_of: date
+    due: int
+    on_time: int
+    overdue_by_owner: list[OverdueOwner]
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return whole_percent(self.on_time / self.due) if self.due else None
+
+    def as_dict(self) -> dict:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "due": self.due,
+            "on_time": self.on_time,
+            "on_time_percent": self.on_time_percent,
+            "overdue_by_owner": [{"owner": owner.name, "overdue": owner.overdue} for owner in self.overdue_by_owner],
+        }
+
+
+def done_on(action: CustomerRoomAction, milestone_done: dict[int, date]) -> date | None:
+    """The day an action was done: its own closing day, or, while it follows its milestone, the day the
+    milestone was done; None while it is not done."""
+    if action.follows_milestone:
+        return milestone_done.get(action.milestone_id)
+    if action.status == ActionStatus.DONE and action.closed_at:
+        return timezone.localdate(action.closed_at)
+    return None
+
+
+def accountability(
+    organization: Organization, *, as_of: date | None = None, month: int | None = None
+) -> Accountability:
+    """The record as of `as_of` (default today), of the actions agreed up to `month` (default every month)."""
+    as_of = as_of or timezone.localdate()
+    actions = (
+        CustomerRoomAction.objects.for_organization(organization)
+        .exclude(status=ActionStatus.DROPPED)
+        .filter(due_date__lt=as_of)
+        .select_related("owner", "milestone")
+    )
+    if month is not None:
+        actions = actions.filter(month__lte=month)
+    actions = list(actions)
+    milestone_done = roadmap.done_dates(organization, {a.milestone_id for a in actions if a.follows_milestone})
+    on_time, overdue = 0, Counter()
+    for action in actions:
+        done = done_on(action, milestone_done)
+        if done is not None and done <= action.due_date:
+            on_time += 1
+        if done is None or done > as_of:
+            overdue[action.owner.display_name if action.owner else _("No owner")] += 1
+    return Accountability(
+        as_of=as_of,
+        due=len(actions),
+        on_time=on_time,
+        overdue_by_owner=[
+            OverdueOwner(name, count) for name, count in sorted(overdue.items(), key=lambda i: (-i[1], i[0]))
+        ],
+    )
