@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Case, CharField, Count, F, FloatField, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
+from cco_portal.organizations import gathered_evidence as evidence
 from cco_portal.organizations.models import Organization
 from cco_portal.organizations.roles import Role, roles_allow
 
@@ -367,3 +368,15 @@ def comments_by_question(round_: Round) -> dict[int, list[Comment]]:
     for question_id, text, author in _comments(round_):
         comments.setdefault(question_id, []).append(Comment(text, author))
     return comments
+
+
+# The questions answered better beside the record, by questionnaire and number: seed 000's "Are forums for
+# accountability regularly scheduled and enforced?" (CEO commitment, action 5).
+EVIDENCE_TOPICS = {(Kind.COMMITMENT, 10): evidence.ACCOUNTABILITY_FORUMS}
+
+
+def evidence_by_question(round_: Round) -> dict[int, list[evidence.Evidence]]:
+    """What the portal's record shows beside each of the round's questions that asks for it, by question id."""
+    topics = {number: topic for (kind, number), topic in EVIDENCE_TOPICS.items() if kind == round_.kind}
+    questions = Question.objects.filter(questionnaire_id=round_.questionnaire_id, number__in=topics)
+    return {question.pk: evidence.evidence_for(round_.organization, topics[question.number]) for question in questions}

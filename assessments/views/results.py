@@ -42,6 +42,7 @@ class ResultsView(ResultsAccessMixin, TemplateView):
             context = {
                 "results": selectors.commitment_results(self.round_),
                 "comments": selectors.comments_by_question(self.round_),
+                "evidence": selectors.evidence_by_question(self.round_),
             }
         else:
             results = selectors.readiness_results(self.round_)

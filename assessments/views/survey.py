@@ -42,6 +42,7 @@ class SurveyMixin(RoundMixin):
             "is_editable": self.round_.is_open and not (response and response.is_submitted),
             "is_ceo": self.is_ceo,
             "can_read_results": self.can_read_results(),
+            "evidence": selectors.evidence_by_question(self.round_),
         }
 
 
