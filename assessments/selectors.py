@@ -217,6 +217,8 @@ class CommitmentActionResult:
     description: str
     scores: ViewScores
     questions: list[tuple[Question, ViewScores]]
+    # This action in every review up to this one, oldest first.
+    trend: list[tuple[Round, ViewScores]] = field(default_factory=list)
 
 
 @dataclass
@@ -241,10 +243,19 @@ IS_CEO = Q(response__respondent_id=F("response__round__ceo_id"))
 
 def _view_scores(answers, group: str) -> dict:
     """Average score per `group` value, for the CEO's answers and for everyone else's, in one query."""
-    rows = answers.values(group).annotate(
+    return {key[0]: scores for key, scores in _view_scores_by(answers, group).items()}
+
+
+def _view_scores_by(answers, *groups: str) -> dict:
+    """Average score per combination of the `groups` values (keyed by their tuple), for the CEO's answers and for
+    everyone else's, in one query."""
+    rows = answers.values(*groups).annotate(
         self_view=Avg(CHOICE_SCORE, filter=IS_CEO), leaders_view=Avg(CHOICE_SCORE, filter=~IS_CEO), answers=Count("id")
     )
-    return {row[group]: ViewScores(row["self_view"], row["leaders_view"], row["answers"]) for row in rows}
+    return {
+        tuple(row[group] for group in groups): ViewScores(row["self_view"], row["leaders_view"], row["answers"])
+        for row in rows
+    }
 
 
 def commitment_results(round_: Round) -> CommitmentResults:
@@ -270,9 +281,13 @@ def commitment_results(round_: Round) -> CommitmentResults:
             Q(closes_on__lt=round_.closes_on) | Q(closes_on=round_.closes_on, created_at__lte=round_.created_at)
         )
     )
-    overall_by_review = _view_scores(
-        Answer.objects.filter(response__round__in=reviews, response__submitted_at__isnull=False), "response__round_id"
-    )
+    submitted_in_reviews = Answer.objects.filter(response__round__in=reviews, response__submitted_at__isnull=False)
+    overall_by_review = _view_scores(submitted_in_reviews, "response__round_id")
+    by_review_and_action = _view_scores_by(submitted_in_reviews, "response__round_id", "question__section__number")
+    for action in actions:
+        action.trend = [
+            (review, by_review_and_action.get((review.pk, action.number), empty)) for review in reversed(reviews)
+        ]
     return CommitmentResults(
         round=round_,
         overall=overall_by_review.get(round_.pk, empty),

@@ -10,6 +10,7 @@ from assessments import selectors
 from assessments.models import Kind
 from assessments.percentages import whole_percent
 from assessments.selectors import Alignment
+from cco_portal.organizations.roles import Role
 from tests.assessments.factories import InviteeFactory, RoundFactory, respond
 from tests.factories import OrganizationFactory, UserFactory
 
@@ -467,3 +468,33 @@ def test_commitment_results_count_the_answers_of_each_question(organization):
     # then the CEO and two leaders submitted; a third leader's draft does not count
     assert {scores.answers for action in results.actions for _, scores in action.questions} == {3}
     assert results.invited == 4
+
+
+def test_each_ceo_action_has_its_own_trend_across_reviews(organization, member_of):
+    """Given two reviews before this one (a later one aside): the CEO says Yes to everything, then Partly; the
+    leader No, then Yes to action 1 only; when this review's results are read, then each action's trend holds its
+    own CEO and leaders' views in the earlier reviews and this one, oldest first, and not the later review."""
+    ceo, leader = member_of(Role.ADMIN), member_of(Role.LEADERSHIP)
+    today = timezone.localdate()
+
+    def review(days: int, ceo_letter: str, leader_letters):
+        round_ = RoundFactory(
+            organization=organization, kind=Kind.COMMITMENT, ceo=ceo, opens_on=today + timedelta(days=days - 14)
+        )
+        questions = list(round_.questionnaire.questions.select_related("section").order_by("number"))
+        respond(round_, ceo, ceo_letter * len(questions))
+        respond(round_, leader, "".join(leader_letters(question) for question in questions))
+        return round_
+
+    first = review(0, "Y", lambda question: "N")
+    second = review(30, "P", lambda question: "Y" if question.section.number == 1 else "N")
+    review(60, "N", lambda question: "Y")
+
+    results = selectors.commitment_results(second)
+
+    trends = {
+        action.number: [(round_, s.self_view, s.leaders_view) for round_, s in action.trend]
+        for action in results.actions
+    }
+    assert trends[1] == [(first, 1.0, 0.0), (second, 0.5, 1.0)]
+    assert all(trends[number] == [(first, 1.0, 0.0), (second, 0.5, 0.0)] for number in range(2, 9))

@@ -760,3 +760,23 @@ def test_the_comment_field_states_its_limit_and_has_no_cutting_maxlength(client,
     assert 'data-max-length="2000"' in html
     assert 'aria-describedby="q1-comment-count"' in html
     assert "maxlength" not in html
+
+
+def test_ceo_review_results_show_each_action_across_reviews(client, organization, cco_user, member_of):
+    """Given a second review, its results open each action onto its own trend, with the seed's explanation."""
+    ceo = member_of(Role.ADMIN, full_name="Cleo CEO")
+    first = RoundFactory(organization=organization, kind=Kind.COMMITMENT, ceo=ceo, title="Spring review")
+    first.closes_on = first.opens_on + timedelta(days=1)
+    first.save()
+    second = RoundFactory(organization=organization, kind=Kind.COMMITMENT, ceo=ceo, title="Autumn review")
+    total = first.questionnaire.questions.count()
+    respond(first, ceo, "Y" * total)
+    respond(second, ceo, "N" * total)
+    client.force_login(cco_user)
+
+    html = client.get(url("results", second)).content.decode()
+
+    assert "Each action across reviews" in html
+    assert html.count('<details class="card mb-2 action-trend">') == 8
+    assert html.count("Spring review") == 8 + 1  # each action's table, and the overall trend
+    assert second.questionnaire.sections.get(number=1).description in html
