@@ -130,6 +130,32 @@ def lost_by_reason(organization: Organization, month: int, *, segment: str | Non
     )
 
 
+# Each class's value change, as PRODUCT.md defines it, over a list's columns: + value(M) for those who arrive,
+# - value(M-1) for those who leave, value(M) - value(M-1) for the others.
+CLASS_VALUE_CHANGE = {
+    Movement.NEW: "value",
+    Movement.REACTIVATED: "value",
+    Movement.LOST: "-previous_value",
+    Movement.INCREASED: "value - previous_value",
+    Movement.DECREASED: "value - previous_value",
+}
+
+
+def reasons_by_class(
+    organization: Organization, month: int, *, segment: str | None = ALL_SEGMENTS, top: int = 5
+) -> dict[str, list[dict]]:
+    """Why customers moved in `month`: for each class but stable, its `top` reasons by customers (then by the size
+    of the value change), each with the customers and their value change in ten-thousandths; "unknown" where no
+    reason was recorded. Read from the same lists as the customers behind each figure; classes nobody moved into
+    are left out."""
+    found = {}
+    for movement, change in CLASS_VALUE_CHANGE.items():
+        rows = customers_behind(organization, month, movement, segment=segment).by_reason(change, top=top)
+        if rows:
+            found[str(movement)] = rows
+    return found
+
+
 @dataclass
 class CustomerLine:
     customer: str
@@ -224,6 +250,20 @@ class CustomerLines:
 
     def __iter__(self):
         return iter(self._fetch("ORDER BY 1"))
+
+    def by_reason(self, value_change: str, *, top: int) -> list[dict]:
+        """The `top` reasons of the list by customers (then by the size of their value change), each with its
+        customers and the sum of `value_change`, an expression of the columns value and previous_value."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT COALESCE(lines.reason, %(unknown)s) AS why, COUNT(*), SUM({value_change})
+                FROM ({self.sql}) AS lines GROUP BY why
+                ORDER BY COUNT(*) DESC, ABS(SUM({value_change})) DESC, why LIMIT {int(top)}
+                """,
+                {**self.params, "unknown": UNKNOWN_REASON},
+            )
+            return [{"reason": why, "customers": count, "value": int(value)} for why, count, value in cursor]
 
     def _fetch(self, tail: str) -> list[CustomerLine]:
         with connection.cursor() as cursor:

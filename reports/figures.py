@@ -20,6 +20,10 @@ The shape, which the dashboard, the PDF, the CSV export and the API read:
       "segments": [{"segment": str, "label": str, "bridge": BRIDGE}],
                                                 # "" is the segment of customers without one; label "No segment"
       "lost_by_reason": [{"reason": str, "customers": int}],   # most frequent first, "unknown" where none given
+      "reasons_by_class": {"new" | "reactivated" | "lost" | "increased" | "decreased":
+                           [{"reason": str, "customers": int, "value": "decimal string"}]},
+                                                # each class's top five reasons, most customers first; the value
+                                                # is the class's value change (lost: negative)
       "roadmap": [{"number": int, "name": str, "done": int, "due": int, "overdue": int, "total": int,
                    "maturity_stage": int | None}],
                                                 # per competency, as of the month's last day (or today, if
@@ -108,6 +112,13 @@ def metric_figures(organization: Organization, month: int) -> dict:
             {"reason": row["reason"], "customers": row["customers"]}
             for row in metrics.lost_by_reason(organization, month)
         ],
+        "reasons_by_class": {
+            movement: [
+                {"reason": row["reason"], "customers": row["customers"], "value": str(metrics.to_amount(row["value"]))}
+                for row in rows
+            ]
+            for movement, rows in metrics.reasons_by_class(organization, month).items()
+        },
     }
 
 

@@ -8,6 +8,8 @@ them computes a figure on view.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
+
 from . import charts
 
 # The bridge's lines in reading order: the start, the six classes, the end.
@@ -120,6 +122,21 @@ def change(now, before):
     return now - before
 
 
+# The classes whose reasons the report shows, in the order of the bridge, with their names in a heading.
+REASON_CLASSES = [
+    ("new", gettext_lazy("New customers")),
+    ("reactivated", gettext_lazy("Reactivated customers")),
+    ("increased", gettext_lazy("Customers who bought more")),
+    ("decreased", gettext_lazy("Customers who bought less")),
+    ("lost", gettext_lazy("Lost customers")),
+]
+
+
+def reasons_by_class(snapshot: dict) -> list[tuple[str, str, list[dict]]]:
+    """(class, its name, its top reasons) for each class the snapshot has reasons for, in the bridge's order."""
+    return [(name, label, snapshot[name]) for name, label in REASON_CLASSES if snapshot.get(name)]
+
+
 def report_context(figures: dict) -> dict:
     """Everything the page and the PDF draw from a snapshot's figures."""
     bridge, year_ago = figures.get("bridge"), figures.get("year_ago")
@@ -136,6 +153,7 @@ def report_context(figures: dict) -> dict:
         "lost_by_reason": lost_by_reason,
         "lost_total": sum(row["customers"] for row in lost_by_reason),
         "reason_chart": charts.reason_chart(lost_by_reason),
+        "reasons_by_class": reasons_by_class(figures.get("reasons_by_class") or {}),
         "roadmap": roadmap_rows(figures.get("roadmap") or []),
         "readiness": readiness,
         "readiness_change": readiness and change(readiness.get("percent"), readiness.get("previous_percent")),

@@ -5,7 +5,7 @@ import pytest
 from metrics.computation import compute_customer_movements
 from metrics.models import Customer, LostReason
 from metrics.months import month_label
-from metrics.selectors import bridge, customers_behind, lost_by_reason, months, segments
+from metrics.selectors import bridge, customers_behind, lost_by_reason, months, reasons_by_class, segments
 from tests.metrics.activity import HISTORY, load, units
 from tests.metrics.movement_reference import reference_lines
 
@@ -119,3 +119,35 @@ def test_every_list_carries_each_customers_true_values(organization, window):
             )
             for line in lines:
                 assert line.change == max(line.value, 0) - max(line.previous_value, 0)
+
+
+def test_why_customers_moved_carries_each_classs_own_value_change(organization):
+    """Given March with a reactivated, two new and a lost customer (one new after a refund-only month, the lost
+    one refunding in March), when the reasons of March are read by class, then each reason carries its customers
+    and its class's value change: + value(M) for the new, not value(M) - value(M-1); - value(M-1) for the lost.
+    Stable customers have no entry; a customer with no reason counts as "unknown"."""
+    rows = [
+        *HISTORY,
+        ("eve", "2024-02", "-10", "East"),
+        ("eve", "2024-03", "40", "East"),
+        ("fay", "2024-02", "60", "East"),
+        ("fay", "2024-03", "-5", "East"),
+    ]
+    load(organization, rows)
+    compute_customer_movements(organization=organization)
+    march = 2024 * 12 + 2
+    customers = {c.external_id: c for c in Customer.objects.filter(organization=organization)}
+    for name, reason in (("bob", "Won back by sales"), ("eve", "Referral"), ("fay", "Price")):
+        LostReason.objects.create(organization=organization, customer=customers[name], month=march, reason=reason)
+
+    assert reasons_by_class(organization, march) == {
+        "new": [
+            {"reason": "Referral", "customers": 1, "value": units(40)},
+            {"reason": "unknown", "customers": 1, "value": units("20.5")},
+        ],
+        "reactivated": [{"reason": "Won back by sales", "customers": 1, "value": units(70)}],
+        "lost": [{"reason": "Price", "customers": 1, "value": -units(60)}],
+    }
+    assert reasons_by_class(organization, march, segment="North") == {
+        "new": [{"reason": "unknown", "customers": 1, "value": units("20.5")}]
+    }

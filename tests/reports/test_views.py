@@ -365,3 +365,23 @@ def test_a_month_without_a_report_says_why(client, organization, two_years, lead
     assert "Open the newest report" in page.content.decode()
     assert picked.redirect_chain[-1][0] == url("dashboard", organization, month="2024-12")
     assert any(why in str(message) for message in picked.context["messages"])
+
+
+def test_the_report_says_why_customers_moved_in_each_class(client, organization, member_of):
+    """Given customer data without any reason recorded, the report of a month shows, for each class that customers
+    moved into, its customers under "unknown" with the class's value change, as the figures hold them."""
+    load_customer_data(organization)
+    report = done_report(organization, "2024-12")
+    client.force_login(member_of(Role.LEADERSHIP))
+
+    html = client.get(url("dashboard", organization, month="2024-12")).content.decode()
+
+    classes = report.figures["reasons_by_class"]
+    bridge = report.figures["bridge"]["classes"]
+    assert set(classes) == {
+        name for name in ("new", "reactivated", "lost", "increased", "decreased") if bridge[name]["count"]
+    }
+    for name, rows in classes.items():
+        assert rows == [{"reason": "unknown", "customers": bridge[name]["count"], "value": bridge[name]["value"]}]
+    assert "Why customers moved in December 2024" in html
+    assert html.count('class="table table-sm report-table why-table"') == len(classes)
