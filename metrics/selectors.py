@@ -141,6 +141,14 @@ CLASS_VALUE_CHANGE = {
 }
 
 
+def lost_value_with_reason(organization: Organization, month: int) -> tuple[int, int]:
+    """The value lost in `month` by customers with a recorded reason, and the value lost in all (both positive,
+    in ten-thousandths)."""
+    rows = customers_behind(organization, month, Movement.LOST).by_reason("previous_value", top=None)
+    known = sum(row["value"] for row in rows if row["reason"] != UNKNOWN_REASON)
+    return known, sum(row["value"] for row in rows)
+
+
 def reasons_by_class(
     organization: Organization, month: int, *, segment: str | None = ALL_SEGMENTS, top: int = 5
 ) -> dict[str, list[dict]]:
@@ -251,15 +259,16 @@ class CustomerLines:
     def __iter__(self):
         return iter(self._fetch("ORDER BY 1"))
 
-    def by_reason(self, value_change: str, *, top: int) -> list[dict]:
-        """The `top` reasons of the list by customers (then by the size of their value change), each with its
-        customers and the sum of `value_change`, an expression of the columns value and previous_value."""
+    def by_reason(self, value_change: str, *, top: int | None) -> list[dict]:
+        """The `top` reasons (every one, with None) of the list by customers (then by the size of their value
+        change), each with its customers and the sum of `value_change`, an expression of the columns value and
+        previous_value."""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 SELECT COALESCE(lines.reason, %(unknown)s) AS why, COUNT(*), SUM({value_change})
                 FROM ({self.sql}) AS lines GROUP BY why
-                ORDER BY COUNT(*) DESC, ABS(SUM({value_change})) DESC, why LIMIT {int(top)}
+                ORDER BY COUNT(*) DESC, ABS(SUM({value_change})) DESC, why {"" if top is None else f"LIMIT {int(top)}"}
                 """,
                 {**self.params, "unknown": UNKNOWN_REASON},
             )

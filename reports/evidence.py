@@ -1,19 +1,68 @@
-"""The customer room's record as evidence for the CEO-commitment question on accountability forums."""
+"""The customer room's record as evidence: for the CEO-commitment question on accountability forums, and for the
+maturity of competency 5."""
 
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cco_portal.organizations.gathered_evidence import ACCOUNTABILITY_FORUMS, Evidence
+from cco_portal.organizations.gathered_evidence import ACCOUNTABILITY_FORUMS, Evidence, competency_topic
 
+from . import selectors
 from .accountability import accountability
+
+# Most actions done by their due date, once enough have come due to say.
+ON_TIME_PERCENT, ENOUGH_DUE = 70, 3
 
 
 def evidence_for(organization, topic: str) -> list[Evidence]:
-    if topic != ACCOUNTABILITY_FORUMS:
-        return []
+    if topic == ACCOUNTABILITY_FORUMS:
+        return [_record(organization)]
+    if topic == competency_topic(5):
+        return _competency_five(organization)
+    return []
+
+
+def _competency_five(organization) -> list[Evidence]:
+    """Competency 5 (one-company leadership, accountability and culture), from the customer room's record."""
+    actions_url = reverse("reports:actions", kwargs={"org_slug": organization.slug})
+    reports = selectors.latest_reports(organization)
+    agreed = selectors.actions(organization).filter(owner__isnull=False, due_date__isnull=False).count()
     record = accountability(organization)
+    return [
+        Evidence(
+            title=_("The monthly customer-room report is made"),
+            lines=[_("%(count)s months have a report.") % {"count": len(reports)}] if reports else [],
+            url=reverse("reports:latest", kwargs={"org_slug": organization.slug}),
+            met=bool(reports),
+            stage=2,
+        ),
+        Evidence(
+            title=_("The customer room agrees actions, each with an owner and a due date"),
+            lines=[_("%(count)s such actions.") % {"count": agreed}] if agreed else [],
+            url=actions_url,
+            met=agreed > 0,
+            stage=3,
+        ),
+        Evidence(
+            title=_("Most actions are done by their due date"),
+            lines=_record_lines(record) if record.due else [],
+            url=actions_url,
+            met=record.due >= ENOUGH_DUE and (record.on_time_percent or 0) >= ON_TIME_PERCENT,
+            stage=4,
+        ),
+    ]
+
+
+def _record(organization) -> Evidence:
+    return Evidence(
+        title=_("From the customer room's record"),
+        lines=_record_lines(accountability(organization)),
+        url=reverse("reports:actions", kwargs={"org_slug": organization.slug}),
+    )
+
+
+def _record_lines(record) -> list[str]:
     if record.due:
         lines = [
             ngettext(
@@ -35,10 +84,4 @@ def evidence_for(organization, topic: str) -> list[Evidence]:
             lines.append(_("Overdue, by owner: %(owners)s.") % {"owners": owners})
     else:
         lines = [_("No customer-room action has come due yet.")]
-    return [
-        Evidence(
-            title=_("From the customer room's record"),
-            lines=lines,
-            url=reverse("reports:actions", kwargs={"org_slug": organization.slug}),
-        )
-    ]
+    return lines

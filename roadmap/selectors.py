@@ -6,9 +6,10 @@ from datetime import date, timedelta
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from cco_portal.organizations import gathered_evidence
 from cco_portal.organizations.models import Organization
 
-from .models import Competency, MaturityAssessment, Milestone, OperationalArea, Status
+from .models import Competency, MaturityAssessment, Milestone, OperationalArea, Stage, Status
 
 
 @dataclass
@@ -263,3 +264,39 @@ def done_dates(organization: Organization, milestone_ids) -> dict[int, date]:
         elif milestone_id not in since:
             since[milestone_id] = timezone.localdate(when)
     return since
+
+
+@dataclass(frozen=True)
+class MaturityEvidence:
+    """What the portal's record shows of a competency, stage by stage, and the stage it suggests: the highest
+    stage whose evidence, and every lower stage's, is all in place (stage 1 when the next is not). None when the
+    record holds nothing on it."""
+
+    items: list[gathered_evidence.Evidence]
+    suggested_stage: int | None
+
+    @property
+    def missing_for_next(self) -> list[gathered_evidence.Evidence]:
+        """What is not yet in place for the stage after the suggested one."""
+        if self.suggested_stage is None:
+            return []
+        return [item for item in self.items if item.stage == self.suggested_stage + 1 and not item.met]
+
+
+def maturity_evidence(organization: Organization, competency: Competency) -> MaturityEvidence:
+    """The evidence the other parts of the portal hold on `competency` (gathered_evidence), lowest stage first."""
+    topic = gathered_evidence.competency_topic(competency.number)
+    items = sorted(
+        (item for item in gathered_evidence.evidence_for(organization, topic) if item.stage is not None),
+        key=lambda item: item.stage,
+    )
+    if not items:
+        return MaturityEvidence(items=[], suggested_stage=None)
+    suggested = Stage.NOT_STARTED
+    for stage in Stage.values[1:]:
+        at_stage = [item for item in items if item.stage == stage]
+        # A stage the record says nothing of is not suggested: the evidence stops there.
+        if not at_stage or not all(item.met for item in at_stage):
+            break
+        suggested = stage
+    return MaturityEvidence(items=items, suggested_stage=suggested)

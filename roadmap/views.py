@@ -110,6 +110,7 @@ class BoardView(ManagersWriteMixin, RoadmapMixin, FormView):
             rollup=next(r for r in rollups if r.competency.pk == self.competency.pk),
             columns=columns,
             history=self.history,
+            evidence=selectors.maturity_evidence(self.organization, self.competency),
             stages=Stage.values,
             **kwargs,
         )

@@ -17,13 +17,21 @@ from django.apps import apps
 ACCOUNTABILITY_FORUMS = "accountability-forums"
 
 
+def competency_topic(number: int) -> str:
+    """The topic of a competency's maturity: what the record shows is in place, stage by stage."""
+    return f"competency-{number}"
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """What the record shows: a title, a few sentences, and where to see more."""
+    """What the record shows: a title, a few sentences, and where to see more. Evidence of a competency's maturity
+    also says whether it is in place (`met`) and the maturity stage it belongs to."""
 
     title: str
     lines: list[str] = field(default_factory=list)
     url: str = ""
+    met: bool | None = None
+    stage: int | None = None
 
 
 def evidence_for(organization, topic: str) -> list[Evidence]:

@@ -6,6 +6,7 @@ id is refused like one that does not exist. Figures come from roadmap.selectors;
 """
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cco_portal.organizations.api.fields import MemberField
@@ -49,6 +50,14 @@ class CompetencyField(serializers.SlugRelatedField):
 # competencies
 
 
+class EvidenceSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    lines = serializers.ListField(child=serializers.CharField())
+    url = serializers.CharField(help_text="The page that shows more.")
+    met = serializers.BooleanField(help_text="Whether it is in place.")
+    stage = serializers.IntegerField(help_text="The maturity stage it belongs to.")
+
+
 class CompetencyRollupSerializer(serializers.Serializer):
     number = serializers.IntegerField(source="competency.number")
     title = serializers.CharField(source="competency.title")
@@ -65,9 +74,23 @@ class CompetencyRollupSerializer(serializers.Serializer):
     overdue = serializers.IntegerField(help_text="Due date passed and not done.")
     due_soon = serializers.IntegerField(help_text="Not done and due within 30 days.")
     percent_done = serializers.IntegerField(help_text="Done over total, rounded; 0 without milestones.")
+    suggested_stage = serializers.SerializerMethodField(
+        help_text="The stage the portal's record suggests (evidence below); null when it holds none on this one."
+    )
+    evidence = serializers.SerializerMethodField(help_text="What the record shows, lowest stage first.")
 
     def get_stage_label(self, rollup) -> str | None:
         return Stage(rollup.stage).label if rollup.stage else None
+
+    def _evidence(self, rollup):
+        return self.context["evidence"][rollup.competency.number]
+
+    def get_suggested_stage(self, rollup) -> int | None:
+        return self._evidence(rollup).suggested_stage
+
+    @extend_schema_field(EvidenceSerializer(many=True))
+    def get_evidence(self, rollup) -> list:
+        return EvidenceSerializer(self._evidence(rollup).items, many=True).data
 
 
 # maturity stages

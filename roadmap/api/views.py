@@ -40,14 +40,17 @@ def _as_api_error(error: ValidationError) -> serializers.ValidationError:
 
 class CompetencyListView(OrganizationScopedAPIMixin, generics.GenericAPIView):
     """The five competencies with the organization's progress in each: milestones by status, overdue and
-    due soon, and the current maturity stage."""
+    due soon, the current maturity stage, and the stage the portal's record suggests with its evidence."""
 
     serializer_class = CompetencyRollupSerializer
     pagination_class = None
 
     @extend_schema(responses=CompetencyRollupSerializer(many=True))
     def get(self, request, *args, **kwargs):
-        return Response(self.get_serializer(selectors.competency_rollup(self.organization), many=True).data)
+        rollups = selectors.competency_rollup(self.organization)
+        evidence = {r.competency.number: selectors.maturity_evidence(self.organization, r.competency) for r in rollups}
+        context = {**self.get_serializer_context(), "evidence": evidence}
+        return Response(CompetencyRollupSerializer(rollups, many=True, context=context).data)
 
 
 class MaturityAssessmentViewSet(OrganizationScopedAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
