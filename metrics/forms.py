@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from .models import ALL_SEGMENTS, ImportKind, ImportMode
 from .months import month_label, month_start, parse_month_label
@@ -105,3 +106,23 @@ class ActivityWindowForm(forms.Form):
         max_value=36,
         help_text="From 1 to 36 months.",
     )
+
+
+class ReasonForm(forms.Form):
+    """Why one customer moved in one month, written on the customer in a list behind a figure."""
+
+    customer = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    month = forms.CharField(widget=forms.HiddenInput, max_length=7)
+    reason = forms.CharField(
+        label=_("Why"),
+        required=False,
+        max_length=200,
+        help_text=_("In a few words, as the customer would say it. Leave it empty to remove the reason."),
+    )
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_month(self) -> int:
+        try:
+            return parse_month_label(self.cleaned_data["month"])
+        except ValueError:
+            raise forms.ValidationError(_("Choose a month as YYYY-MM.")) from None

@@ -141,6 +141,16 @@ CLASS_VALUE_CHANGE = {
 }
 
 
+def reason_of(organization: Organization, customer: str, month: int) -> str | None:
+    """The reason recorded for the customer of key `customer` in `month`, or None."""
+    return (
+        LostReason.objects.for_organization(organization)
+        .filter(customer__external_id=customer, month=month)
+        .values_list("reason", flat=True)
+        .first()
+    )
+
+
 def lost_value_with_reason(organization: Organization, month: int) -> tuple[int, int]:
     """The value lost in `month` by customers with a recorded reason, and the value lost in all (both positive,
     in ten-thousandths)."""

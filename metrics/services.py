@@ -21,14 +21,27 @@ from django.db import DatabaseError, DataError, InterfaceError, OperationalError
 from django.db.models import F, Max, Min, Q
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from cco_portal.audit.models import Action
 from cco_portal.audit.services import record_event
 from cco_portal.organizations.models import Organization
 
+from . import selectors
 from .imports import Problem, Report, merge_activity, merge_reasons, staging_for, sum_problems
-from .models import ActivityImport, CustomerActivity, Dataset, ImportKind, ImportMode, ImportStatus
+from .imports.values import parse_text
+from .models import (
+    ActivityImport,
+    Customer,
+    CustomerActivity,
+    Dataset,
+    ImportKind,
+    ImportMode,
+    ImportStatus,
+    LostReason,
+)
+from .months import month_label
 from .sources.mapping import mapped_upload
 from .uploads import check_upload
 
@@ -335,3 +348,34 @@ def _finish(
 
 def _audit_details(activity_import: ActivityImport) -> dict:
     return {"import": activity_import.pk, "kind": activity_import.kind, "mode": activity_import.mode}
+
+
+@transaction.atomic
+def record_reason(*, organization: Organization, customer: str, month: int, reason: str, recorded_by=None) -> None:
+    """Write why `customer` (the organization's own key) moved in `month`, as a reasons import would; an empty
+    reason removes the one recorded. The reason is checked as an imported one is."""
+    try:
+        reason = parse_text(reason, required=False, what="reason")
+    except ValueError as error:
+        raise ValidationError({"reason": str(error)}) from None
+    found = Customer.objects.for_organization(organization).filter(external_id=customer).first()
+    if found is None:
+        raise ValidationError({"customer": _("No customer has the key “%(key)s”.") % {"key": customer}})
+    if month not in selectors.months(organization):
+        raise ValidationError({"month": _("There is no customer data for this month.")})
+    reasons = LostReason.objects.for_organization(organization).filter(customer=found, month=month)
+    before = reasons.values_list("reason", flat=True).first()
+    if reason:
+        updated = reasons.update(reason=reason)
+        if not updated:
+            LostReason.objects.create(organization=organization, customer=found, month=month, reason=reason)
+    else:
+        reasons.delete()
+    record_event(
+        action=Action.REASON_RECORDED,
+        organization=organization,
+        actor=recorded_by,
+        target=f"customer {customer}, {month_label(month)}",
+        old=before or "",
+        new=reason,
+    )

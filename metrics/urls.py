@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("customers/", views.CustomersView.as_view(), name="customers"),
     path("customers.csv", views.CustomersCsvView.as_view(), name="customers_csv"),
+    path("customers/reason/", views.ReasonView.as_view(), name="reason"),
     path("imports/", views.ImportsView.as_view(), name="imports"),
     path("imports/<int:import_id>/", views.ImportView.as_view(), name="import"),
     path("imports/<int:import_id>/status/", views.ImportStatusView.as_view(), name="import_status"),

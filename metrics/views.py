@@ -6,6 +6,7 @@ through selectors.py; imports go through services.start_import, the window throu
 computation.change_activity_window. Every member reads the figures; cco and admin import and set the window.
 """
 
+import contextlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -26,9 +28,17 @@ from cco_portal.organizations.scoping import OrganizationMixin
 
 from . import charts, selectors, services
 from .computation import change_activity_window
-from .forms import FIGURES, ActivityWindowForm, DrillDownForm, ImportForm, MonthSegmentForm, segment_param
+from .forms import (
+    FIGURES,
+    ActivityWindowForm,
+    DrillDownForm,
+    ImportForm,
+    MonthSegmentForm,
+    ReasonForm,
+    segment_param,
+)
 from .models import ActivityImport, ImportStatus, to_amount
-from .months import month_label
+from .months import month_label, parse_month_label
 from .uploads import TakesCustomerFiles
 
 PAGE_SIZE = 100
@@ -123,6 +133,52 @@ class CustomersView(DrillDownMixin, TemplateView):
             window=getattr(selectors.dataset(self.organization), "computed_window", 1),
             **kwargs,
         )
+
+
+class ReasonView(MetricsMixin, FormView):
+    """Why one customer moved in one month, written on the customer from a list behind a figure; back to the list."""
+
+    section = "customers"
+    required_roles = MANAGERS
+    write_roles = MANAGERS
+    template_name = "metrics/reason.html"
+    form_class = ReasonForm
+
+    def get_initial(self):
+        customer, month = self.request.GET.get("customer", ""), self.request.GET.get("month", "")
+        current = ""
+        with contextlib.suppress(ValueError):
+            current = selectors.reason_of(self.organization, customer, parse_month_label(month)) or ""
+        return {"customer": customer, "month": month, "reason": current, "next": self.request.GET.get("next", "")}
+
+    def back(self, form) -> str:
+        wanted = form.data.get("next") or form.initial.get("next") or ""
+        if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={self.request.get_host()}):
+            return wanted
+        return self.metrics_url("customers")
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form") or self.get_form()
+        return super().get_context_data(back_url=self.back(form), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.record_reason(
+                organization=self.organization,
+                customer=form.cleaned_data["customer"],
+                month=form.cleaned_data["month"],
+                reason=form.cleaned_data["reason"],
+                recorded_by=self.request.user,
+            )
+        except ValidationError as error:
+            # The customer and the month are hidden fields: what is wrong with them is said above the form.
+            for field, problems in error.message_dict.items():
+                form.add_error("reason" if field == "reason" else None, problems)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("The reason for %(customer)s is saved.") % {"customer": form.cleaned_data["customer"]}
+        )
+        return redirect(self.back(form))
 
 
 class CustomersCsvView(DrillDownMixin, View):

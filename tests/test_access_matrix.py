@@ -193,6 +193,10 @@ ACCESS = {
     ("api-metrics-settings", "get"): Access(ANY_MEMBER, 200),
     ("api-metrics-settings", "patch"): Access(MANAGERS, 200, {"activity_window": 12}),
     ("metrics:sources", "get"): Access(MANAGERS, 200),
+    # The matrix's organization has no customer data: the reason is refused with what to fix, on the form.
+    ("metrics:reason", "get"): Access(MANAGERS, 200),
+    ("metrics:reason", "post"): Access(MANAGERS, 200, {"customer": "c1", "month": "2024-01", "reason": "Price"}),
+    ("api-reason", "put"): Access(MANAGERS, 400, {"customer_id": "c1", "month": "2024-01", "reason": "Price"}),
     ("metrics:charter", "get"): Access(ANY_MEMBER, 200),
     ("metrics:charter_propose", "get"): Access(MANAGERS, 200),
     ("metrics:charter_propose", "post"): Access(MANAGERS, 302, CHARTER_FORM | {"intent": "Ours, reworded"}),

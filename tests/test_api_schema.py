@@ -20,6 +20,7 @@ PART_OF_PATH = {
     "/data-sources/": "metrics",
     "/column-mapping/": "metrics",
     "/charter/": "metrics",
+    "/reasons/": "metrics",
     "/reports/": "reports",
     "/audit-events/": "audit",
     "/memberships/": "organizations",

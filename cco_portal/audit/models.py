@@ -27,6 +27,7 @@ class Action(models.TextChoices):
     IMPORT_STARTED = "import.started", "Import started"
     IMPORT_SUCCEEDED = "import.succeeded", "Import succeeded"
     IMPORT_FAILED = "import.failed", "Import failed"
+    REASON_RECORDED = "import.reason_recorded", "Reason recorded"
     EXPORT_DOWNLOADED = "export.downloaded", "Export downloaded"
     REPORT_SCHEDULE_CHANGED = "report_schedule.changed", "Report schedule changed"
     SETTINGS_CHANGED = "settings.changed", "Settings changed"

@@ -205,3 +205,11 @@ class MetricsSettingsSerializer(serializers.Serializer):
         help_text="The stored movements reflect the latest data and window; false while a recompute is pending.",
     )
     computed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    customer_id = serializers.CharField(max_length=200, help_text="The organization's own key of the customer.")
+    month = MonthField()
+    reason = serializers.CharField(
+        max_length=200, allow_blank=True, help_text="Why the customer moved that month; empty removes the reason."
+    )

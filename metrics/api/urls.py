@@ -14,6 +14,7 @@ urlpatterns = [
     path("movements/reasons/", views.LostByReasonView.as_view(), name="api-movement-reasons"),
     path("column-mapping/", sources.ColumnMappingView.as_view(), name="api-column-mapping"),
     path("metrics-settings/", views.MetricsSettingsView.as_view(), name="api-metrics-settings"),
+    path("reasons/", views.ReasonView.as_view(), name="api-reason"),
     path("charter/", charter.CharterListView.as_view(), name="api-charter-list"),
     path("charter/<int:version>/signature/", charter.CharterSignatureView.as_view(), name="api-charter-signature"),
     path("charter/<int:version>/agree/", charter.CharterAgreeView.as_view(), name="api-charter-agree"),

@@ -28,6 +28,7 @@ from .serializers import (
     MetricsSettingsSerializer,
     MonthMovementsSerializer,
     MovementFilterSerializer,
+    ReasonInputSerializer,
 )
 
 
@@ -173,3 +174,24 @@ class MetricsSettingsView(OrganizationScopedAPIMixin, generics.GenericAPIView):
         except ValidationError as error:
             raise _as_api_error(error) from error
         return Response(self.get_serializer(selectors.metrics_settings(self.organization)).data)
+
+
+class ReasonView(OrganizationScopedAPIMixin, generics.GenericAPIView):
+    """Write why one customer moved in one month, as a reasons import would for one row; the CCO and admins."""
+
+    serializer_class = ReasonInputSerializer
+    read_roles = MANAGERS
+    write_roles = MANAGERS
+
+    @extend_schema(request=ReasonInputSerializer, responses=ReasonInputSerializer)
+    def put(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.record_reason(
+            organization=self.organization,
+            customer=data.validated_data["customer_id"],
+            month=data.validated_data["month"],
+            reason=data.validated_data["reason"],
+            recorded_by=request.user,
+        )
+        return Response(data.data)

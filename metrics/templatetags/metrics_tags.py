@@ -1,6 +1,7 @@
 """How the customer pages write money, months and durations."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django import template
 from django.utils.formats import date_format
@@ -64,3 +65,9 @@ def duration(delta: timedelta | None) -> str:
         return f"{minutes} min {seconds} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes} min"
+
+
+@register.simple_tag
+def reason_query(customer: str, month: int, back: str) -> str:
+    """The query of the page that writes why `customer` moved in `month`, coming back to `back`."""
+    return urlencode({"customer": customer, "month": month_label(month), "next": back})
