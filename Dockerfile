@@ -16,7 +16,8 @@ WORKDIR /app
 RUN useradd --create-home --uid 1000 portal
 
 COPY requirements.txt .
-RUN pip install -r requirements.txt
+# The lock pins every package with its hashes; --require-hashes refuses anything unpinned or altered.
+RUN pip install --require-hashes -r requirements.txt
 
 COPY . .
 # Static files are collected at build time; WhiteNoise serves them with far-future cache headers. The production

@@ -14,10 +14,10 @@ from metrics import selectors as metrics
 from metrics.months import month_start
 from roadmap.models import Status as MilestoneStatus
 
-from .models import ActionStatus, CustomerRoomAction, Report, ReportSchedule
+from .models import ActionStatus, CustomerRoomAction, Report, ReportQuerySet, ReportSchedule
 
 
-def reports(organization: Organization) -> QuerySet[Report]:
+def reports(organization: Organization) -> ReportQuerySet:
     """Every computation of the organization's reports, newest month and data version first."""
     return Report.objects.for_organization(organization).order_by("-month", "-data_version")
 

@@ -127,7 +127,8 @@ def _claim(organization: Organization, month: int, task_id: str) -> tuple[Report
     if report.status in (ReportStatus.DONE, ReportStatus.FAILED):
         return report, False
     lease = timedelta(seconds=settings.REPORTS_TASK_TIME_LIMIT)
-    if report.status == ReportStatus.RUNNING and report.task_id != task_id and report.started_at > now - lease:
+    started = report.started_at  # set whenever a task claims it, so a running report has one
+    if report.status == ReportStatus.RUNNING and report.task_id != task_id and started and started > now - lease:
         return report, False  # another task is computing it
     if report.attempts >= MAX_ATTEMPTS:
         report.status = ReportStatus.FAILED

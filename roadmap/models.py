@@ -1,6 +1,7 @@
 """The five Customer Leadership Competencies, each organization's maturity in them, and its milestones."""
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -122,6 +123,10 @@ class Milestone(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[areas, dependencies], excluded_fields=["overdue_notified_at", "updated_at"])
+    # Who simple-history records as the author of the next save or delete; the services set it, since a service
+    # has no request to read the user from. Declared only (no value), so an instance without it still falls back
+    # to the request's user as simple-history does.
+    _history_user: AbstractBaseUser | None
 
     objects = MilestoneQuerySet.as_manager()
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, Field, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from cco_portal.organizations import gathered_evidence
@@ -146,7 +146,7 @@ def milestone_history(milestone: Milestone) -> list[Change]:
         else:
             delta = record.diff_against(previous)
             fields = [
-                (Milestone._meta.get_field(c.field).verbose_name, _show(c.field, c.old), _show(c.field, c.new))
+                (str(_recorded_field(c.field).verbose_name), _show(c.field, c.old), _show(c.field, c.new))
                 for c in delta.changes
             ]
             if fields:
@@ -155,17 +155,28 @@ def milestone_history(milestone: Milestone) -> list[Change]:
     return list(reversed(changes))
 
 
-def _show(field_name: str, value) -> str:
-    """A recorded value as a person reads it: choice labels, related objects by name, lists by count."""
+def _recorded_field(field_name: str) -> Field:
+    """The milestone's field of that name: the history records the milestone's own fields and its many-to-many
+    ones, never the reverse relations that get_field can also name."""
     field = Milestone._meta.get_field(field_name)
+    if not isinstance(field, Field):
+        raise LookupError(f"The milestone's history records no field {field_name!r}.")
+    return field
+
+
+def _show(field_name: str, value: object) -> str:
+    """A recorded value as a person reads it: choice labels, related objects by name, lists by count."""
+    field = _recorded_field(field_name)
+    related_model = field.related_model if isinstance(field.related_model, type) else None
     if value in (None, ""):
         return "—"
     if isinstance(value, list):
-        return f"{len(value)} {field.verbose_name if len(value) != 1 else field.related_model._meta.verbose_name}"
+        one = related_model._meta.verbose_name if related_model else field.verbose_name
+        return f"{len(value)} {field.verbose_name if len(value) != 1 else one}"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    if field.is_relation:
-        related = field.related_model._default_manager.filter(pk=value).first()
+    if related_model is not None:
+        related = related_model._default_manager.filter(pk=value).first()
         return str(related) if related else "(removed)"
     return str(value)
 
@@ -200,11 +211,11 @@ def timeline(
     """Milestones placed on a shared time axis, grouped by competency; undated ones are left out. It starts a
     month before today, with how many milestones ended before that (`show_the_past` starts at the first)."""
     today = timezone.localdate()
-    dated = [m for m in milestones(organization, filters) if m.due_date]
-    first_start = min([m.start_date or m.due_date for m in dated] + [today])
+    dated = [(m, m.due_date) for m in milestones(organization, filters) if m.due_date]
+    first_start = min([m.start_date or due for m, due in dated] + [today])
     opens = (today - OPENS_BEFORE_TODAY).replace(day=1)
     start = first_start.replace(day=1) if show_the_past else max(first_start, opens).replace(day=1)
-    latest = min(max([m.due_date for m in dated] + [today]), today + HORIZON)
+    latest = min(max([due for _, due in dated] + [today]), today + HORIZON)
     end = latest + timedelta(days=14)
     span = max((end - start).days, 1)
 
@@ -217,11 +228,11 @@ def timeline(
         month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
     by_competency: dict[int, tuple[Competency, list[TimelineBar]]] = {}
     earlier = 0
-    for m in dated:
-        if m.due_date < start:
+    for m, due in dated:
+        if due < start:
             earlier += 1
             continue
-        first, last = m.start_date or m.due_date, min(m.due_date, end)
+        first, last = m.start_date or due, min(due, end)
         bar = TimelineBar(m, position(first), max(position(last + timedelta(days=1)) - position(first), 0.8))
         by_competency.setdefault(m.competency.number, (m.competency, []))[1].append(bar)
     return Timeline(

@@ -77,19 +77,21 @@ def _check_same_organization(organization: Organization, *, owner=None, areas=()
     return errors
 
 
-def _dependency_cycle(milestone: Milestone, dependencies: Iterable[Milestone]) -> list[Milestone] | None:
-    """The chain from a new dependency back to `milestone`, if the dependencies would close a loop."""
+def _dependency_cycle(milestone: Milestone, dependencies: Iterable[Milestone]) -> list[str] | None:
+    """The titles of the chain from a new dependency back to `milestone`, if the dependencies would close a loop."""
     edges: dict[int, list[int]] = {}
     through = Milestone.dependencies.through.objects.filter(from_milestone__organization=milestone.organization_id)
     for from_id, to_id in through.values_list("from_milestone_id", "to_milestone_id"):
         edges.setdefault(from_id, []).append(to_id)
     for start in dependencies:
         # Depth-first from the new dependency, following what it depends on; reaching `milestone` is a loop.
-        stack, parents = [start.pk], {start.pk: None}
+        stack = [start.pk]
+        parents: dict[int, int | None] = {start.pk: None}  # how the search reached each milestone
         while stack:
             current = stack.pop()
             if current == milestone.pk:
-                chain, node = [], current
+                chain: list[int] = []
+                node: int | None = current
                 while node is not None:
                     chain.append(node)
                     node = parents[node]
@@ -318,7 +320,9 @@ def release_overdue_claims(milestones: list[Milestone]) -> None:
 
 
 def notify_overdue_owner(*, milestone: Milestone, today: date | None = None) -> None:
-    """Tell the owner their milestone is overdue."""
+    """Tell the owner their milestone is overdue; a milestone whose owner was removed since has nobody to tell."""
+    if milestone.owner is None:
+        return
     send_email(
         to=milestone.owner.email,
         subject=f"{milestone.organization.name}: “{milestone.title}” is overdue",

@@ -82,7 +82,8 @@ class OrganizationScopedQuerySet(models.QuerySet):
 
     # Narrowing.
 
-    def for_organization(self, organization: "Organization"):
+    def for_organization(self, organization: "Organization | int"):
+        """The rows of `organization`, given as the organization or its id."""
         return self.filter(organization=organization)
 
     def unscoped(self):

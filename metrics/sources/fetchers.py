@@ -21,7 +21,7 @@ import urllib.request
 from collections.abc import Iterable
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import BinaryIO
+from typing import IO
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -54,7 +54,7 @@ def statement_timeout() -> int:
     return settings.DATA_SOURCE_STATEMENT_TIMEOUT
 
 
-def write_csv(source: DataSource, destination: BinaryIO) -> int | None:
+def write_csv(source: DataSource, destination: IO[bytes]) -> int | None:
     """Write the rows of `source` as an import CSV file (header first) to `destination`; returns the
     number of data rows of a query (None for a file, whose rows the import counts). Raises SourceError."""
     try:
@@ -86,7 +86,7 @@ def check_sql_url(url: str) -> None:
         raise ValueError("Give a database URL such as postgres://user@host:5432/name or mysql://user@host:3306/name.")
 
 
-def _write_query(source: DataSource, password: str, destination: BinaryIO) -> int:
+def _write_query(source: DataSource, password: str, destination: IO[bytes]) -> int:
     try:
         check_query(source.query)
     except ValueError as error:
@@ -309,7 +309,7 @@ class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _write_download(source: DataSource, password: str, destination: BinaryIO) -> None:
+def _write_download(source: DataSource, password: str, destination: IO[bytes]) -> None:
     try:
         check_file_url(source.url)
     except ValueError as error:
@@ -330,7 +330,7 @@ def _write_download(source: DataSource, password: str, destination: BinaryIO) ->
             shutil.copyfileobj(stream, destination)
 
 
-def _fetch(opener, address: str, spool: BinaryIO) -> None:
+def _fetch(opener, address: str, spool: IO[bytes]) -> None:
     limit, deadline = max_upload_bytes(), time.monotonic() + settings.DATA_SOURCE_FETCH_TIMEOUT
     try:
         with opener.open(address, timeout=CONNECT_TIMEOUT) as response:

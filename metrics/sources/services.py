@@ -8,6 +8,8 @@ database or the address) stores nothing at all."""
 
 import logging
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -60,16 +62,17 @@ def _check(source: DataSource) -> None:
         errors["target"] = _("Choose activity or reasons.")
     if source.mode not in ImportMode.values:
         errors["mode"] = _("Choose replace or append.")
-    checks = [("schedule", beat.check_schedule, source.schedule)]
+    # Each field's check, bound to its value; each raises ValueError with the sentence to show.
+    checks: list[tuple[str, Callable[[], object]]] = [("schedule", partial(beat.check_schedule, source.schedule))]
     if source.kind == SourceKind.SQL:
-        checks += [("url", check_sql_url, source.url), ("query", check_query, source.query)]
+        checks += [("url", partial(check_sql_url, source.url)), ("query", partial(check_query, source.query))]
     elif source.kind == SourceKind.URL:
-        checks += [("url", check_file_url, source.url)]
+        checks += [("url", partial(check_file_url, source.url))]
     if source.target in ImportKind.values:
-        checks.append(("column_map", lambda m: clean_mapping(m, kind=source.target), source.column_map))
-    for field, check, value in checks:
+        checks.append(("column_map", partial(clean_mapping, source.column_map, kind=source.target)))
+    for field, check in checks:
         try:
-            check(value)
+            check()
         except ValueError as error:
             errors[field] = str(error)
     if source.kind == SourceKind.URL and source.query.strip():
