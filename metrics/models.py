@@ -291,4 +291,5 @@ class CustomerMovement(models.Model):
 
 # The data sources' and the charter's models live beside their code; imported here so that they belong to this app.
 from .charter.models import Charter, CharterSignature  # noqa: E402, F401
+from .owners.models import FigureOwner  # noqa: E402, F401
 from .sources.models import ColumnMapping, DataSource, DataSourcePull  # noqa: E402, F401

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from cco_portal.organizations.models import Organization
 
-# The report reads all of metrics through this module, the charter's sign-off included.
+# The report reads all of metrics through this module, the charter's sign-off and the figures' owners included.
 from .charter.selectors import charter_statement as charter_statement
 from .models import (
     ALL_SEGMENTS,
@@ -28,6 +28,7 @@ from .models import (
 from .models import REVENUE_SCALE as REVENUE_SCALE
 from .months import month_label, parse_month_label
 from .movements import STORED_CLASSES
+from .owners.selectors import figure_owners as figure_owners
 
 UNKNOWN_REASON = "unknown"
 # What readers outside metrics (the monthly report) need to read the figures: the classes of movement, and

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .owners.views import OwnersView
 
 app_name = "metrics"
 
@@ -16,4 +17,5 @@ urlpatterns = [
     path("recompute/", views.RecomputeView.as_view(), name="recompute"),
     path("sources/", include("metrics.sources.urls")),
     path("charter/", include("metrics.charter.urls")),
+    path("owners/", OwnersView.as_view(), name="owners"),
 ]

@@ -49,7 +49,7 @@ class Accountability:
 def done_on(action: CustomerRoomAction, milestone_done: dict[int, date]) -> date | None:
     """The day an action was done: its own closing day, or, while it follows its milestone, the day the
     milestone was done; None while it is not done."""
-    if action.follows_milestone:
+    if action.follows_milestone and action.milestone_id is not None:
         return milestone_done.get(action.milestone_id)
     if action.status == ActionStatus.DONE and action.closed_at:
         return timezone.localdate(action.closed_at)
@@ -71,7 +71,7 @@ def accountability(
         actions = actions.filter(month__lte=month)
     actions = list(actions)
     milestone_done = roadmap.done_dates(organization, {a.milestone_id for a in actions if a.follows_milestone})
-    on_time, overdue = 0, Counter()
+    on_time, overdue = 0, Counter[str]()
     for action in actions:
         done = done_on(action, milestone_done)
         if done is not None and done <= action.due_date:

@@ -10,6 +10,8 @@ The shape, which the dashboard, the PDF, the CSV export and the API read:
       "data_computed_at": ISO 8601 | None,      # when those movements were computed
       "activity_window": int,                   # the window those movements were computed with (months)
       "value_meaning": str,                     # what "value" means at that window, in words
+      "owners": {"segments": {segment: name}, "figures": {class: name}},
+                                                # the executives who own a segment or a figure of the bridge
       "charter": None | {"version": int, "activity_window": int, "agreed_at": ISO 8601 | None,
                          "agreed": int, "leaders": int},
                                                 # the newest customer-asset charter version that defines that
@@ -100,6 +102,7 @@ def metric_figures(organization: Organization, month: int) -> dict:
         "activity_window": window,
         "value_meaning": metrics.value_meaning(window),
         "charter": metrics.charter_statement(organization, window),
+        "owners": metrics.figure_owners(organization).names(),
         "bridge": bridge_figures(metrics.bridge(organization, month)),
         "year_ago": bridge_figures(metrics.bridge(organization, month - 12)),
         "trend": _as_json(metrics.movement_table(organization, first=month - TREND_MONTHS + 1, last=month)),

@@ -150,6 +150,7 @@ def report_context(figures: dict) -> dict:
         "bridge_lines": bridge_lines(bridge, year_ago),
         "trend": trend,
         "segments": segment_rows(figures.get("segments") or []),
+        "owners": figures.get("owners") or {},
         "lost_by_reason": lost_by_reason,
         "lost_total": sum(row["customers"] for row in lost_by_reason),
         "reason_chart": charts.reason_chart(lost_by_reason),

@@ -299,11 +299,11 @@ def maturity_evidence(organization: Organization, competency: Competency) -> Mat
     topic = gathered_evidence.competency_topic(competency.number)
     items = sorted(
         (item for item in gathered_evidence.evidence_for(organization, topic) if item.stage is not None),
-        key=lambda item: item.stage,
+        key=lambda item: item.stage or 0,
     )
     if not items:
         return MaturityEvidence(items=[], suggested_stage=None)
-    suggested = Stage.NOT_STARTED
+    suggested: int = Stage.NOT_STARTED
     for stage in Stage.values[1:]:
         at_stage = [item for item in items if item.stage == stage]
         # A stage the record says nothing of is not suggested: the evidence stops there.

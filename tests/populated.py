@@ -15,6 +15,7 @@ from metrics.charter.services import propose_charter, sign_charter
 from metrics.computation import compute_customer_movements
 from metrics.models import ImportKind
 from metrics.months import parse_month_label
+from metrics.owners.services import set_figure_owner
 from tests.assessments.factories import InviteeFactory, RoundFactory, respond
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 from tests.metrics.factories import DataSourceFactory
@@ -73,6 +74,7 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
     sign_charter(
         organization=organization, version=charter.version, user=member, roles={Role.EXECUTIVE}, decision="agree"
     )
+    set_figure_owner(organization=organization, owner_id=member.pk, segment=f"{tag} North")
     return {
         "admin": admin,
         "member": member,

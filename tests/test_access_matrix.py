@@ -197,6 +197,11 @@ ACCESS = {
     ("metrics:reason", "get"): Access(MANAGERS, 200),
     ("metrics:reason", "post"): Access(MANAGERS, 200, {"customer": "c1", "month": "2024-01", "reason": "Price"}),
     ("api-reason", "put"): Access(MANAGERS, 400, {"customer_id": "c1", "month": "2024-01", "reason": "Price"}),
+    ("metrics:owners", "get"): Access(ANY_MEMBER, 200),
+    # Refused with a message (the matrix's organization has no segments) and back to the page.
+    ("metrics:owners", "post"): Access(MANAGERS, 302, {"segment": "North"}),
+    ("api-figure-owners", "get"): Access(ANY_MEMBER, 200),
+    ("api-figure-owners", "put"): Access(MANAGERS, 200, {"figure": "lost", "owner": None}),
     ("metrics:charter", "get"): Access(ANY_MEMBER, 200),
     ("metrics:charter_propose", "get"): Access(MANAGERS, 200),
     ("metrics:charter_propose", "post"): Access(MANAGERS, 302, CHARTER_FORM | {"intent": "Ours, reworded"}),

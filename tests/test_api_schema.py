@@ -21,6 +21,7 @@ PART_OF_PATH = {
     "/column-mapping/": "metrics",
     "/charter/": "metrics",
     "/reasons/": "metrics",
+    "/figure-owners/": "metrics",
     "/reports/": "reports",
     "/audit-events/": "audit",
     "/memberships/": "organizations",

@@ -185,6 +185,7 @@ LIST_CHECKS = {
     "/api/v1/orgs/{org_slug}/data-sources/": ({}, "id", _model_ids("metrics.DataSource")),
     "/api/v1/orgs/{org_slug}/reports/": ({}, "id", _model_ids("reports.Report")),
     "/api/v1/orgs/{org_slug}/reports/actions/": ({}, "id", _model_ids("reports.CustomerRoomAction")),
+    "/api/v1/orgs/{org_slug}/figure-owners/": ({}, "id", _model_ids("metrics.FigureOwner")),
     "/api/v1/orgs/{org_slug}/charter/": ({}, "version", lambda a, organization: {a["charter"].version}),
     "/api/v1/orgs/{org_slug}/roadmap/areas/": ({}, "id", _model_ids("roadmap.OperationalArea")),
     "/api/v1/orgs/{org_slug}/roadmap/maturity/": ({}, "id", _model_ids("roadmap.MaturityAssessment")),

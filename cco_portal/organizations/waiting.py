@@ -20,12 +20,14 @@ class Waiting:
     note: str
     url: str
     is_late: bool = False
+    # Shown before everything else: the figures a person owns lead their overview.
+    is_own_figure: bool = False
 
 
 def waiting_for(organization, user) -> list[Waiting]:
-    """Everything waiting for `user` in `organization`, the late first."""
+    """Everything waiting for `user` in `organization`: the figures they own first, then the late."""
     found: list[Waiting] = []
     for app in apps.get_app_configs():
         if find_spec(f"{app.name}.overview") is not None:
             found.extend(import_module(f"{app.name}.overview").waiting_for(organization, user))
-    return sorted(found, key=lambda item: not item.is_late)
+    return sorted(found, key=lambda item: (not item.is_own_figure, not item.is_late))

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import charter, sources, views
+from . import charter, owners, sources, views
 
 router = SimpleRouter()
 router.register("imports", views.ImportViewSet, basename="api-import")
@@ -15,6 +15,7 @@ urlpatterns = [
     path("column-mapping/", sources.ColumnMappingView.as_view(), name="api-column-mapping"),
     path("metrics-settings/", views.MetricsSettingsView.as_view(), name="api-metrics-settings"),
     path("reasons/", views.ReasonView.as_view(), name="api-reason"),
+    path("figure-owners/", owners.FigureOwnerView.as_view(), name="api-figure-owners"),
     path("charter/", charter.CharterListView.as_view(), name="api-charter-list"),
     path("charter/<int:version>/signature/", charter.CharterSignatureView.as_view(), name="api-charter-signature"),
     path("charter/<int:version>/agree/", charter.CharterAgreeView.as_view(), name="api-charter-agree"),

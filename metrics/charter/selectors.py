@@ -71,7 +71,7 @@ def sign_off(organization: Organization, charter: Charter) -> SignOff:
     return SignOff(
         agreed=sum(signature.decision == Decision.AGREE for signature in signatures),
         objected=sum(signature.decision == Decision.OBJECT for signature in signatures),
-        leaders=charter.leaders_count if charter.is_agreed else len(leaders),
+        leaders=charter.leaders_count if charter.leaders_count is not None else len(leaders),
         pending=[] if charter.is_agreed else [user for user in leaders if user.pk not in signed],
     )
 
@@ -80,7 +80,7 @@ def signature_of(charter: Charter, user) -> CharterSignature | None:
     return next((signature for signature in charter.signatures.all() if signature.user_id == user.pk), None)
 
 
-def charter_statement(organization: Organization, activity_window: int | None) -> dict | None:
+def charter_statement(organization: Organization, activity_window: int) -> dict | None:
     """What a report says of the definitions its figures follow: the newest version that defines their activity
     window, whether it is agreed, and by how many of how many leaders; None when no version defines it."""
     charter = charters(organization).filter(activity_window=activity_window).first()

@@ -73,3 +73,9 @@ def iso_datetime(text: str | None) -> datetime | None:
         return datetime.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+@register.filter
+def get_item(mapping: dict | None, key):
+    """mapping[key], or None: a snapshot's mapping read with a key from the template."""
+    return (mapping or {}).get(key)
