@@ -22,6 +22,7 @@ from .charter.models import Decision
 from .computation import compute_customer_movements
 from .models import CustomerActivity, ImportKind, ImportMode
 from .months import month_index, month_label
+from .owners import services as owner_services
 
 SEED = 2024
 MONTHS = 24
@@ -128,6 +129,9 @@ def seed_demo(*, organization, people) -> None:
     # other apps' demos, which read the figures: compute them here.
     compute_customer_movements(organization=organization)
     _seed_charter(organization, people)
+    # The executive owns the largest region and the lost customers: their overview leads with them.
+    for owned in ({"segment": "North"}, {"figure": "lost"}):
+        owner_services.set_figure_owner(organization=organization, owner_id=people[Role.EXECUTIVE].pk, **owned)
 
 
 def _seed_charter(organization, people) -> None:

@@ -45,6 +45,10 @@ def test_seed_demo_imports_two_years_and_reasons(organization, people, django_ca
         "agreed": 2,
         "leaders": 2,
     }
+    assert selectors.figure_owners(organization).names() == {
+        "segments": {"North": people[Role.EXECUTIVE].display_name},
+        "figures": {"lost": people[Role.EXECUTIVE].display_name},
+    }
 
 
 def test_seed_demo_leaves_existing_data_alone(organization, people, django_capture_on_commit_callbacks):
