@@ -79,7 +79,11 @@ def prepare_pdf(report: Report) -> PdfDelivery:
         return PdfDelivery.NOT_ATTACHED
     if len(document) > settings.REPORT_EMAIL_ATTACHMENT_MAX_BYTES:
         return PdfDelivery.TOO_LARGE
-    report.email_pdf.save(pdf_file_name(report), ContentFile(document), save=False)
+    try:
+        report.email_pdf.save(pdf_file_name(report), ContentFile(document), save=False)
+    except OSError:
+        logger.exception("The PDF of report %s could not be kept for its email; the email links to it", report.pk)
+        return PdfDelivery.NOT_ATTACHED
     report.save(update_fields=["email_pdf"])
     return PdfDelivery.ATTACHED
 
