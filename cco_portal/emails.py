@@ -8,6 +8,7 @@ sends one through `deliver`.
 
 import logging
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 from smtplib import SMTPException
 
@@ -33,11 +34,21 @@ def one_line(text: str, limit: int = SUBJECT_LIMIT) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
-def send_email(*, to: str, subject: str, body: str, html: str | None = None) -> None:
-    """Send one message to one person; nobody sees another recipient's address."""
+def send_email(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    html: str | None = None,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+) -> None:
+    """Send one message to one person; nobody sees another recipient's address. `attachments` are
+    (file name, content, content type)."""
     message = EmailMultiAlternatives(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, [to])
     if html is not None:
         message.attach_alternative(html, "text/html")
+    for name, content, content_type in attachments:
+        message.attach(name, content, content_type)
     message.send()
 
 

@@ -30,6 +30,10 @@ class ReportQuerySet(OrganizationScopedQuerySet):
         return self.filter(status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING])
 
 
+def email_pdf_path(instance: "Report", filename: str) -> str:
+    return f"reports/{instance.organization_id}/{instance.pk}/{filename}"
+
+
 class Report(models.Model):
     """The customer-room report of one organization and month, computed from one data version."""
 
@@ -50,6 +54,12 @@ class Report(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    email_pdf = models.FileField(
+        upload_to=email_pdf_path,
+        blank=True,
+        editable=False,
+        help_text="The PDF the report-ready email carried: made once, read by each recipient's email.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

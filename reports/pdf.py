@@ -6,8 +6,32 @@ are inline, and the fetcher allows no protocol), so a PDF never makes a request,
 """
 
 from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from metrics.months import month_label
+
+from . import selectors
+from .models import Report
+from .presentation import report_context
 
 STYLESHEET = "css/report-print.css"
+
+
+def report_file_name(organization, month: int, extension: str) -> str:
+    """What a download of `organization`'s report of `month` is called: acme-customer-room-2024-03.pdf."""
+    return f"{organization.slug}-customer-room-{month_label(month)}.{extension}"
+
+
+def report_pdf(report: Report) -> bytes:
+    """The whole of a done `report` as a PDF, the same for the download and the email (which has no request)."""
+    context = {
+        **report_context(report.figures),
+        "report": report,
+        "actions": list(selectors.actions_for_report(report.organization, report.month)),
+        "organization": report.organization,
+        "print": True,
+    }
+    return html_to_pdf(render_to_string("reports/pdf.html", context))
 
 
 def html_to_pdf(html: str) -> bytes:

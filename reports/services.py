@@ -227,9 +227,9 @@ def refresh_changed_reports(*, now=None) -> list[tuple[int, int]]:
 
 
 def send_report_ready_emails(*, report: Report) -> int:
-    """Queue the email of a done report's headline figures, with a link to its dashboard, to each of the
-    organization's leadership, CCO and admins, each on its own; once per report, however often it is asked.
-    Returns the emails queued."""
+    """Queue the email of a done report's headline figures, with a link to its dashboard and its PDF (attached
+    when small enough), to each of emails.recipients, each on its own; once per report, however often it is
+    asked. The PDF is made once here for all of them. Returns the emails queued."""
     from .tasks import send_report_ready_email_task
 
     claimed = Report.objects.filter(
@@ -238,6 +238,9 @@ def send_report_ready_emails(*, report: Report) -> int:
     if not claimed:
         return 0
     people = emails.recipients(report)
+    if not people:
+        return 0
+    pdf_delivery = emails.prepare_pdf(report)
     for person in people:
-        transaction.on_commit(partial(send_report_ready_email_task.delay, report.pk, person.pk))
+        transaction.on_commit(partial(send_report_ready_email_task.delay, report.pk, person.pk, pdf_delivery.value))
     return len(people)

@@ -107,14 +107,19 @@ def send_report_ready_emails_task(report_id: int) -> int:
 
 
 @shared_task(bind=True)
-def send_report_ready_email_task(self, report_id: int, user_id: int) -> bool:
-    """One recipient's email that a report is ready."""
+def send_report_ready_email_task(
+    self, report_id: int, user_id: int, pdf_delivery: str = emails.PdfDelivery.NOT_ATTACHED
+) -> bool:
+    """One recipient's email that a report is ready; `pdf_delivery` (emails.PdfDelivery) says whether the
+    PDF made for all recipients is attached."""
     # Given only the ids, the task learns the organization from the report itself.
     report = Report.objects.unscoped().select_related("organization").get(pk=report_id)
     user = get_user_model().objects.get(pk=user_id)
     return deliver(
         self,
-        lambda: emails.send_report_ready(report=report, user=user, headline=selectors.headline(report)),
+        lambda: emails.send_report_ready(
+            report=report, user=user, headline=selectors.headline(report), pdf_delivery=pdf_delivery
+        ),
         organization=report.organization,
         to=user.email,
         what=f"news that the report of {report.month_label} is ready",

@@ -8,7 +8,6 @@ cco and admin see where to compute one.
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -87,7 +86,7 @@ class ReportMixin(OrganizationMixin):
         ) % {"month": title}
 
     def file_name(self, extension: str) -> str:
-        return f"{self.organization.slug}-customer-room-{month_label(self.month)}.{extension}"
+        return pdf.report_file_name(self.organization, self.month, extension)
 
 
 class LatestView(ReportMixin, TemplateView):
@@ -145,10 +144,8 @@ class PdfView(ReportMixin, View):
     """The whole report as an A4 landscape PDF, charts included, rendered from the stored snapshot."""
 
     def get(self, request, *args, **kwargs):
-        context = {**self.report_context(), "organization": self.organization, "print": True}
-        html = render_to_string("reports/pdf.html", context, request=request)
         response = HttpResponse(
-            pdf.html_to_pdf(html),
+            pdf.report_pdf(self.report),
             content_type="application/pdf",
             headers={"Content-Disposition": f'attachment; filename="{self.file_name("pdf")}"'},
         )

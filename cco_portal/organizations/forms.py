@@ -29,7 +29,7 @@ class MemberRolesForm(forms.Form):
 class OrganizationSettingsForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name"]
+        fields = ["name", "report_to_executives"]
 
 
 class AcceptInvitationForm(SetPasswordMixin, forms.Form):

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .querysets import OrganizationScopedQuerySet
 from .roles import Role
@@ -24,6 +25,14 @@ class Organization(models.Model):
         help_text=(
             "How many months of revenue make a customer active: 1 counts a customer in the months they buy; "
             "12 suits a retailer whose customers buy a few times a year."
+        ),
+    )
+    report_to_executives = models.BooleanField(
+        _("Send the monthly report to executives too"),
+        default=False,
+        help_text=_(
+            "Leadership, the CCO and admins are always emailed the monthly customer-room report when it is "
+            "ready; with this on, the executives are emailed it as well."
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)

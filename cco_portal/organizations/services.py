@@ -40,6 +40,40 @@ def create_organization(*, name: str, slug: str, admin=None) -> Organization:
     return organization
 
 
+# How each setting is named in the audit log, as the activity window is named there.
+AUDITED_SETTINGS = {"name": "name", "report_to_executives": "monthly report to executives"}
+
+
+@transaction.atomic
+def change_organization_settings(
+    *, organization: Organization, acting_user, name: str | None = None, report_to_executives: bool | None = None
+) -> Organization:
+    """Change the settings admins keep on the settings page and the API (None leaves one as it is); each
+    setting that changes is recorded in the audit log with its old and new value, as done by `acting_user`.
+    Returns `organization` with the new values."""
+    # Compared with the stored row, locked: a form has already put the new values on the instance it was given,
+    # and two admins saving at once each record the change they really made.
+    stored = Organization.objects.select_for_update().get(pk=organization.pk)
+    wanted = {"name": name, "report_to_executives": report_to_executives}
+    changed = [field for field, value in wanted.items() if value is not None and value != getattr(stored, field)]
+    for field in changed:
+        record_event(
+            action=Action.SETTINGS_CHANGED,
+            organization=stored,
+            actor=acting_user,
+            target=AUDITED_SETTINGS[field],
+            old=getattr(stored, field),
+            new=wanted[field],
+        )
+        setattr(stored, field, wanted[field])
+    if changed:
+        stored.full_clean(validate_unique=False, validate_constraints=False)
+        stored.save(update_fields=changed)
+    for field in AUDITED_SETTINGS:
+        setattr(organization, field, getattr(stored, field))
+    return organization
+
+
 @transaction.atomic
 def add_member(*, organization: Organization, user, role: str, acting_user=None, **audit_details) -> Membership:
     """Grant `role` in `organization` to `user`; granting a role already held changes nothing.

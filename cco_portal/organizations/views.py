@@ -189,7 +189,9 @@ class OrganizationSettingsView(OrganizationMixin, UpdateView):
         return self.organization
 
     def form_valid(self, form):
-        form.save()
+        services.change_organization_settings(
+            organization=self.organization, acting_user=self.request.user, **form.cleaned_data
+        )
         messages.success(self.request, "Settings saved.")
         return redirect("organizations:settings", org_slug=self.organization.slug)
 

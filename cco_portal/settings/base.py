@@ -314,6 +314,9 @@ REPORTS_DEBOUNCE_SECONDS = env.int("REPORTS_DEBOUNCE_SECONDS", default=60)
 # A report's hard time limit, within the broker's visibility timeout: a report found running for longer
 # than this has lost its worker, and may be taken over.
 REPORTS_TASK_TIME_LIMIT = env.int("REPORTS_TASK_TIME_LIMIT", default=5 * 60)
+# The report-ready email carries the report's PDF up to this size; a larger one is linked to instead, since
+# mail servers commonly refuse messages of 10 MB or more (and base64 makes an attachment a third larger).
+REPORT_EMAIL_ATTACHMENT_MAX_BYTES = env.int("REPORT_EMAIL_ATTACHMENT_MAX_BYTES", default=5 * 1024**2)
 
 LOGGING = {
     "version": 1,

@@ -19,11 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from cco_portal.audit.models import Action, AuditEvent
 from cco_portal.celery import app as celery_app
+from cco_portal.organizations.roles import Role
 from metrics.months import month_index, month_label
 from reports import schedule, services, tasks
 from reports.models import Report, ReportStatus
 from tests.reports.conftest import MARCH, load_history
+from tests.reports.snapshots import done_report
 from tests.services import BASE_DIR, _database_url, wait_for
 
 pytestmark = pytest.mark.services
@@ -233,3 +236,25 @@ def test_a_task_queued_in_a_rolled_back_transaction_never_runs(real_celery, orga
     # A task queued after it is done, so the worker had its turn at anything queued before.
     assert tasks.ensure_report_schedules_task.delay().get(timeout=30) >= 0
     assert not Report.objects.filter(organization=organization).exists()
+
+
+def test_the_worker_makes_the_pdf_once_and_every_recipients_email_carries_it(
+    real_celery, organization, customer_data, member_of
+):
+    """Given March's done report and two leaders, when the worker sends the report-ready emails, then it makes
+    the PDF once and keeps it where each person's task, a task of its own, reads it; every email goes."""
+    # given
+    leaders = [member_of(Role.LEADERSHIP, email=f"{name}@acme.example") for name in ("ann", "bob")]
+    report = done_report(organization, "2024-03")
+
+    # when
+    queued = tasks.send_report_ready_emails_task.delay(report.pk).get(timeout=120)
+    wait_for(_worker_is_idle, timeout=120)
+
+    # then
+    assert queued == len(leaders)
+    report.refresh_from_db()
+    kept = real_celery.media_root / report.email_pdf.name
+    assert kept.name == "acme-customer-room-2024-03.pdf"
+    assert kept.read_bytes().startswith(b"%PDF-")
+    assert not AuditEvent.objects.filter(action=Action.EMAIL_UNDELIVERED).exists()

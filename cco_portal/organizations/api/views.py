@@ -28,13 +28,18 @@ class OrganizationListView(generics.ListAPIView):
 
 
 class OrganizationDetailView(OrganizationScopedAPIMixin, generics.RetrieveUpdateAPIView):
-    """One organization; admins may rename it."""
+    """One organization; admins may rename it and choose whether executives get the monthly report too."""
 
     serializer_class = OrganizationSerializer
     write_roles = ADMINS
 
     def get_object(self):
         return _organizations_with_my_memberships(self.request.user).get(pk=self.organization.pk)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.change_organization_settings(
+            organization=serializer.instance, acting_user=self.request.user, **serializer.validated_data
+        )
 
 
 class MembershipViewSet(
