@@ -115,3 +115,8 @@ def screenshot():
         return path
 
     return save
+
+
+def sideways_overflow(page: Page) -> int:
+    """How many pixels wider than the window the page is (0 or less: it does not scroll sideways)."""
+    return page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
