@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from metrics.months import month_label
 
 from . import selectors
+from .accountability import accountability
+from .figures import report_day
 from .models import Report
 from .presentation import report_context
 
@@ -28,6 +30,8 @@ def report_pdf(report: Report) -> bytes:
         **report_context(report.figures),
         "report": report,
         "actions": list(selectors.actions_for_report(report.organization, report.month)),
+        "accountability": accountability(report.organization, as_of=report_day(report.month), month=report.month),
+        "newer_data_version": selectors.newer_data_version(report.organization, report),
         "organization": report.organization,
         "print": True,
     }
