@@ -98,6 +98,8 @@ def start_worker(database_url: str, broker_url: str, media_root: Path) -> subpro
 
 
 def wait_for(what: str, condition, timeout: float = 3600):
+    """Poll the database until `condition` holds: the worker's progress is visible there and nowhere else the
+    benchmark can watch, and a poll every POLL_SECONDS costs nothing beside steps of seconds."""
     deadline = time.monotonic() + timeout
     while not (value := condition()):
         if time.monotonic() > deadline:

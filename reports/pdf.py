@@ -24,17 +24,21 @@ def report_file_name(organization, month: int, extension: str) -> str:
     return f"{organization.slug}-customer-room-{month_label(month)}.{extension}"
 
 
-def report_pdf(report: Report) -> bytes:
-    """The whole of a done `report` as a PDF, the same for the download and the email (which has no request)."""
-    context = {
+def report_page_context(organization, report: Report) -> dict:
+    """What the report's page and its PDF show: the snapshot's figures, and, read live, the actions with their
+    record and whether newer data exists."""
+    return {
         **report_context(report.figures),
         "report": report,
-        "actions": list(selectors.actions_for_report(report.organization, report.month)),
-        "accountability": accountability(report.organization, as_of=report_day(report.month), month=report.month),
-        "newer_data_version": selectors.newer_data_version(report.organization, report),
-        "organization": report.organization,
-        "print": True,
+        "newer_data_version": selectors.newer_data_version(organization, report),
+        "actions": list(selectors.actions_for_report(organization, report.month)),
+        "accountability": accountability(organization, as_of=report_day(report.month), month=report.month),
     }
+
+
+def report_pdf(report: Report) -> bytes:
+    """The whole of a done `report` as a PDF, the same for the download and the email (which has no request)."""
+    context = {**report_page_context(report.organization, report), "organization": report.organization, "print": True}
     return html_to_pdf(render_to_string("reports/pdf.html", context))
 
 

@@ -20,10 +20,7 @@ from metrics import selectors as metric_selectors
 from metrics.months import month_label, parse_month_label
 
 from . import exports, pdf, selectors
-from .accountability import accountability
-from .figures import report_day
 from .models import Report
-from .presentation import report_context
 from .templatetags.report_tags import month_title
 
 
@@ -62,13 +59,7 @@ class ReportMixin(OrganizationMixin):
         return report
 
     def report_context(self) -> dict:
-        return {
-            **report_context(self.report.figures),
-            "report": self.report,
-            "newer_data_version": selectors.newer_data_version(self.organization, self.report),
-            "actions": list(selectors.actions_for_report(self.organization, self.month)),
-            "accountability": accountability(self.organization, as_of=report_day(self.month), month=self.month),
-        }
+        return pdf.report_page_context(self.organization, self.report)
 
     def why_no_report(self, month: int) -> str:
         """Why `month` has no report, in words: it has no customer data, or it was not computed yet."""

@@ -49,7 +49,12 @@ class CharterSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_leaders(self, charter: Charter) -> int:
-        return selectors.sign_off(charter.organization, charter).leaders
+        if charter.leaders_count is not None:
+            return charter.leaders_count
+        # An open version counts today's leaders: counted once per answer, not once per version.
+        if "leaders_today" not in self.context:
+            self.context["leaders_today"] = len(selectors.signers(charter.organization))
+        return self.context["leaders_today"]
 
 
 class CharterInputSerializer(serializers.Serializer):
