@@ -343,9 +343,14 @@ def has_submitted(round_: Round, user) -> bool:
 RESULT_READERS = frozenset({Role.CCO, Role.LEADERSHIP})
 
 
+def can_read_every_result(roles) -> bool:
+    """The CCO, admins and leadership read the results of every round, answered or not."""
+    return roles_allow(roles, RESULT_READERS)
+
+
 def can_read_results(round_: Round, user, roles) -> bool:
     """The CCO, admins and leadership always; anyone else once they have submitted their own answers."""
-    return roles_allow(roles, RESULT_READERS) or has_submitted(round_, user)
+    return can_read_every_result(roles) or has_submitted(round_, user)
 
 
 def questions_of(round_: Round, *, as_ceo: bool = False) -> list[Question]:

@@ -5,7 +5,6 @@ from itertools import groupby
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import ModelChoiceIterator
 
 from cco_portal.organizations.models import Membership, Organization
@@ -22,15 +21,6 @@ def members(organization: Organization):
     """Who may own a milestone: the members of the organization, by name."""
     member_ids = Membership.objects.for_organization(organization).values("user_id")
     return User.objects.filter(pk__in=member_ids).order_by("full_name", "email")
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: next to the field it names, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
 
 
 class CompetencyGroupedIterator(ModelChoiceIterator):

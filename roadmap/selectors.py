@@ -1,5 +1,6 @@
 """Reads of the roadmap: roll-ups per competency, filtered milestone lists, the timeline and history."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -8,8 +9,19 @@ from django.utils import timezone
 
 from cco_portal.organizations import gathered_evidence
 from cco_portal.organizations.models import Organization
+from cco_portal.organizations.roles import MANAGERS, roles_allow
 
 from .models import Competency, MaturityAssessment, Milestone, OperationalArea, Stage, Status
+
+
+def can_change_every_field(roles: Iterable[str]) -> bool:
+    """The CCO and admins change everything about a milestone, and may override a dependency."""
+    return roles_allow(roles, MANAGERS)
+
+
+def can_change_milestone(milestone: Milestone, user, roles: Iterable[str]) -> bool:
+    """The CCO and admins; and the milestone's owner, who changes only its progress (see OWNER_FIELDS)."""
+    return can_change_every_field(roles) or (user.pk is not None and milestone.owner_id == user.pk)
 
 
 @dataclass

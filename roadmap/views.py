@@ -20,6 +20,7 @@ from cco_portal.audit.services import audited_download
 from cco_portal.csv_export import csv_response
 from cco_portal.organizations.roles import ANY_MEMBER, MANAGERS
 from cco_portal.organizations.scoping import OrganizationMixin
+from cco_portal.service_errors import add_service_errors
 
 from . import exports, selectors, services
 from .forms import (
@@ -28,7 +29,6 @@ from .forms import (
     MilestoneFilterForm,
     MilestoneForm,
     OwnerUpdateForm,
-    add_service_errors,
 )
 from .models import Competency, Milestone, OperationalArea, Stage, Status
 
@@ -239,9 +239,9 @@ class MilestoneView(MilestoneMixin, TemplateView):
         return self.milestone.owner_id == self.request.user.pk
 
     def get_form(self, data=None):
-        if self.is_manager:
+        if selectors.can_change_every_field(self.roles):
             form_class, kwargs = MilestoneForm, {"organization": self.organization, "milestone": self.milestone}
-        elif self.is_owner:
+        elif selectors.can_change_milestone(self.milestone, self.request.user, self.roles):
             form_class, kwargs = OwnerUpdateForm, {}
         else:
             return None
@@ -270,7 +270,7 @@ class MilestoneView(MilestoneMixin, TemplateView):
             services.update_milestone(
                 milestone=self.milestone,
                 changed_by=request.user,
-                may_edit_all=self.is_manager,
+                may_edit_all=selectors.can_change_every_field(self.roles),
                 **relations,
                 **changes,
             )

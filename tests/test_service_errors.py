@@ -1,5 +1,8 @@
 """One family of service errors, one way each reaches an API client or a form."""
 
+import ast
+from pathlib import Path
+
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 
@@ -33,3 +36,48 @@ def test_a_form_shows_a_refusal_beside_the_field_it_names_or_above():
 
     assert form.errors["closes_on"] == ["Choose a later day."]
     assert form.non_field_errors() == ["Choose the CEO.", "This round has closed."]
+
+
+PRODUCT_PACKAGES = ("cco_portal", "assessments", "roadmap", "metrics", "reports")
+
+
+def _product_modules():
+    root = Path(__file__).resolve().parent.parent
+    for package in PRODUCT_PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path.relative_to(root), ast.parse(path.read_text())
+
+
+def test_no_view_reshapes_a_service_error_and_the_family_has_one_home():
+    """The API's answer to a refusal is the EXCEPTION_HANDLER's alone: an API view that catches Django's
+    ValidationError to turn it into DRF's has made a second rule, and a helper converting errors outside
+    cco_portal/service_errors.py has made a copy that will drift."""
+    copies, catches = [], []
+    for path, tree in _product_modules():
+        for node in ast.walk(tree):
+            is_function = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            converts_errors = is_function and ("service_error" in node.name or "api_error" in node.name)
+            if converts_errors and path != Path("cco_portal/service_errors.py"):
+                copies.append(f"{path}:{node.lineno} {node.name}")
+            if isinstance(node, ast.ExceptHandler) and "api" in path.parts:
+                caught = ast.unparse(node.type) if node.type else "everything"
+                if "ValidationError" in caught or caught in ("everything", "Exception"):
+                    catches.append(f"{path}:{node.lineno} except {caught}")
+
+    assert copies == [], "Use cco_portal.service_errors instead of a copy"
+    assert catches == [], "Let the service's refusal reach the EXCEPTION_HANDLER"
+
+
+def test_views_ask_a_predicate_who_may_act_instead_of_comparing_roles():
+    """Who may do what is decided by the `can_*` predicates of each app's selectors and the views' declared
+    roles, so that a page, the API and a task cannot drift apart on the same rule."""
+    comparisons = []
+    for path, tree in _product_modules():
+        if not (path.name == "views.py" or "views" in path.parts):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("roles_allow"):
+                comparisons.append(f"{path}:{node.lineno} {ast.unparse(node)}")
+
+    assert comparisons == []

@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from cco_portal.organizations.roles import MANAGERS, Role
+from cco_portal.organizations.roles import MANAGERS
 from cco_portal.organizations.scoping import OrganizationMixin
 from cco_portal.service_errors import add_service_errors
 
@@ -28,7 +28,7 @@ class IndexView(OrganizationMixin, TemplateView):
             (round_, response, selectors.progress(response, round_))
             for round_, response in selectors.my_rounds(self.organization, self.request.user)
         ]
-        reads_all_results = self.has_role(Role.CCO, Role.LEADERSHIP)
+        reads_all_results = selectors.can_read_every_result(self.roles)
         context = {
             "reads_all_results": reads_all_results,
             "to_answer": [

@@ -5,9 +5,8 @@ Everyone in the organization reads the movements; the CCO and admins import data
 Writes go through metrics.services and metrics.computation, reads come from metrics.selectors.
 """
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
@@ -30,13 +29,6 @@ from .serializers import (
     MovementFilterSerializer,
     ReasonInputSerializer,
 )
-
-
-def _as_api_error(error: ValidationError) -> serializers.ValidationError:
-    """A service's refusal as a 400: per field when the service named fields, otherwise under `detail`."""
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"detail": error.messages})
 
 
 def _query(serializer_class, request) -> dict:
@@ -78,16 +70,13 @@ class ImportViewSet(
         header) shows the progress, then the result or the problems of each rejected row."""
         data = ImportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            activity_import = services.start_import(
-                organization=self.organization,
-                uploaded_file=data.validated_data["file"],
-                kind=data.validated_data["kind"],
-                mode=data.validated_data["mode"],
-                created_by=request.user,
-            )
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        activity_import = services.start_import(
+            organization=self.organization,
+            uploaded_file=data.validated_data["file"],
+            kind=data.validated_data["kind"],
+            mode=data.validated_data["mode"],
+            created_by=request.user,
+        )
         # Read it again: in-process, the import has already run by now.
         body = self.get_serializer(self.get_queryset().get(pk=activity_import.pk)).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
@@ -165,14 +154,11 @@ class MetricsSettingsView(OrganizationScopedAPIMixin, generics.GenericAPIView):
     def patch(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            change_activity_window(
-                organization=self.organization,
-                months=data.validated_data["activity_window"],
-                changed_by=request.user,
-            )
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        change_activity_window(
+            organization=self.organization,
+            months=data.validated_data["activity_window"],
+            changed_by=request.user,
+        )
         return Response(self.get_serializer(selectors.metrics_settings(self.organization)).data)
 
 

@@ -5,10 +5,9 @@ Every member reads; the CCO and admins ask for computations, change the schedule
 Writes go through reports.services, reports.schedule and reports.actions; reads come from reports.selectors.
 """
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
 from cco_portal.organizations.roles import MANAGERS
@@ -29,13 +28,6 @@ from .serializers import (
     ReportSerializer,
     ScheduleSerializer,
 )
-
-
-def _as_api_error(error: ValidationError) -> serializers.ValidationError:
-    """A service's refusal as a 400: per field when the service named fields, otherwise under `detail`."""
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"detail": error.messages})
 
 
 class ReportRunListView(OrganizationScopedAPIMixin, generics.ListAPIView):
@@ -118,12 +110,9 @@ class ScheduleView(OrganizationScopedAPIMixin, generics.GenericAPIView):
     def put(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            changed = schedule.set_report_schedule(
-                organization=self.organization, updated_by=request.user, **data.validated_data
-            )
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        changed = schedule.set_report_schedule(
+            organization=self.organization, updated_by=request.user, **data.validated_data
+        )
         return Response(self.get_serializer(changed).data)
 
 
@@ -148,12 +137,7 @@ class ActionViewSet(
     def create(self, request, *args, **kwargs):
         data = ActionInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        try:
-            action = actions.record_action(
-                organization=self.organization, created_by=request.user, **data.validated_data
-            )
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        action = actions.record_action(organization=self.organization, created_by=request.user, **data.validated_data)
         recorded = RecordedActionSerializer(action, context=self.get_serializer_context())
         return Response(recorded.data, status=status.HTTP_201_CREATED)
 
@@ -163,10 +147,7 @@ class ActionViewSet(
             data=request.data, partial=kwargs.get("partial", False), context=self.get_serializer_context()
         )
         data.is_valid(raise_exception=True)
-        try:
-            action = actions.update_action(action=self.get_object(), **data.validated_data)
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        action = actions.update_action(action=self.get_object(), **data.validated_data)
         return Response(self.get_serializer(action).data)
 
     @extend_schema(request=ActionInputSerializer, responses=ActionSerializer)
@@ -187,9 +168,6 @@ class ActionMilestoneView(OrganizationScopedAPIMixin, generics.GenericAPIView):
 
     @extend_schema(request=None, responses={201: ActionSerializer, 400: OpenApiResponse(description="Already one.")})
     def post(self, request, *args, **kwargs):
-        try:
-            actions.make_action_milestone(action=self.get_object(), created_by=request.user)
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        actions.make_action_milestone(action=self.get_object(), created_by=request.user)
         action = self.get_queryset().select_related("owner", "milestone").get(pk=kwargs["action_id"])
         return Response(self.get_serializer(action).data, status=status.HTTP_201_CREATED)

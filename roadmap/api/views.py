@@ -5,13 +5,13 @@ Everyone in the organization reads; the CCO and admins write, except that the ow
 updates its progress. Writes go through roadmap.services, reads come from roadmap.selectors.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cco_portal.organizations.roles import ANY_MEMBER, MANAGERS, roles_allow
+from cco_portal.organizations.roles import ANY_MEMBER, MANAGERS
 from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
 
 from .. import selectors, services
@@ -29,13 +29,6 @@ from .serializers import (
     OperationalAreaSerializer,
     StarterRoadmapInputSerializer,
 )
-
-
-def _as_api_error(error: ValidationError) -> serializers.ValidationError:
-    """A service's refusal as a 400: per field when the service named fields, otherwise under `detail`."""
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"detail": error.messages})
 
 
 class CompetencyListView(OrganizationScopedAPIMixin, generics.GenericAPIView):
@@ -75,12 +68,9 @@ class MaturityAssessmentViewSet(OrganizationScopedAPIMixin, mixins.ListModelMixi
         """Set a competency's maturity stage, with the note that explains it."""
         data = MaturityAssessmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            assessment = services.set_maturity_stage(
-                organization=self.organization, assessed_by=request.user, **data.validated_data
-            )
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        assessment = services.set_maturity_stage(
+            organization=self.organization, assessed_by=request.user, **data.validated_data
+        )
         return Response(self.get_serializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
@@ -104,10 +94,7 @@ class OperationalAreaViewSet(
     def create(self, request, *args, **kwargs):
         data = OperationalAreaInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            area = services.add_operational_area(organization=self.organization, name=data.validated_data["name"])
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        area = services.add_operational_area(organization=self.organization, name=data.validated_data["name"])
         return Response(self.get_serializer(area).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OperationalAreaInputSerializer, responses=OperationalAreaSerializer)
@@ -116,10 +103,7 @@ class OperationalAreaViewSet(
         area = self.get_object()
         data = OperationalAreaInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.rename_operational_area(area=area, name=data.validated_data["name"])
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        services.rename_operational_area(area=area, name=data.validated_data["name"])
         return Response(self.get_serializer(area).data)
 
     def perform_destroy(self, area):
@@ -164,12 +148,9 @@ class MilestoneViewSet(
         """Add a milestone; its owner is emailed once it is saved."""
         data = MilestoneInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        try:
-            milestone = services.create_milestone(
-                organization=self.organization, created_by=request.user, **data.validated_data
-            )
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        milestone = services.create_milestone(
+            organization=self.organization, created_by=request.user, **data.validated_data
+        )
         return Response(self.refreshed(milestone), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -179,17 +160,16 @@ class MilestoneViewSet(
     def partial_update(self, request, *args, **kwargs):
         """Change some fields of a milestone; a new owner is emailed once it is saved."""
         milestone = self.get_object()
-        may_edit_all = roles_allow(self.roles, MANAGERS)
-        if not may_edit_all and milestone.owner_id != request.user.pk:
+        if not selectors.can_change_milestone(milestone, request.user, self.roles):
             raise PermissionDenied("Only the CCO, an admin or the milestone's owner may change it.")
         data = MilestoneInputSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        try:
-            services.update_milestone(
-                milestone=milestone, changed_by=request.user, may_edit_all=may_edit_all, **data.validated_data
-            )
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        services.update_milestone(
+            milestone=milestone,
+            changed_by=request.user,
+            may_edit_all=selectors.can_change_every_field(self.roles),
+            **data.validated_data,
+        )
         return Response(self.refreshed(milestone))
 
     def destroy(self, request, *args, **kwargs):

@@ -395,3 +395,26 @@ def test_a_due_date_far_in_the_future_does_not_break_the_timeline(organization, 
     ((_, (bar,)),) = shown.rows
     assert bar.milestone == far
     assert bar.left + bar.width <= 100.01
+
+
+# who may change a milestone: one rule for the page, the API and the service
+
+
+@pytest.mark.parametrize(
+    ("roles", "owns", "changes_it", "changes_every_field"),
+    [
+        ({Role.ADMIN}, False, True, True),
+        ({Role.CCO}, False, True, True),
+        ({Role.LEADERSHIP}, False, False, False),
+        ({Role.EXECUTIVE}, False, False, False),
+        ({Role.EXECUTIVE}, True, True, False),
+        ({Role.LEADERSHIP, Role.EXECUTIVE}, True, True, False),
+    ],
+)
+def test_the_cco_and_admins_change_every_field_and_an_owner_only_their_progress(
+    organization, executive_user, roles, owns, changes_it, changes_every_field
+):
+    milestone = MilestoneFactory(organization=organization, owner=executive_user if owns else None)
+
+    assert selectors.can_change_milestone(milestone, executive_user, roles) is changes_it
+    assert selectors.can_change_every_field(roles) is changes_every_field
