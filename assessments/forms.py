@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cco_portal.dates import DateField
 from cco_portal.organizations.selectors import list_members
 
 from .models import COMMENT_MAX_LENGTH, Kind, Question, comment_too_long_message
@@ -71,8 +72,8 @@ class InviteesMixin:
 
 class RoundForm(InviteesMixin, forms.Form):
     title = forms.CharField(max_length=200)
-    opens_on = forms.DateField(widget=DateInput, label="Opens on")
-    closes_on = forms.DateField(widget=DateInput, label="Closes on", help_text="The last day answers are accepted.")
+    opens_on = DateField(widget=DateInput, label="Opens on")
+    closes_on = DateField(widget=DateInput, label="Closes on", help_text="The last day answers are accepted.")
     ceo = forms.TypedChoiceField(
         coerce=int,
         label="CEO",
@@ -150,7 +151,7 @@ class ReminderDaysForm(forms.Form):
 
 
 class ExtendRoundForm(forms.Form):
-    closes_on = forms.DateField(label=_("New closing date"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = DateField(label=_("New closing date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class AnswerForm(forms.Form):

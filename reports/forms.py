@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from cco_portal.dates import DateField
 from metrics.months import month_index, month_label, parse_month_label
 
 from .models import ActionStatus
@@ -55,7 +56,7 @@ class ActionForm(forms.Form):
     month = MonthChoiceField(label="Customer room of", help_text="The month of the meeting it was agreed in.")
     title = forms.CharField(label="Action", max_length=200, help_text="What leadership agreed, in a few words.")
     owner = forms.ModelChoiceField(label="Owner", queryset=get_user_model().objects.none(), required=False)
-    due_date = forms.DateField(label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = DateField(label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, initial=ActionStatus.OPEN)
 
     def __init__(self, *args, organization, **kwargs):

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.forms.models import ModelChoiceIterator
 
+from cco_portal.dates import DateField
 from cco_portal.organizations.models import Membership, Organization
 
 from .models import Competency, Milestone, OperationalArea, Stage, Status
@@ -60,8 +61,8 @@ class MilestoneForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Operational areas involved",
     )
-    start_date = forms.DateField(required=False, widget=DATE_INPUT)
-    due_date = forms.DateField(required=False, widget=DATE_INPUT)
+    start_date = DateField(required=False, widget=DATE_INPUT)
+    due_date = DateField(required=False, widget=DATE_INPUT)
     status = forms.ChoiceField(choices=Status.choices, widget=forms.RadioSelect)
     percent_complete = forms.IntegerField(
         min_value=0, max_value=100, initial=0, label="Percent complete", help_text="Done sets it to 100."
@@ -153,8 +154,8 @@ class MilestoneFilterForm(forms.Form):
     owner = forms.ModelChoiceField(User.objects.none(), required=False, empty_label="Anyone")
     area = forms.ModelChoiceField(OperationalArea.objects.none(), required=False, empty_label="All areas")
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
-    due_from = forms.DateField(required=False, widget=DATE_INPUT, label="Due from")
-    due_to = forms.DateField(required=False, widget=DATE_INPUT, label="Due until")
+    due_from = DateField(required=False, widget=DATE_INPUT, label="Due from")
+    due_to = DateField(required=False, widget=DATE_INPUT, label="Due until")
     overdue = forms.BooleanField(required=False, label="Overdue only")
 
     def __init__(self, *args, organization: Organization, **kwargs):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cco_portal.dates import ApiDateField
 from cco_portal.organizations.api.fields import MemberField
 
 from ..models import MAX_REMINDER_DAYS_BEFORE, Answer, Choice, Kind, Question, Questionnaire, Round, Section
@@ -108,8 +109,8 @@ class RoundSerializer(serializers.ModelSerializer):
 class RoundInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     title = serializers.CharField(max_length=200)
-    opens_on = serializers.DateField(default=timezone.localdate, help_text="Defaults to today.")
-    closes_on = serializers.DateField(help_text="The last day answers are accepted.")
+    opens_on = ApiDateField(default=timezone.localdate, help_text="Defaults to today.")
+    closes_on = ApiDateField(help_text="The last day answers are accepted.")
     invitees = MemberField(many=True, default=list, help_text="User ids of members asked to answer.")
     invitee_emails = serializers.ListField(
         child=serializers.EmailField(),
@@ -127,8 +128,8 @@ class RoundInputSerializer(serializers.Serializer):
 
 class RoundCalendarSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="round.pk")
-    opens_on = serializers.DateField(source="round.opens_on")
-    closes_on = serializers.DateField(source="round.closes_on")
+    opens_on = ApiDateField(source="round.opens_on")
+    closes_on = ApiDateField(source="round.closes_on")
     closed_early_at = serializers.DateTimeField(source="round.closed_early_at", allow_null=True)
     is_open = serializers.BooleanField(source="round.is_open")
     reminder_days = serializers.ListField(
@@ -163,7 +164,7 @@ class NudgeInputSerializer(serializers.Serializer):
 
 
 class ExtendRoundInputSerializer(serializers.Serializer):
-    closes_on = serializers.DateField(help_text="The new last day answers are accepted.")
+    closes_on = ApiDateField(help_text="The new last day answers are accepted.")
 
 
 # my response
@@ -237,7 +238,7 @@ class NextStepSerializer(serializers.Serializer):
 class PreviousReadinessSerializer(serializers.Serializer):
     round = serializers.IntegerField(source="round.pk")
     title = serializers.CharField(source="round.title")
-    closes_on = serializers.DateField(source="round.closes_on")
+    closes_on = ApiDateField(source="round.closes_on")
     readiness = serializers.FloatField(allow_null=True)
 
 
@@ -314,7 +315,7 @@ class CommitmentActionResultSerializer(serializers.Serializer):
 class TrendPointSerializer(serializers.Serializer):
     round = serializers.IntegerField()
     title = serializers.CharField()
-    closes_on = serializers.DateField()
+    closes_on = ApiDateField()
     scores = ViewScoresSerializer()
 
     def to_representation(self, pair):

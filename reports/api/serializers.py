@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from cco_portal.dates import ApiDateField
 from cco_portal.organizations.api.fields import MemberField
 from metrics.api.serializers import MonthField
 
@@ -196,7 +197,7 @@ class ActionInputSerializer(serializers.Serializer):
     month = MonthField(help_text="The month of the meeting it was agreed in.")
     title = serializers.CharField(max_length=200)
     owner = MemberField(allow_null=True, required=False, help_text="A member's user id; null for nobody.")
-    due_date = serializers.DateField(allow_null=True, required=False)
+    due_date = ApiDateField(allow_null=True, required=False)
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cco_portal.dates import ApiDateField
 from cco_portal.organizations.api.fields import MemberField
 
 from ..models import Competency, MaturityAssessment, Milestone, OperationalArea, Stage, Status
@@ -170,8 +171,8 @@ class MilestoneInputSerializer(serializers.Serializer):
     description = serializers.CharField(allow_blank=True, required=False)
     owner = MemberField(allow_null=True, required=False, help_text="A member's user id; null for nobody.")
     areas = AreaField(many=True, required=False, help_text="Ids of operational areas of this organization.")
-    start_date = serializers.DateField(allow_null=True, required=False)
-    due_date = serializers.DateField(allow_null=True, required=False)
+    start_date = ApiDateField(allow_null=True, required=False)
+    due_date = ApiDateField(allow_null=True, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     percent_complete = serializers.IntegerField(min_value=0, max_value=100, required=False)
     blocked_reason = serializers.CharField(allow_blank=True, required=False, help_text="Required when blocked.")
@@ -194,8 +195,8 @@ class MilestoneFilterSerializer(serializers.Serializer):
     area = serializers.IntegerField(required=False, help_text="An operational area id.")
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     overdue = serializers.BooleanField(required=False, default=False, help_text="Only overdue milestones.")
-    due_from = serializers.DateField(required=False, help_text="Due on or after this day.")
-    due_to = serializers.DateField(required=False, help_text="Due on or before this day.")
+    due_from = ApiDateField(required=False, help_text="Due on or after this day.")
+    due_to = ApiDateField(required=False, help_text="Due on or before this day.")
 
 
 class FieldChangeSerializer(serializers.Serializer):
@@ -218,4 +219,4 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class StarterRoadmapInputSerializer(serializers.Serializer):
-    start = serializers.DateField(required=False, help_text="The day the plan starts from; today if not given.")
+    start = ApiDateField(required=False, help_text="The day the plan starts from; today if not given.")

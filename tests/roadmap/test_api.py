@@ -660,3 +660,19 @@ def test_the_schema_is_valid_and_describes_the_roadmap_endpoints(client):
     } <= set(schema["paths"])
     list_parameters = {p["name"] for p in schema["paths"][f"{prefix}/milestones/"]["get"]["parameters"]}
     assert {"competency", "owner", "area", "status", "overdue", "due_from", "due_to"} <= list_parameters
+
+
+# 2027-01-15 in Arabic-Indic digits, which Django's and DRF's own date fields read as a day.
+ARABIC_INDIC_DAY = "".join(chr(0x0660 + int(c)) if c.isdigit() else c for c in "2027-01-15")
+
+
+@pytest.mark.parametrize("due_date", [ARABIC_INDIC_DAY, "9999-12-31"])
+def test_a_due_date_in_other_digits_or_an_absurd_year_is_refused_and_nothing_changes(cco_user, milestone, due_date):
+    due_before = milestone.due_date
+
+    response = signed_in(cco_user).patch(f"{BASE}/milestones/{milestone.pk}/", {"due_date": due_date}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["due_date"]
+    milestone.refresh_from_db()
+    assert milestone.due_date == due_before
