@@ -254,7 +254,7 @@ def change_activity_window(*, organization: Organization, months: int, changed_b
     """Set how many months of revenue make a customer active, recompute the movements with it, and open a new
     version of the customer-asset charter for the leaders to sign. A change is recorded in the audit log as
     done by `changed_by`."""
-    from .tasks import compute_movements_task
+    from .services import queue_computation
 
     if not 1 <= months <= 36:
         raise ValidationError({"activity_window": "Choose a window of 1 to 36 months."})
@@ -271,7 +271,7 @@ def change_activity_window(*, organization: Organization, months: int, changed_b
         organization.save(update_fields=["activity_window"])
         dataset, _ = Dataset.objects.get_or_create(organization=organization)
         Dataset.objects.filter(organization=organization, pk=dataset.pk).update(version=F("version") + 1)
-        transaction.on_commit(lambda: compute_movements_task.delay(organization.pk))
+        transaction.on_commit(lambda: queue_computation(organization.pk), robust=True)
         # The leaders signed the definitions with the old window: the new one is theirs to sign again.
         reopen_charter_for_window(organization=organization, changed_by=changed_by)
     return organization

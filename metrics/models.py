@@ -107,6 +107,11 @@ class Dataset(models.Model):
     # figures of computed_version are still the ones shown.
     failed_at = models.DateTimeField(null=True, blank=True)
     failure = models.TextField(blank=True)
+    # When a computation was last queued or started, and why it could not be queued: the minute sweep queues
+    # again one that stays behind the data without a sign of life, rather than after the broker's visibility
+    # timeout, or one that the task queue refused.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    waiting_reason = models.CharField(max_length=200, blank=True)
 
     objects = OrganizationScopedQuerySet.as_manager()
 

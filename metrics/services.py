@@ -288,19 +288,55 @@ def _load(activity_import: ActivityImport, report: Report) -> None:
             changed_from=Least(Coalesce("changed_from", first_changed), first_changed),
         )
         # Robust: the import has succeeded, whatever becomes of the computation it asks for.
-        transaction.on_commit(lambda: _compute_movements_later(organization.pk), robust=True)
+        transaction.on_commit(lambda: queue_computation(organization.pk), robust=True)
     _finish(activity_import, ImportStatus.SUCCEEDED, report)
 
 
 def retry_computation(*, organization: Organization) -> None:
     """Ask again for figures whose computation failed; the failure stays shown until one succeeds."""
-    transaction.on_commit(lambda: _compute_movements_later(organization.pk), robust=True)
+    transaction.on_commit(lambda: queue_computation(organization.pk), robust=True)
 
 
-def _compute_movements_later(organization_id: int) -> None:
+COMPUTATION_QUEUE_DOWN = _("The task queue could not be reached; the figures are computed as soon as it answers.")
+
+
+def queue_computation(organization_id: int) -> bool:
+    """Queue the computation of an organization's movements. A queue that does not answer is recorded on the
+    dataset, which the dashboard shows as waiting for a worker, and the minute sweep queues it again."""
     from .tasks import compute_movements_task
 
-    compute_movements_task.delay(organization_id)
+    datasets = Dataset.objects.filter(organization_id=organization_id)
+    try:
+        compute_movements_task.delay(organization_id)
+    except BrokerError:
+        logger.warning("The movements of organization %s could not be queued", organization_id, exc_info=True)
+        datasets.update(waiting_reason=COMPUTATION_QUEUE_DOWN)
+        return False
+    datasets.update(queued_at=timezone.now(), waiting_reason="")
+    return True
+
+
+def computation_started(organization_id: int) -> None:
+    """A worker took up the computation: a sign of life, so that the sweep does not queue it once more."""
+    Dataset.objects.filter(organization_id=organization_id).update(queued_at=timezone.now(), waiting_reason="")
+
+
+def requeue_stalled_computations(*, now=None, lease_seconds: int) -> list[int]:
+    """Queue again, in every organization, the computations that stay behind the data with no sign of life for
+    SILENCE, or whose queueing failed: a worker killed mid-computation would otherwise leave the figures behind
+    until the broker's visibility timeout. A computation that failed waits for the CCO's "try again", and one
+    split over workers is left alone while its lease (`lease_seconds`) holds."""
+    now = now or timezone.now()
+    stalled = (
+        # The sweep spans every organization on purpose.
+        Dataset.objects.unscoped()
+        .filter(version__gt=0, failed_at__isnull=True)
+        .exclude(computed_version=F("version"))
+        .filter(Q(computing_since__isnull=True) | Q(computing_since__lt=now - timedelta(seconds=lease_seconds)))
+        .filter(Q(waiting_reason__gt="") | Q(queued_at__isnull=True) | Q(queued_at__lt=now - SILENCE))
+    )
+    organization_ids = list(stalled.values_list("organization_id", flat=True))
+    return [organization_id for organization_id in organization_ids if queue_computation(organization_id)]
 
 
 def _already_appended(activity_import: ActivityImport) -> str | None:

@@ -23,6 +23,7 @@ def compute_movements_task(self, organization_id: int, shards: int | None = None
     computed here, or None when the chord was started. A failure is recorded on the dataset, where the CCO
     sees it, and tried again with backoff; the figures computed before stay shown meanwhile."""
     organization = Organization.objects.get(pk=organization_id)
+    services.computation_started(organization_id)
     shards = shards or settings.METRICS_SHARDS
     if shards == 1:
         try:
@@ -84,3 +85,9 @@ from .sources.tasks import pull_data_source_task  # noqa: E402, F401
 def requeue_silent_imports_task() -> list[int]:
     """Every minute: queue again the imports whose queueing failed or whose worker went silent."""
     return services.requeue_silent_imports()
+
+
+@shared_task
+def requeue_stalled_computations_task() -> list[int]:
+    """Every minute: queue again the computations whose queueing failed or whose worker went silent."""
+    return services.requeue_stalled_computations(lease_seconds=COMPUTE_TIME_LIMIT)

@@ -298,6 +298,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "metrics.tasks.requeue_silent_imports_task",
         "schedule": crontab(),
     },
+    # Computations of the figures whose queueing failed or whose worker went silent, queued again.
+    "requeue-stalled-computations": {
+        "task": "metrics.tasks.requeue_stalled_computations_task",
+        "schedule": crontab(),
+    },
     # Reports of months whose data changed, once the imports have been quiet for REPORTS_DEBOUNCE_SECONDS.
     "refresh-changed-reports": {
         "task": "reports.tasks.refresh_changed_reports_task",

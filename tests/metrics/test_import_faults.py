@@ -189,3 +189,66 @@ def test_an_import_whose_worker_went_silent_is_queued_again(organization):
     stalled.refresh_from_db()
     assert requeued == [stalled.pk]
     assert stalled.status == ImportStatus.SUCCEEDED
+
+
+def test_a_computation_the_queue_refused_waits_says_so_and_is_queued_again(
+    organization, member_of, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The task queue down as an import finishes: the import has succeeded, the dashboard says the figures
+    wait for a worker and why, and the minute sweep queues the computation once the queue answers. (The
+    error was swallowed and the dashboard said "being recomputed" for ever.)"""
+    deliver = tasks.compute_movements_task.delay
+
+    def queue_down(*args, **kwargs):
+        raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.compute_movements_task, "delay", queue_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        imported = run(organization, csv_bytes(JANUARY))
+    client.force_login(member_of(Role.CCO))
+    page = client.get(f"/o/{organization.slug}/metrics/").content.decode()
+
+    dataset = Dataset.objects.get(organization=organization)
+    assert imported.status == ImportStatus.SUCCEEDED
+    assert (dataset.is_current, dataset.waiting_reason) == (False, services.COMPUTATION_QUEUE_DOWN)
+    assert "The figures wait for a worker." in page
+    assert "The task queue could not be reached" in page
+
+    # when the queue answers again
+    monkeypatch.setattr(tasks.compute_movements_task, "delay", deliver)
+    requeued = services.requeue_stalled_computations(lease_seconds=tasks.COMPUTE_TIME_LIMIT)
+
+    dataset.refresh_from_db()
+    assert requeued == [organization.pk]
+    assert (dataset.is_current, dataset.waiting_reason) == (True, "")
+
+
+def test_a_computation_whose_worker_went_silent_is_queued_again_and_no_other(
+    organization, other_organization, monkeypatch
+):
+    """Figures behind the data with no sign of life for ten minutes (the worker was killed mid-computation) are
+    queued again by the sweep rather than after the broker's visibility timeout. Left alone: a computation
+    queued a minute ago, one that failed (it waits for "try again"), one under a live lease of a split
+    computation, and figures that are up to date."""
+    ten_minutes_ago = timezone.now() - services.SILENCE - timedelta(seconds=1)
+    queued = []
+    monkeypatch.setattr(tasks.compute_movements_task, "delay", queued.append)
+    organizations = {"silent": organization, "recent": other_organization}
+    for name in ("failed", "leased", "current"):
+        organizations[name] = type(organization).objects.create(name=name.title(), slug=f"org-{name}")
+    behind = {"version": 2, "computed_version": 1, "queued_at": ten_minutes_ago}
+    rows = {
+        "silent": behind,
+        "recent": behind | {"queued_at": timezone.now() - timedelta(minutes=1)},
+        "failed": behind | {"failed_at": ten_minutes_ago, "failure": "the database did not answer"},
+        "leased": behind | {"computing_since": timezone.now() - timedelta(minutes=5)},
+        "current": behind | {"computed_version": 2},
+    }
+    for name, fields in rows.items():
+        Dataset.objects.create(organization=organizations[name], **fields)
+
+    requeued = services.requeue_stalled_computations(lease_seconds=tasks.COMPUTE_TIME_LIMIT)
+
+    assert requeued == [organization.pk]
+    assert queued == [organization.pk]
+    assert Dataset.objects.get(organization=organization).queued_at > ten_minutes_ago
