@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cco_portal.emails import send_email
 from cco_portal.organizations.models import Membership, Organization
+from cco_portal.transactions import atomic_with_retry
 
 from .models import Competency, MaturityAssessment, Milestone, OperationalArea, Status
 from .starter import STARTER_MILESTONES
@@ -205,7 +206,7 @@ def create_milestone(
     return milestone
 
 
-@transaction.atomic
+@atomic_with_retry
 def update_milestone(
     *,
     milestone: Milestone,

@@ -8,7 +8,7 @@ from itertools import pairwise
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from cco_portal.organizations.roles import Role
@@ -736,3 +736,56 @@ def test_a_date_outside_the_roadmap_is_refused(organization, cco_user, due):
 
     with pytest.raises(ValidationError, match="is outside the roadmap; choose a day from 1900 to"):
         services.update_milestone(milestone=milestone, changed_by=cco_user, may_edit_all=True, due_date=due)
+
+
+class _DeadlockDetected(Exception):
+    """What psycopg raises for a deadlock's victim; Django wraps it in its OperationalError."""
+
+    sqlstate = "40P01"
+
+
+def _deadlock() -> OperationalError:
+    error = OperationalError("deadlock detected")
+    error.__cause__ = _DeadlockDetected()
+    return error
+
+
+def test_a_change_the_database_ends_to_break_a_deadlock_is_tried_again(
+    transactional_db, organization, cco_user, monkeypatch
+):
+    """The database chose this change as a deadlock's victim once: it runs again and is saved, instead of
+    reaching the person as a server error (it once gave a 500)."""
+    first = MilestoneFactory(organization=organization, title="A")
+    second = MilestoneFactory(organization=organization, title="B")
+    validate, victims = services._validate, []
+
+    def deadlocked_once(*args, **kwargs):
+        if not victims:
+            victims.append(True)
+            raise _deadlock()
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_validate", deadlocked_once)
+
+    services.update_milestone(milestone=first, changed_by=cco_user, may_edit_all=True, dependencies=[second])
+
+    assert victims == [True]
+    assert list(first.dependencies.all()) == [second]
+
+
+def test_a_change_that_keeps_deadlocking_stops_after_three_tries(transactional_db, organization, cco_user, monkeypatch):
+    first = MilestoneFactory(organization=organization, title="A")
+    second = MilestoneFactory(organization=organization, title="B")
+    tries = []
+
+    def always_deadlocked(*args, **kwargs):
+        tries.append(True)
+        raise _deadlock()
+
+    monkeypatch.setattr(services, "_validate", always_deadlocked)
+
+    with pytest.raises(OperationalError, match="deadlock detected"):
+        services.update_milestone(milestone=first, changed_by=cco_user, may_edit_all=True, dependencies=[second])
+
+    assert len(tries) == 3
+    assert list(first.dependencies.all()) == []
