@@ -1,7 +1,9 @@
 """Every email's subject is one line a mail header can hold, whatever the names and titles in it hold; a
 refusal that passes is retried, one that stays is recorded and shown to the CCO, and stops no other email."""
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -115,3 +117,18 @@ def test_the_cco_and_admins_are_told_on_the_overview_and_executives_are_not(
     assert "“Agree the metrics”" in pages["cco"]
     assert notice not in pages["executive"]
     assert notice not in two_weeks_later
+
+
+def test_no_template_makes_a_possessive_of_a_name():
+    """“Acme Outfitters's” is wrong, and a name can end in any letter: templates say “of Acme Outfitters”
+    instead of adding 's to a name they do not know."""
+    root = Path(__file__).resolve().parent.parent / "templates"
+    possessives = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if re.search(r"\}\}\s*['\u2019]s\b", line)
+    ]
+
+    assert possessives == []

@@ -6,6 +6,7 @@ text too, so a page of charts is not taken for an empty one. The PDF is kept as
 tests/artifacts/reports-pdf-layout.pdf for a person to look at.
 """
 
+import html
 import io
 from datetime import timedelta
 from importlib import import_module
@@ -98,3 +99,14 @@ def test_no_page_is_left_mostly_blank_or_ends_on_a_heading(client, full_report):
     for lines in with_actions:
         header = next(index for index, (_, text) in enumerate(lines) if text == ACTIONS_HEADER)
         assert any(text.startswith("Call the largest") for _, text in lines[header + 1 :])
+
+
+def test_the_page_and_the_pdf_say_what_value_means(client, full_report, organization):
+    """Value changes meaning with the activity window: the report page and its PDF both say which it is."""
+    meaning = selectors.value_meaning(organization.activity_window)
+    page = html.unescape(client.get(full_report.removesuffix("pdf/")).content.decode())
+    pdf = client.get(full_report).content
+    pdf_text = " ".join(" ".join(text for _, text in lines) for lines in page_lines(pdf))
+
+    assert meaning in page
+    assert " ".join(meaning.split()) in " ".join(pdf_text.split())

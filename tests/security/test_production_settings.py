@@ -75,3 +75,20 @@ def test_production_refuses_the_embedded_stand_ins(monkeypatch, name, stand_in):
     # when / then
     with pytest.raises(ImproperlyConfigured, match=name):
         load_production(monkeypatch, **{name: stand_in})
+
+
+def test_errors_are_reported_to_sentry_only_when_a_dsn_is_set_and_without_personal_data(monkeypatch):
+    """With SENTRY_DSN, sentry-sdk is started for that DSN, sending no personal data and no request bodies
+    (the portal's bodies hold customers' revenue and leaders' answers); without one, it is not started."""
+    import sentry_sdk
+
+    started = []
+    monkeypatch.setattr(sentry_sdk, "init", lambda **options: started.append(options))
+
+    load_production(monkeypatch, SENTRY_DSN=None)
+    load_production(monkeypatch, SENTRY_DSN="https://public@sentry.example.com/7")
+
+    assert len(started) == 1
+    assert started[0]["dsn"] == "https://public@sentry.example.com/7"
+    assert started[0]["send_default_pii"] is False
+    assert started[0]["max_request_body_size"] == "never"
