@@ -34,7 +34,8 @@ def expected(organization) -> dict:
     """The naive reference's bridge of the organization's stored activity."""
     activity = CustomerActivity.objects.filter(organization=organization)
     revenue = {
-        (name, month): units for name, month, units in activity.values_list("customer__external_id", "month", "revenue")
+        (name, month): amount
+        for name, month, amount in activity.values_list("customer__external_id", "month", "revenue")
     }
     segments = dict(Customer.objects.filter(organization=organization).values_list("external_id", "segment"))
     return reference_movements(revenue, segments, organization.activity_window)
