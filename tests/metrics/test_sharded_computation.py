@@ -5,6 +5,7 @@ tests/metrics/test_worker.py runs a failing one on a real worker)."""
 import pytest
 from django.db import OperationalError
 
+from cco_portal.organizations.roles import Role
 from metrics import computation
 from metrics.models import Customer, CustomerActivity, Dataset, MonthlyMovement, StagedCustomerMovement
 from metrics.movements import compute_shard, figures_to_json
@@ -49,10 +50,13 @@ def assert_nothing_published(organization, before, reason: str) -> None:
     assert not StagedCustomerMovement.objects.exists()
 
 
-def test_a_shard_that_fails_midway_publishes_nothing(organization, published, monkeypatch):
+def test_a_shard_that_fails_midway_publishes_nothing(
+    organization, published, monkeypatch, settings, member_of, client, django_capture_on_commit_callbacks
+):
     """The second of three shards fails after staging its rows, the first having staged its own: every
     published movement and bridge figure stays as it was, the dataset says it failed and why, nothing
-    staged is left, and trying again publishes the new figures."""
+    staged is left, the dashboard says so beside the last figures, and its "Try again" publishes the new
+    month."""
 
     # given
     def second_shard_fails(**kwargs):
@@ -62,19 +66,26 @@ def test_a_shard_that_fails_midway_publishes_nothing(organization, published, mo
         return figures
 
     monkeypatch.setattr(computation, "compute_shard", second_shard_fails)
+    settings.METRICS_SHARDS = 3
 
     # when
     with pytest.raises(OperationalError):
-        compute_movements_task.delay(organization.pk, shards=3)
+        compute_movements_task.delay(organization.pk)
 
     # then
     assert_nothing_published(organization, published, "the database did not answer")
+    client.force_login(member_of(Role.CCO))
+    page = client.get(f"/o/{organization.slug}/metrics/").content.decode()
+    assert "The figures could not be brought up to date." in page
+    assert "What you see is from data version 1" in page
 
     # and trying again, once the shards succeed, publishes the new month
     monkeypatch.undo()
-    compute_movements_task.delay(organization.pk, shards=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/o/{organization.slug}/metrics/recompute/")
     dataset = Dataset.objects.get(organization=organization)
     assert (dataset.computed_version, dataset.has_failed, dataset.failure) == (2, False, "")
+    assert dataset.computation == 2  # the second sharded computation
     assert stored_bridge(organization) == expected(organization)
     assert not StagedCustomerMovement.objects.exists()
 
