@@ -5,15 +5,19 @@ stays as it was), or at the first month of the data when the window changed, whe
 segment (the segment rows of every month move with them) or when nothing was computed yet. Its work is
 split over shards of customers whose figures add up; run in one transaction here, or over Celery
 workers in a chord (tasks.py), which share the three steps below: plan, compute the shards, finish.
+
+A chord's shards commit apart, so they stage their customers' rows under the computation's number, and its
+last step publishes them with the bridge in one transaction: all of its months change at once or none does.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, DataError, connection, transaction
 from django.db.models import Exists, F, Max, Min, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cco_portal.audit.models import Action
 from cco_portal.audit.services import record_event
@@ -21,11 +25,24 @@ from cco_portal.organizations.models import Organization
 
 from .charter.services import reopen_charter_for_window
 from .models import ALL_SEGMENTS, Customer, CustomerActivity, CustomerMovement, Dataset, MonthlyMovement
-from .movements import CLASSES, MonthFigures, ShardFigures, compute_shard, merge
+from .movements import (
+    CLASSES,
+    MonthFigures,
+    ShardFigures,
+    compute_shard,
+    discard_staged_movements,
+    merge,
+    publish_staged_movements,
+)
 
 
 class IdentityViolation(Exception):
     """The movements of a month do not add up; nothing is stored."""
+
+
+class ComputationSuperseded(Exception):
+    """A computation split over workers no longer holds the dataset's mark: another one took over after its
+    lease ran out, and only that one may publish."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +55,9 @@ class Plan:
     first_month: int | None  # None: no activity at all
     last_month: int | None
     from_month: int | None
+    # The number of a computation split over workers, whose shards stage their rows; None: one that stores
+    # them in place, in a single transaction.
+    computation: int | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -64,21 +84,41 @@ def compute_customer_movements(*, organization: Organization, shards: int | None
 
 @transaction.atomic
 def start_sharded_computation(*, organization: Organization, lease_seconds: int) -> Plan | None:
-    """Plan a computation whose shards run as separate tasks, and mark it running so that no second one
-    interleaves with it; None while another holds the mark (for at most `lease_seconds`, in case its
-    worker died)."""
+    """Plan a computation whose shards run as separate tasks, and mark it running under a new number so that
+    no second one interleaves with it; None while another holds the mark (for at most `lease_seconds`, in
+    case its worker died)."""
     dataset = _locked_dataset(organization)
     now = timezone.now()
     if dataset.computing_since and (now - dataset.computing_since).total_seconds() < lease_seconds:
         return None
     dataset.computing_since = now
-    dataset.save(update_fields=["computing_since"])
-    return plan_computation(organization, dataset)
+    dataset.computation += 1
+    dataset.save(update_fields=["computing_since", "computation"])
+    # Rows left by earlier computations whose clean-up never ran (a lost worker): none of them may publish now.
+    discard_staged_movements(organization_id=organization.pk)
+    return replace(plan_computation(organization, dataset), computation=dataset.computation)
 
 
-def abandon_sharded_computation(*, organization_id: int) -> None:
-    """Clear the running mark of a failed sharded computation; the changes it meant to compute stay recorded."""
-    Dataset.objects.filter(organization_id=organization_id).update(computing_since=None)
+def abandon_sharded_computation(*, organization_id: int, computation: int) -> None:
+    """After a chord failed: discard what its shards staged, and, if no part of it could say why (a worker
+    lost, a time limit), record that on the dataset and clear its mark. The changes it meant to compute
+    stay recorded for the next one."""
+    discard_staged_movements(organization_id=organization_id, computation=computation)
+    Dataset.objects.filter(
+        organization_id=organization_id, computation=computation, computing_since__isnull=False
+    ).update(
+        failed_at=timezone.now(),
+        failure=gettext(
+            "a part of the computation stopped before it finished (its worker was lost or ran out of time)"
+        ),
+        computing_since=None,
+    )
+
+
+def _holds_mark(plan: Plan) -> bool:
+    return Dataset.objects.filter(
+        organization_id=plan.organization_id, computation=plan.computation, computing_since__isnull=False
+    ).exists()
 
 
 def _locked_dataset(organization: Organization) -> Dataset:
@@ -121,9 +161,13 @@ def _segments_changed_before(organization: Organization, month: int) -> bool:
 
 
 def compute_movement_shard(plan: Plan, *, shard: int = 0, shards: int = 1) -> ShardFigures:
-    """Replace one shard's stored movements from the plan's first month on, and return its figures."""
+    """Replace one shard's stored movements from the plan's first month on (or stage them, for a numbered
+    computation), and return its figures."""
+    if plan.computation is not None and not _holds_mark(plan):
+        return {}  # another part of its computation failed, or another computation took over: nothing to publish
     if plan.from_month is None:
-        CustomerMovement.objects.filter(organization_id=plan.organization_id).delete()
+        if plan.computation is None:
+            CustomerMovement.objects.filter(organization_id=plan.organization_id).delete()
         return {}
     return compute_shard(
         organization_id=plan.organization_id,
@@ -132,20 +176,29 @@ def compute_movement_shard(plan: Plan, *, shard: int = 0, shards: int = 1) -> Sh
         last_month=plan.last_month,
         shard=shard,
         shards=shards,
+        computation=plan.computation,
     )
 
 
 @transaction.atomic
 def finish_computation(organization: Organization, plan: Plan, figures: ShardFigures) -> Dataset:
-    """Check the identities, store the monthly bridge of the plan's months, and record what the stored
-    movements now reflect."""
+    """Check the identities, store the monthly bridge of the plan's months (with, for a numbered computation,
+    the movements its shards staged), and record what the stored movements now reflect."""
     dataset = _locked_dataset(organization)
+    if plan.computation is not None and (dataset.computation != plan.computation or not dataset.computing_since):
+        raise ComputationSuperseded(f"computation {plan.computation} of {organization} no longer holds the mark")
     stored = MonthlyMovement.objects.for_organization(organization)
     if plan.from_month is None:
         stored.delete()
+        if plan.computation is not None:
+            CustomerMovement.objects.filter(organization_id=organization.pk).delete()
     else:
         segments = _segments(organization) | {segment for segment, _ in figures}
         rows = monthly_rows(organization, plan, figures, segments)
+        if plan.computation is not None:
+            publish_staged_movements(
+                organization_id=organization.pk, computation=plan.computation, from_month=plan.from_month
+            )
         stored.filter(month__gte=plan.from_month).delete()
         stored.exclude(month__range=(plan.first_month, plan.last_month)).delete()
         stored.exclude(segment=ALL_SEGMENTS).exclude(segment__in=segments).delete()
@@ -173,18 +226,26 @@ def finish_computation(organization: Organization, plan: Plan, figures: ShardFig
     return dataset
 
 
-def record_computation_failure(*, organization_id: int, error: BaseException) -> None:
+def record_computation_failure(*, organization_id: int, error: BaseException, computation: int | None = None) -> None:
     """Say on the dataset that its figures could not be brought up to date, and why, in words a CCO can act
-    on; the figures computed before stay as they are, and stay shown."""
+    on; the figures computed before stay as they are, and stay shown. For a part of a numbered `computation`
+    split over workers, what its shards staged is discarded and its mark cleared, unless another computation
+    took over meanwhile (that one's state is its own to record)."""
     if isinstance(error, IdentityViolation):
-        reason = f"the figures did not add up ({error}); this is a fault of the portal, reported to its developers"
+        reason = gettext(
+            "the figures did not add up (%(error)s); this is a fault of the portal, reported to its developers"
+        ) % {"error": error}
+    elif isinstance(error, DataError):
+        reason = gettext("the database refused a figure as out of range or invalid")
     elif isinstance(error, DatabaseError):
-        reason = "the database did not answer in time or the connection was lost"
+        reason = gettext("the database did not answer in time or the connection was lost")
     else:
-        reason = f"an unexpected error ({type(error).__name__})"
-    Dataset.objects.filter(organization_id=organization_id).update(
-        failed_at=timezone.now(), failure=reason, computing_since=None
-    )
+        reason = gettext("an unexpected error (%(error)s)") % {"error": type(error).__name__}
+    datasets = Dataset.objects.filter(organization_id=organization_id)
+    if computation is not None:
+        discard_staged_movements(organization_id=organization_id, computation=computation)
+        datasets = datasets.filter(computation=computation)
+    datasets.update(failed_at=timezone.now(), failure=reason, computing_since=None)
 
 
 def _segments(organization: Organization) -> set[str]:

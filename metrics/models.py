@@ -103,6 +103,9 @@ class Dataset(models.Model):
     changed_from = models.IntegerField(null=True, blank=True)
     # Set while a computation split over Celery workers runs, so that a second one waits for it.
     computing_since = models.DateTimeField(null=True, blank=True)
+    # The number of the latest computation split over workers: its shards stage their rows under it, and
+    # only the computation holding the mark under this number may publish them.
+    computation = models.PositiveIntegerField(default=0)
     # The last computation that failed, and why; cleared by the next one that succeeds. Meanwhile the
     # figures of computed_version are still the ones shown.
     failed_at = models.DateTimeField(null=True, blank=True)
@@ -292,6 +295,33 @@ class CustomerMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.month} {self.movement}"
+
+
+class StagedCustomerMovement(models.Model):
+    """A CustomerMovement row computed by one shard of a computation split over workers, kept apart until
+    the computation's last step publishes every shard's rows at once (or discards them when a part failed),
+    so that readers never see the rows of some customers new and the rest, or the bridge, old."""
+
+    pk = models.CompositePrimaryKey("organization_id", "computation", "customer_id", "month")
+    # Written and read only by set-based SQL, a whole computation at a time: the primary key is the only index
+    # it needs, and foreign-key checks would only slow it, as for CustomerMovement.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    computation = models.PositiveIntegerField()
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    month = models.IntegerField()
+    movement = models.CharField(max_length=20, choices=Movement.choices)
+    value = models.BigIntegerField()
+    previous_value = models.BigIntegerField()
+    segment = models.CharField(max_length=200, blank=True)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.month} {self.movement} (computation {self.computation})"
 
 
 # The data sources' and the charter's models live beside their code; imported here so that they belong to this app.

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from .models import Movement
+from .models import CustomerMovement, Movement, StagedCustomerMovement
 
 CLASSES = (Movement.NEW, Movement.REACTIVATED, Movement.LOST, Movement.INCREASED, Movement.DECREASED)
 STORED_CLASSES = (Movement.NEW, Movement.REACTIVATED, Movement.LOST)
@@ -88,6 +88,29 @@ FROM {SCRATCH} s JOIN metrics_customer c ON c.id = s.customer_id
 WHERE s.movement IN ('new', 'reactivated', 'lost')
 """
 
+# A computation split over workers stages each shard's rows under its number instead (a shard delivered
+# twice replaces its own), and its last step moves them all at once: nothing published changes before then.
+CLEAR_STAGED_SQL = """
+DELETE FROM metrics_stagedcustomermovement
+WHERE organization_id = %(organization)s AND computation = %(computation)s AND customer_id %% %(shards)s = %(shard)s
+"""
+
+STAGE_SQL = f"""
+INSERT INTO metrics_stagedcustomermovement
+    (organization_id, computation, customer_id, month, movement, value, previous_value, segment)
+SELECT %(organization)s, %(computation)s, s.customer_id, s.month, s.movement, s.value, s.previous_value, c.segment
+FROM {SCRATCH} s JOIN metrics_customer c ON c.id = s.customer_id
+WHERE s.movement IN ('new', 'reactivated', 'lost')
+"""
+
+PUBLISH_SQL = """
+INSERT INTO metrics_customermovement
+    (organization_id, customer_id, month, movement, value, previous_value, segment)
+SELECT organization_id, customer_id, month, movement, value, previous_value, segment
+FROM metrics_stagedcustomermovement
+WHERE organization_id = %(organization)s AND computation = %(computation)s
+"""
+
 # Two derivations from the classified change points of one shard: each class's count and value change
 # by its rule in PRODUCT.md, and the change in active customers and total value read from the values
 # alone. The identities compare them, so a movement put in the wrong class fails the computation.
@@ -131,11 +154,19 @@ ShardFigures = dict[tuple[str, int], MonthFigures]
 
 
 def compute_shard(
-    *, organization_id: int, window: int, from_month: int, last_month: int, shard: int = 0, shards: int = 1
+    *,
+    organization_id: int,
+    window: int,
+    from_month: int,
+    last_month: int,
+    shard: int = 0,
+    shards: int = 1,
+    computation: int | None = None,
 ) -> ShardFigures:
     """Classify the change points of one shard's customers from `from_month` to `last_month`, store the
-    new, reactivated and lost ones as CustomerMovement rows in place of those stored for these months,
-    and return the shard's figures per segment and month."""
+    new, reactivated and lost ones as CustomerMovement rows in place of those stored for these months
+    (or, for a numbered `computation` split over workers, stage them for publish_staged_movements), and
+    return the shard's figures per segment and month."""
     params = {
         "organization": organization_id,
         "window": window,
@@ -143,14 +174,15 @@ def compute_shard(
         "last_month": last_month,
         "shard": shard,
         "shards": shards,
+        "computation": computation,
     }
     figures: ShardFigures = {}
     # Called inside a transaction: if anything fails, the rollback takes the temporary table with it.
     with connection.cursor() as cursor:
-        cursor.execute(CLEAR_SQL, params)
+        cursor.execute(CLEAR_SQL if computation is None else CLEAR_STAGED_SQL, params)
         cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
         cursor.execute(f"CREATE TEMPORARY TABLE {SCRATCH} AS {CHANGES_SQL}", params)
-        cursor.execute(STORE_SQL, params)
+        cursor.execute(STORE_SQL if computation is None else STAGE_SQL, params)
         cursor.execute(AGGREGATE_SQL)
         for month, segment, movement, count, class_value, active_change, value_change in cursor.fetchall():
             month_figures = figures.setdefault((segment, month), MonthFigures())
@@ -160,6 +192,25 @@ def compute_shard(
             month_figures.value_change += int(value_change)
         cursor.execute(f"DROP TABLE {SCRATCH}")
     return figures
+
+
+def publish_staged_movements(*, organization_id: int, computation: int, from_month: int) -> None:
+    """Replace the published movements from `from_month` on with the rows every shard of `computation`
+    staged, and discard those. Called inside the transaction that also stores the computation's bridge, so
+    that readers see the rows and the bridge change together."""
+    CustomerMovement.objects.filter(organization_id=organization_id, month__gte=from_month).delete()
+    # The ORM cannot copy rows from one table to another within the database (INSERT ... SELECT).
+    with connection.cursor() as cursor:
+        cursor.execute(PUBLISH_SQL, {"organization": organization_id, "computation": computation})
+    discard_staged_movements(organization_id=organization_id, computation=computation)
+
+
+def discard_staged_movements(*, organization_id: int, computation: int | None = None) -> None:
+    """Delete the rows staged by `computation`, or by every computation of the organization."""
+    staged = StagedCustomerMovement.objects.filter(organization_id=organization_id)
+    if computation is not None:
+        staged = staged.filter(computation=computation)
+    staged.delete()
 
 
 def figures_to_json(figures: ShardFigures) -> list:

@@ -37,33 +37,50 @@ def compute_movements_task(self, organization_id: int, shards: int | None = None
     if plan is None:  # another chord is computing this organization; come back when it should be done
         raise self.retry(countdown=30, max_retries=COMPUTE_TIME_LIMIT // 30)
     header = [compute_movement_shard_task.s(plan.as_dict(), shard, shards) for shard in range(shards)]
-    finish = finish_movements_task.s(plan.as_dict()).on_error(abandon_movements_task.si(organization_id))
+    finish = finish_movements_task.s(plan.as_dict()).on_error(
+        abandon_movements_task.si(organization_id, plan.computation)
+    )
     chord(header)(finish)
     return None
 
 
 @shared_task(acks_late=True, soft_time_limit=COMPUTE_TIME_LIMIT - 5 * 60, time_limit=COMPUTE_TIME_LIMIT)
 def compute_movement_shard_task(plan: dict, shard: int, shards: int) -> list:
-    """One shard of a chord: its customers' movements stored, its figures returned to the chord."""
-    with transaction.atomic():
-        figures = computation.compute_movement_shard(computation.Plan(**plan), shard=shard, shards=shards)
+    """One shard of a chord: its customers' movements staged, its figures returned to the chord. A failure
+    is recorded on the dataset at once, with its reason, and fails the chord: nothing of it is published."""
+    plan = computation.Plan(**plan)
+    try:
+        with transaction.atomic():
+            figures = computation.compute_movement_shard(plan, shard=shard, shards=shards)
+    except Exception as error:
+        computation.record_computation_failure(
+            organization_id=plan.organization_id, error=error, computation=plan.computation
+        )
+        raise
     return figures_to_json(figures)
 
 
 @shared_task(acks_late=True)
 def finish_movements_task(parts: list, plan: dict) -> int:
-    """The chord's end: the shards' figures added up, checked and stored as the monthly bridge."""
+    """The chord's end: the shards' figures added up, checked and stored as the monthly bridge, with the
+    movements the shards staged, in one transaction. A failure changes nothing published and is recorded."""
     plan = computation.Plan(**plan)
     organization = Organization.objects.get(pk=plan.organization_id)
     figures = merge([figures_from_json(part) for part in parts])
-    return computation.finish_computation(organization, plan, figures).computed_version
+    try:
+        return computation.finish_computation(organization, plan, figures).computed_version
+    except Exception as error:
+        computation.record_computation_failure(
+            organization_id=plan.organization_id, error=error, computation=plan.computation
+        )
+        raise
 
 
 @shared_task
-def abandon_movements_task(organization_id: int) -> None:
-    """A shard or the end of a chord failed: let the next computation start at once (it recomputes the
-    months this one did, as their change is still recorded)."""
-    computation.abandon_sharded_computation(organization_id=organization_id)
+def abandon_movements_task(organization_id: int, computation_number: int) -> None:
+    """A shard or the end of a chord failed: discard what it staged and let the next computation start at
+    once (it recomputes the months this one meant to, as their change is still recorded)."""
+    computation.abandon_sharded_computation(organization_id=organization_id, computation=computation_number)
 
 
 @shared_task(acks_late=True, soft_time_limit=services.IMPORT_TIME_LIMIT - 60, time_limit=services.IMPORT_TIME_LIMIT)

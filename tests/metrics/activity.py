@@ -3,7 +3,10 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from metrics.models import REVENUE_SCALE, Customer, CustomerActivity, MonthlyMovement
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Least
+
+from metrics.models import REVENUE_SCALE, Customer, CustomerActivity, CustomerMovement, Dataset, MonthlyMovement
 from metrics.months import parse_month_label
 from tests.metrics.movement_reference import CLASSES
 
@@ -75,3 +78,32 @@ def stored_bridge(organization) -> dict:
         }
         for row in MonthlyMovement.objects.filter(organization=organization)
     }
+
+
+def stored_movements(organization) -> set:
+    """The stored CustomerMovement rows, every column."""
+    return set(
+        CustomerMovement.objects.filter(organization=organization).values_list(
+            "customer_id", "month", "movement", "value", "previous_value", "segment"
+        )
+    )
+
+
+def add_month(organization, period: str, revenue_of: dict[str, int]) -> None:
+    """Store a month of revenue (in units) for the named customers, as an import of that month would, and
+    record the new data version and its first changed month."""
+    month = parse_month_label(period)
+    customers = Customer.objects.filter(organization=organization, external_id__in=revenue_of)
+    CustomerActivity.objects.bulk_create(
+        CustomerActivity(
+            organization=organization,
+            customer=customer,
+            month=month,
+            revenue=revenue_of[customer.external_id],
+            segment=customer.segment,
+        )
+        for customer in customers
+    )
+    Dataset.objects.filter(organization=organization).update(
+        version=F("version") + 1, changed_from=Least(Coalesce("changed_from", Value(month)), Value(month))
+    )

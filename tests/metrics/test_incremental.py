@@ -1,4 +1,5 @@
-"""A computation starts at the first month whose data changed, and gives what a full one gives."""
+"""A computation starts at the first month whose data changed, and gives what a full one gives, in one
+task or in a chord of 2 or 3 shards."""
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -8,6 +9,7 @@ from metrics.computation import compute_customer_movements, plan_computation
 from metrics.models import CustomerMovement, Dataset, ImportMode, Movement
 from metrics.months import parse_month_label
 from metrics.selectors import customers_behind
+from metrics.tasks import compute_movements_task
 from tests.metrics.activity import stored_bridge
 from tests.metrics.import_files import csv_bytes, expected_activity, run
 from tests.metrics.movement_reference import reference_movements
@@ -28,6 +30,16 @@ def reference(rows, window: int = 1) -> dict:
     return reference_movements(units, segments, window)
 
 
+@pytest.fixture(params=[1, 2, 3], ids=lambda shards: f"{shards} shards")
+def compute(request):
+    """Bring the movements up to date as the task does after an import, with 1, 2 or 3 shards."""
+
+    def compute(organization) -> None:
+        compute_movements_task.delay(organization.pk, shards=request.param)
+
+    return compute
+
+
 def plan_of(organization):
     return plan_computation(organization, Dataset.objects.get(organization=organization))
 
@@ -40,83 +52,83 @@ def full_result(organization) -> tuple[dict, set]:
     return stored_bridge(organization), set(CustomerMovement.objects.values_list("customer_id", "month", "movement"))
 
 
-def test_a_monthly_import_computes_from_its_month_only(organization):
+def test_a_monthly_import_computes_from_its_month_only(organization, compute):
     """Given three months imported and computed, when the fourth is imported, the computation starts at
     the fourth month, and its result is that of a computation of every month."""
     for month in MONTHS[:3]:
         assert run(organization, csv_bytes(month)).status == "succeeded"
-        compute_customer_movements(organization=organization)
+        compute(organization)
 
     run(organization, csv_bytes(MONTHS[3]))
 
     assert plan_of(organization).from_month == APR
-    compute_customer_movements(organization=organization)
+    compute(organization)
     incremental = stored_bridge(organization)
     stored = set(CustomerMovement.objects.values_list("customer_id", "month", "movement"))
     assert incremental == reference([row for month in MONTHS for row in month])
     assert (incremental, stored) == full_result(organization)
 
 
-def test_replacing_an_earlier_month_computes_from_that_month(organization):
+def test_replacing_an_earlier_month_computes_from_that_month(organization, compute):
     """Re-importing March with other figures recomputes March and every month after it."""
     run(organization, csv_bytes([row for month in MONTHS for row in month]))
-    compute_customer_movements(organization=organization)
+    compute(organization)
     march = [("ann", "2024-03", "10", "North"), ("bob", "2024-03", "0", "South")]
 
     run(organization, csv_bytes(march), mode=ImportMode.REPLACE)
 
     assert plan_of(organization).from_month == MAR
-    compute_customer_movements(organization=organization)
+    compute(organization)
     rows = [row for month in MONTHS for row in month if row[1] != "2024-03"] + march
     assert stored_bridge(organization) == reference(rows)
     assert Dataset.objects.get(organization=organization).changed_from is None
 
 
-def test_a_customer_changing_segment_recomputes_every_month(organization):
+def test_a_customer_changing_segment_recomputes_every_month(organization, compute):
     """Bob moves from South to North in April: the segment rows of every month change with him, so the
     computation starts at the first month."""
     run(organization, csv_bytes([row for month in MONTHS[:3] for row in month]))
-    compute_customer_movements(organization=organization)
+    compute(organization)
     april = [("bob", "2024-04", "80", "North")]
 
     run(organization, csv_bytes(april))
 
     assert plan_of(organization).from_month == JAN
-    compute_customer_movements(organization=organization)
+    compute(organization)
     assert stored_bridge(organization) == reference([row for month in MONTHS[:3] for row in month] + april)
 
 
-def test_a_new_segment_gets_its_rows_from_the_first_month(organization):
+def test_a_new_segment_gets_its_rows_from_the_first_month(organization, compute):
     """A customer in a segment nobody was in before: the segment's earlier months are there, at zero."""
     run(organization, csv_bytes([row for month in MONTHS[:3] for row in month]))
-    compute_customer_movements(organization=organization)
+    compute(organization)
     april = [("eve", "2024-04", "40", "West")]
 
     run(organization, csv_bytes(april))
 
     assert plan_of(organization).from_month == APR
-    compute_customer_movements(organization=organization)
+    compute(organization)
     assert stored_bridge(organization) == reference([row for month in MONTHS[:3] for row in month] + april)
 
 
-def test_a_new_window_recomputes_every_month(organization):
+def test_a_new_window_recomputes_every_month(organization, compute):
     """The window changes every value, so nothing computed before it is kept."""
     run(organization, csv_bytes([row for month in MONTHS for row in month]))
-    compute_customer_movements(organization=organization)
+    compute(organization)
     Dataset.objects.filter(organization=organization).update(changed_from=APR)
 
     organization.activity_window = 3
     organization.save(update_fields=["activity_window"])
 
     assert plan_of(organization).from_month == JAN
-    compute_customer_movements(organization=organization)
+    compute(organization)
     assert stored_bridge(organization) == reference([row for month in MONTHS for row in month], window=3)
 
 
-def test_increased_decreased_and_stable_customers_are_read_from_the_activity(organization):
+def test_increased_decreased_and_stable_customers_are_read_from_the_activity(organization, compute):
     """The classes not stored per customer are listed from the activity of the month and the one before."""
     run(organization, csv_bytes([row for month in MONTHS for row in month]))
-    compute_customer_movements(organization=organization)
+    compute(organization)
     feb, mar = parse_month_label("2024-02"), MAR
 
     increased = [line.customer for line in customers_behind(organization, feb, Movement.INCREASED)]
@@ -146,7 +158,7 @@ periods = ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-07"]
     window=st.integers(min_value=1, max_value=3),
 )
 @pytest.mark.django_db
-def test_any_history_imported_in_two_parts_gives_the_full_result(organization, rows, split, window):
+def test_any_history_imported_in_two_parts_gives_the_full_result(organization, compute, rows, split, window):
     """Random rows imported as the months before `split`, computed, then the months from `split` on:
     the second computation (from `split`, or from the start when a segment moved) equals the reference
     of all rows and a computation of every month."""
@@ -160,7 +172,7 @@ def test_any_history_imported_in_two_parts_gives_the_full_result(organization, r
     for part in (before, after):
         if part:
             assert run(organization, csv_bytes(part)).status == "succeeded"
-            compute_customer_movements(organization=organization)
+            compute(organization)
 
     result = stored_bridge(organization)
     stored = set(CustomerMovement.objects.values_list("customer_id", "month", "movement"))
