@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from django.db.models import Case, Count, F, Field, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from cco_portal.charts.geometry import date_scale
 from cco_portal.organizations import gathered_evidence
 from cco_portal.organizations.models import Organization
 
@@ -217,11 +218,7 @@ def timeline(
     start = first_start.replace(day=1) if show_the_past else max(first_start, opens).replace(day=1)
     latest = min(max([due for _, due in dated] + [today]), today + HORIZON)
     end = latest + timedelta(days=14)
-    span = max((end - start).days, 1)
-
-    def position(day: date) -> float:
-        return round(100 * (min(max(day, start), end) - start).days / span, 2)
-
+    position = date_scale(start, end)
     months, month = [], start
     while month <= end:
         months.append((month, position(month)))
