@@ -298,6 +298,20 @@ def stacked_segments(shares: Sequence[tuple[str, float]]) -> list[tuple[str, str
     return placed
 
 
+# A month whose start is this close to a track's right end has no room for its name there.
+TRACK_LABEL_ROOM = 5
+
+
+def track_month_labels(months: Sequence[tuple[date, float]]) -> list[AxisLabel]:
+    """The names of months placed along a track (month start, percent), each written from its start: the
+    year with the first month and where each year begins; a month that starts too near the end, unnamed."""
+    return [
+        AxisLabel(left, date_format(month, "M"), str(month.year) if index == 0 or month.month == 1 else "")
+        for index, (month, left) in enumerate(months)
+        if left < 100 - TRACK_LABEL_ROOM
+    ]
+
+
 def date_scale(start: date, end: date) -> Callable[[date], float]:
     """Where a day falls between `start` and `end`, in percent of a track (days outside at its ends)."""
     span = max((end - start).days, 1)

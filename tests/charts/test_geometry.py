@@ -3,7 +3,7 @@ tests/reports/test_charts.py and test_chart_labels.py)."""
 
 from datetime import date
 
-from cco_portal.charts.geometry import date_scale, nice_step, percent_width, stacked_segments
+from cco_portal.charts.geometry import date_scale, nice_step, percent_width, stacked_segments, track_month_labels
 
 
 def test_a_date_scale_places_days_in_percent_and_keeps_outliers_at_the_ends():
@@ -28,3 +28,17 @@ def test_stacked_shares_follow_each_other():
 
 def test_a_scale_steps_in_round_numbers():
     assert [nice_step(span) for span in (0, 3, 8, 37, 1000, 12_345)] == [1, 1, 2, 10, 250, 5000]
+
+
+def test_a_track_names_its_months_with_the_year_where_each_year_begins():
+    """Months from November: November carries its year as the first, January the next year's; a month that
+    starts in the track's last 5% has no room for its name and goes unnamed."""
+    months = [(date(2026, 11, 1), 0), (date(2026, 12, 1), 30), (date(2027, 1, 1), 60), (date(2027, 2, 1), 96)]
+
+    labels = track_month_labels(months)
+
+    assert [(label.x, label.text, label.year) for label in labels] == [
+        (0, "Nov", "2026"),
+        (30, "Dec", ""),
+        (60, "Jan", "2027"),
+    ]
