@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, DataError, connection, transaction
+from django.db import DatabaseError, DataError, transaction
 from django.db.models import Exists, F, Max, Min, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -24,7 +24,7 @@ from cco_portal.audit.services import record_event
 from cco_portal.organizations.models import Organization
 
 from .charter.services import reopen_charter_for_window
-from .models import ALL_SEGMENTS, Customer, CustomerActivity, CustomerMovement, Dataset, MonthlyMovement
+from .models import ALL_SEGMENTS, Customer, CustomerActivity, CustomerMovement, Dataset, MonthlyMovement, Movement
 from .movements import (
     CLASSES,
     MonthFigures,
@@ -150,14 +150,11 @@ def plan_computation(organization: Organization, dataset: Dataset) -> Plan:
 
 def _segments_changed_before(organization: Organization, month: int) -> bool:
     """Whether a customer active before `month` is now in another segment than when it was computed."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT 1 FROM metrics_customermovement cm JOIN metrics_customer c ON c.id = cm.customer_id
-               WHERE cm.organization_id = %s AND cm.movement = 'new' AND cm.month < %s AND cm.segment <> c.segment
-               LIMIT 1""",
-            [organization.pk, month],
-        )
-        return cursor.fetchone() is not None
+    return (
+        CustomerMovement.objects.filter(organization=organization, movement=Movement.NEW, month__lt=month)
+        .exclude(segment=F("customer__segment"))
+        .exists()
+    )
 
 
 def compute_movement_shard(plan: Plan, *, shard: int = 0, shards: int = 1) -> ShardFigures:

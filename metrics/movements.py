@@ -8,7 +8,10 @@ value(c, M-1) is that sum minus the month's own change. Each change point with a
 either side is one movement (new, reactivated, lost, increased, decreased); every other active
 customer-month is stable. The work is proportional to the activity rows, whatever the window, and runs
 the same on PostgreSQL and SQLite (window functions), and on any subset of customers (shards), whose
-results add up.
+results add up. Raw SQL because the change points are a cross join of the activity with its own shift
+by W months, kept in a temporary scratch table, and the running sums are window functions over them: the
+ORM has no model for the scratch table and cannot write the cross join, so it would load the rows into
+Python.
 
 A computation can start at any month F (the first month whose data changed): values from F-1 on only
 need the activity from F-W on, and "was this customer ever active before?" is answered for the months

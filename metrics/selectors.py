@@ -246,7 +246,13 @@ def customers_behind(
 
 
 class CustomerLines:
-    """A list of CustomerLine in customer-key order, counted and sliced by the database."""
+    """A list of CustomerLine in customer-key order, counted and sliced by the database.
+
+    Raw SQL because the lists of "start", "active" and "stable" read a derived table (each customer's
+    value on both sides of the month, summed from activity rows with CASE) joined to customers and their
+    reasons, and the drill-down counts, pages and groups it by reason as a subquery: the ORM cannot select
+    from a derived table, and one SQL text for every figure keeps the lists of stored movements alike.
+    """
 
     def __init__(self, sql: str, params: dict):
         self.sql, self.params = sql, params

@@ -1,7 +1,7 @@
 """The report as a PDF: its HTML rendered by WeasyPrint, which draws the inline SVG charts too.
 
 WeasyPrint is imported on first use: it loads Pango from the system, and the rest of the portal runs
-without it. Nothing is fetched while rendering (the stylesheet is read from the static files, the charts
+without it. Nothing is fetched while rendering (the stylesheets are read from the static files, the charts
 are inline, and the fetcher allows no protocol), so a PDF never makes a request, inside the portal or out.
 """
 
@@ -16,7 +16,8 @@ from .figures import report_day
 from .models import Report
 from .presentation import report_context
 
-STYLESHEET = "css/report-print.css"
+# The charts' palette as custom properties, then the print layout, which reads them for its swatches.
+STYLESHEETS = ("css/charts.css", "css/report-print.css")
 
 
 def report_file_name(organization, month: int, extension: str) -> str:
@@ -43,11 +44,14 @@ def report_pdf(report: Report) -> bytes:
 
 
 def html_to_pdf(html: str) -> bytes:
-    """The PDF of `html`, laid out by static/css/report-print.css (A4 landscape, page numbers)."""
+    """The PDF of `html`, laid out by static/css/report-print.css (A4 landscape, page numbers) in the colours
+    of static/css/charts.css."""
     import weasyprint  # loads Pango: only when a PDF is asked for
     from weasyprint.urls import URLFetcher
 
     no_fetching = URLFetcher(allowed_protocols=())
-    with open(finders.find(STYLESHEET), encoding="utf-8") as css:
-        stylesheet = weasyprint.CSS(string=css.read(), url_fetcher=no_fetching)
-    return weasyprint.HTML(string=html, url_fetcher=no_fetching).write_pdf(stylesheets=[stylesheet])
+    stylesheets = []
+    for path in STYLESHEETS:
+        with open(finders.find(path), encoding="utf-8") as css:
+            stylesheets.append(weasyprint.CSS(string=css.read(), url_fetcher=no_fetching))
+    return weasyprint.HTML(string=html, url_fetcher=no_fetching).write_pdf(stylesheets=stylesheets)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db.models import Case, Count, F, Field, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from cco_portal.charts.geometry import AxisLabel, date_scale, track_month_labels
 from cco_portal.organizations import gathered_evidence
 from cco_portal.organizations.models import Organization
 from cco_portal.organizations.roles import MANAGERS, roles_allow
@@ -206,6 +207,7 @@ class Timeline:
     end: date
     today: float | None  # percent position of today's line, when within the range
     months: list[tuple[date, float]]  # month starts and their positions
+    month_labels: list[AxisLabel]  # the names written under them
     rows: list[tuple[Competency, list[TimelineBar]]]
     earlier: int = 0  # milestones that ended before `start`, left out of this view of it
     shows_the_past: bool = False
@@ -229,11 +231,7 @@ def timeline(
     start = first_start.replace(day=1) if show_the_past else max(first_start, opens).replace(day=1)
     latest = min(max([due for _, due in dated] + [today]), today + HORIZON)
     end = latest + timedelta(days=14)
-    span = max((end - start).days, 1)
-
-    def position(day: date) -> float:
-        return round(100 * (min(max(day, start), end) - start).days / span, 2)
-
+    position = date_scale(start, end)
     months, month = [], start
     while month <= end:
         months.append((month, position(month)))
@@ -252,6 +250,7 @@ def timeline(
         end=end,
         today=position(today),
         months=months,
+        month_labels=track_month_labels(months),
         rows=[by_competency[n] for n in sorted(by_competency)],
         earlier=earlier,
         shows_the_past=show_the_past,

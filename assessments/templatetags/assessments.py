@@ -6,6 +6,8 @@ JavaScript nor inline styles and keep working under a strict Content-Security-Po
 
 from django import template
 
+from cco_portal.charts.geometry import percent_width, stacked_segments
+
 from ..percentages import whole_percent
 from ..selectors import Alignment
 
@@ -49,25 +51,18 @@ def alignment_badge(alignment: str) -> str:
     return ALIGNMENT_BADGES.get(alignment, "text-bg-light")
 
 
-def _width(share: float | None) -> str:
-    return f"{(share or 0) * 100:.1f}"
-
-
-@register.inclusion_tag("assessments/partials/yes_no_bar.html")
+@register.inclusion_tag("charts/stacked_bar.html")
 def yes_no_bar(result):
     """One question's YES and NO answers as a stacked horizontal bar."""
     yes_share = result.yes / result.answers if result.answers else 0
-    return {
-        "result": result,
-        "yes_width": _width(yes_share),
-        "no_width": _width(1 - yes_share if result.answers else 0),
-    }
+    no_share = 1 - yes_share if result.answers else 0
+    return {"segments": stacked_segments([("yes", yes_share), ("no", no_share)]), "class_name": "bar"}
 
 
-@register.inclusion_tag("assessments/partials/score_bar.html")
+@register.inclusion_tag("charts/meter.html")
 def score_bar(share: float | None, view: str):
     """A 0 to 100 % score as a bar on a grey track; `view` ("self" or "leaders") picks the colour."""
-    return {"width": _width(share), "view": view}
+    return {"percent": percent_width(share), "kind": view, "class_name": "bar"}
 
 
 @register.filter

@@ -22,6 +22,8 @@ from .waiting import waiting_for
 
 def healthz(request):
     """For load balancers and compose health checks: the process answers and the database does too."""
+    # Raw SQL because no model is involved: a persistent connection may be open while the database no longer
+    # answers, so only a query, the smallest one, proves it does.
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cco_portal.accounts",
     "cco_portal.organizations",
     "cco_portal.audit",
+    "cco_portal.charts",
     "assessments",
     "roadmap",
     "metrics",

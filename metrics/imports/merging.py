@@ -1,5 +1,7 @@
 """Moving the staged rows into an organization's data: set-based SQL, the same on PostgreSQL and SQLite,
-run by the import inside its one transaction.
+run by the import inside its one transaction. Raw SQL because the rows come from a temporary table
+that has no model (staging.py) and the merge is INSERT … SELECT … ON CONFLICT over millions of rows, which
+the ORM could only do by loading them into Python.
 
 Rows of the same customer and month add up. The segment stored for a customer and month is the last
 non-empty one among its rows, in file order (the staged `line`), and a customer's segment is the one of

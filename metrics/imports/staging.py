@@ -3,7 +3,8 @@ from which merging.py moves them into the organization's data in one transaction
 
 PostgreSQL receives them with COPY (psycopg's cursor.copy()); other databases with executemany. A
 temporary table is private to the connection and written without the write-ahead log, and it is
-dropped when the import ends, or with the connection if the worker dies.
+dropped when the import ends, or with the connection if the worker dies. Raw SQL because a temporary
+table has no model, and COPY has no ORM counterpart.
 """
 
 from collections.abc import Callable

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('metrics', '0008_figure_owners'),
+        ('metrics', '0009_staged_movements'),
     ]
 
     operations = [

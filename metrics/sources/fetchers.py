@@ -2,7 +2,9 @@
 
 An SQL source runs its query in a read-only transaction with a statement timeout, through a server-side
 cursor (PostgreSQL) or an unbuffered one (MySQL/MariaDB). A URL source is fetched over https (http only
-from this machine, for tests), with a size limit, a timeout, and no redirect to another host.
+from this machine, for tests), with a size limit, a timeout, and no redirect to another host. Raw SQL
+because the source is someone else's database, reached with its own driver and no models: the query is
+the one its owner wrote, and the statements around it make the session read-only and time-limited.
 
 Every failure is a SourceError whose message is fit to show and to email: it never carries the password.
 `transient` says whether trying again later may help (a refused or lost connection, a network timeout).

@@ -1,5 +1,4 @@
-"""How the report writes the snapshot's figures: amounts from decimal strings, months from YYYY-MM, and
-the colour of a chart's bar."""
+"""How the report writes the snapshot's figures: amounts from decimal strings, and months from YYYY-MM."""
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -8,7 +7,6 @@ from django import template
 from django.utils.formats import date_format
 
 from metrics.months import month_start, parse_month_label
-from reports.charts import COLOURS
 
 register = template.Library()
 
@@ -41,12 +39,6 @@ def month_title(label: str) -> str:
         return date_format(month_start(parse_month_label(label)), "F Y")
     except ValueError:
         return label
-
-
-@register.filter
-def colour(kind: str) -> str:
-    """The fill of a chart bar of `kind` (a movement, a waterfall step or "reason")."""
-    return COLOURS.get(kind, COLOURS["none"])
 
 
 @register.filter
