@@ -278,30 +278,30 @@ OBJECT_KWARGS = {
     "action_id": lambda objects: objects["action"].pk,
     "version": lambda objects: objects["charter"].version,
     "number": lambda objects: objects["milestone"].competency.number,
-    "kind": lambda objects: Kind.READINESS.value,
+    "kind": lambda objects: objects.get("kind", Kind.READINESS.value),
     "pk": lambda objects: objects[("invitation" if "invitation" in objects["_name"] else "target")].pk,
 }
 
 
-def _walk(patterns, prefix="", namespace=""):
+def walk_routes(patterns, prefix="", namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            yield from walk_routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield prefix + str(pattern.pattern), namespace + pattern.name, pattern.callback
 
 
 def organization_routes():
     """(route, url name, view callback) of every URL that names an organization."""
-    return [route for route in _walk(get_resolver().url_patterns) if f"<slug:{ORG_KWARG}>" in route[0]]
+    return [route for route in walk_routes(get_resolver().url_patterns) if f"<slug:{ORG_KWARG}>" in route[0]]
 
 
 def _view_class(callback):
     return getattr(callback, "view_class", None) or getattr(callback, "cls", None)
 
 
-def _methods(callback) -> set[str]:
+def view_methods(callback) -> set[str]:
     actions = getattr(callback, "actions", None)
     if actions:
         return set(actions) - {"head", "options"}
@@ -311,7 +311,7 @@ def _methods(callback) -> set[str]:
 
 def test_every_organization_route_is_in_the_access_table():
     """A new page or endpoint under /o/<slug>/ or /api/v1/orgs/<slug>/ must declare who may use it."""
-    found = {(name, method) for _, name, callback in organization_routes() for method in _methods(callback)}
+    found = {(name, method) for _, name, callback in organization_routes() for method in view_methods(callback)}
     assert found == set(ACCESS), f"add to ACCESS: {sorted(found - set(ACCESS))}; stale: {sorted(set(ACCESS) - found)}"
 
 
@@ -351,7 +351,7 @@ def objects(organization):
     return _objects_of(organization)
 
 
-def _url(name: str, organization, objects) -> str:
+def organization_url(name: str, organization, objects) -> str:
     route = next(route for route, route_name, _ in organization_routes() if route_name == name)
     kwargs = {ORG_KWARG: organization.slug}
     for kwarg, value in OBJECT_KWARGS.items():
@@ -378,7 +378,9 @@ def test_role_gets_what_its_role_allows(client, organization, objects, member_of
     if access.invited:
         invite_to_round(round_=objects["round"], invitees=[user])
     client.force_login(user)
-    response = _request(client, method, _url(name, organization, objects), access.data, name.startswith("api-"))
+    response = _request(
+        client, method, organization_url(name, organization, objects), access.data, name.startswith("api-")
+    )
     expected = access.status if role in access.roles or role == Role.ADMIN else 403
     assert response.status_code == expected, response.content[:300]
 
@@ -402,7 +404,7 @@ def test_roles_come_from_the_organization_in_the_url(client, organization, other
     ]:
         if access.invited:
             invite_to_round(round_=org_objects["round"], invitees=[person])
-        response = _request(client, method, _url(name, org, org_objects), access.data, is_api)
+        response = _request(client, method, organization_url(name, org, org_objects), access.data, is_api)
         expected = access.status if role in access.roles or role == Role.ADMIN else 403
         assert response.status_code == expected, (org.slug, response.content[:300])
 
@@ -412,7 +414,7 @@ def test_options_is_not_allowed_on_the_api(api_client, organization, objects, na
     """OPTIONS answers 405: the OpenAPI schema describes the API (DRF's metadata failed on views without a
     serializer)."""
     api_client.force_authenticate(MembershipFactory(organization=organization, role=Role.ADMIN).user)
-    assert api_client.options(_url(name, organization, objects)).status_code == 405
+    assert api_client.options(organization_url(name, organization, objects)).status_code == 405
 
 
 @pytest.mark.parametrize(("name", "method"), CASES)
@@ -422,7 +424,9 @@ def test_member_of_another_organization_gets_404(client, organization, objects, 
     MembershipFactory(organization=OrganizationFactory(), user=outsider, role=Role.ADMIN)
     client.force_login(outsider)
     access = ACCESS[(name, method)]
-    response = _request(client, method, _url(name, organization, objects), access.data, name.startswith("api-"))
+    response = _request(
+        client, method, organization_url(name, organization, objects), access.data, name.startswith("api-")
+    )
     assert response.status_code == 404
 
 
@@ -430,7 +434,7 @@ def test_member_of_another_organization_gets_404(client, organization, objects, 
 def test_anonymous_is_sent_to_sign_in(client, organization, objects, name, method):
     """Pages redirect to the sign-in page; the API answers 401."""
     access = ACCESS[(name, method)]
-    url = _url(name, organization, objects)
+    url = organization_url(name, organization, objects)
     response = _request(client, method, url, access.data, name.startswith("api-"))
     if name.startswith("api-"):
         assert response.status_code == 401
@@ -448,7 +452,7 @@ def test_unknown_organization_and_foreign_organization_answer_alike(
     client.force_login(MembershipFactory(organization=organization, role=Role.ADMIN).user)
     other_objects = _objects_of(other_organization)
     access, is_api = ACCESS[(name, method)], name.startswith("api-")
-    url = _url(name, other_organization, other_objects)
+    url = organization_url(name, other_organization, other_objects)
     before = database_snapshot()
     foreign = _request(client, method, url, access.data, is_api)
     assert database_snapshot() == before

@@ -23,7 +23,7 @@ from cco_portal.organizations.roles import Role
 from roadmap.models import Milestone
 from tests.factories import MembershipFactory, UserFactory
 from tests.populated import database_snapshot, populate
-from tests.test_access_matrix import ACCESS, ORG_KWARG, _methods, _request, organization_routes
+from tests.test_access_matrix import ACCESS, ORG_KWARG, _request, organization_routes, view_methods
 
 # URL arguments that name the portal's shared content, the same for every organization, not its data.
 SHARED_KWARGS = {"number": 1, "kind": "readiness"}
@@ -64,7 +64,7 @@ OBJECT_ROUTES = sorted(
     (name, method, route)
     for route, name, callback in organization_routes()
     if set(_kwargs(route)) - set(SHARED_KWARGS)
-    for method in _methods(callback)
+    for method in view_methods(callback)
 )
 
 
