@@ -6,6 +6,7 @@ from itertools import groupby
 from django import forms
 from django.contrib.auth import get_user_model
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
 
 from cco_portal.dates import DateField
 from cco_portal.organizations.models import Membership, Organization
@@ -29,7 +30,7 @@ class CompetencyGroupedIterator(ModelChoiceIterator):
 
     def __iter__(self):
         queryset = self.queryset.select_related("competency").order_by("competency__number", "title")
-        for _, group in groupby(queryset, key=lambda milestone: milestone.competency_id):
+        for _competency, group in groupby(queryset, key=lambda milestone: milestone.competency_id):
             group = list(group)
             yield str(group[0].competency), [self.choice(milestone) for milestone in group]
 
@@ -143,6 +144,17 @@ class MaturityStageForm(forms.Form):
 
 class AreaForm(forms.Form):
     name = forms.CharField(max_length=80, label="Name")
+    leader = forms.ModelChoiceField(
+        User.objects.none(),
+        required=False,
+        label=_("Leader"),
+        empty_label=_("No leader yet"),
+        help_text=_("The one member who answers for the area's touchpoints on the journey map."),
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = members(organization)
 
 
 class MilestoneFilterForm(forms.Form):

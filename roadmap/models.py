@@ -61,6 +61,10 @@ class OperationalArea(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="operational_areas")
     name = models.CharField(max_length=80)
+    # The one leader who answers for the area's touchpoints on the journey map (competency 2).
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_areas"
+    )
 
     objects = OrganizationScopedQuerySet.as_manager()
 
@@ -158,3 +162,7 @@ class Milestone(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.due_date is not None and self.due_date < timezone.localdate() and not self.is_done
+
+
+# The journey map's models live beside their code; imported here so that they belong to this app.
+from .journey.models import JourneyStage, JourneyVersion, Touchpoint  # noqa: E402, F401

@@ -118,14 +118,23 @@ class MaturityAssessmentInputSerializer(serializers.Serializer):
 
 
 class OperationalAreaSerializer(serializers.ModelSerializer):
+    leader_name = serializers.CharField(source="leader.display_name", allow_null=True, default=None)
+
     class Meta:
         model = OperationalArea
-        fields = ["id", "name"]
+        fields = ["id", "name", "leader", "leader_name"]
         read_only_fields = fields
 
 
 class OperationalAreaInputSerializer(serializers.Serializer):
+    """A new area, or what changes of one: its name, its leader, or both."""
+
     name = serializers.CharField(max_length=80, allow_blank=True)
+    leader = MemberField(
+        allow_null=True,
+        required=False,
+        help_text="The member who leads the area and answers for its touchpoints on the journey map; null for nobody.",
+    )
 
 
 # milestones
