@@ -17,7 +17,14 @@ from metrics.models import ImportKind
 from metrics.months import parse_month_label
 from metrics.owners.services import set_figure_owner
 from roadmap.journey.models import JourneyVersion
-from roadmap.journey.services import add_touchpoint, set_area_leader, start_with_example_stages, update_stage
+from roadmap.journey.services import (
+    add_touchpoint,
+    propose_priority,
+    set_area_leader,
+    set_stance,
+    start_with_example_stages,
+    update_stage,
+)
 from tests.assessments.factories import InviteeFactory, RoundFactory, respond
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 from tests.metrics.factories import DataSourceFactory
@@ -83,6 +90,14 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
         organization=organization, stage=stage, name=f"{tag} website", area=area, changed_by=admin
     )
     set_area_leader(area=area, leader=member, changed_by=admin)
+    priority = propose_priority(
+        organization=organization,
+        touchpoint=touchpoint,
+        experience=f"{tag} answers within a day",
+        proposed_by=member,
+        roles={Role.EXECUTIVE},
+    )
+    set_stance(organization=organization, priority=priority, user=member, roles={Role.EXECUTIVE}, stance="commit")
     for number in range(3, journey_versions):
         update_stage(stage=stage, name=f"{tag} choose {number}", changed_by=admin)
     return {
@@ -107,6 +122,7 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
         "charter": charter,
         "stage": stage,
         "touchpoint": touchpoint,
+        "priority": priority,
         "journey_version": JourneyVersion.objects.for_organization(organization).first(),
         "customers": customers,
         "months": months,

@@ -49,6 +49,7 @@ OBJECT_KWARGS = {
     "touchpoint_id": lambda b, name: b["touchpoint"].pk,
     # B's map has more versions than A's: its newest number names a version A lacks.
     "map_version": lambda b, name: b["journey_version"].number,
+    "priority_id": lambda b, name: b["priority"].pk,
     "pk": lambda b, name: b[PK_OBJECTS[name]].pk,
 }
 # Router routes name their object `pk`: which object that is, by route name.
@@ -196,6 +197,7 @@ LIST_CHECKS = {
     "/api/v1/orgs/{org_slug}/roadmap/areas/": ({}, "id", _model_ids("roadmap.OperationalArea")),
     "/api/v1/orgs/{org_slug}/roadmap/maturity/": ({}, "id", _model_ids("roadmap.MaturityAssessment")),
     "/api/v1/orgs/{org_slug}/roadmap/milestones/": ({}, "id", _model_ids("roadmap.Milestone")),
+    "/api/v1/orgs/{org_slug}/roadmap/journey/priorities/": ({}, "id", _model_ids("roadmap.Priority")),
     # Version numbers are counted per organization; what changed names A's own stages and touchpoints.
     "/api/v1/orgs/{org_slug}/roadmap/journey/versions/": (
         {},
@@ -352,6 +354,9 @@ REFERENCES = {
             lambda b: {"area": b["area"].pk},
         ),
     ],
+    ("PriorityInputSerializer", "touchpoint"): [
+        ("api-journey-priority-list", "post", {}, lambda b: {"experience": "x", "touchpoint": b["touchpoint"].pk}),
+    ],
     ("RoundInputSerializer", "invitees"): [
         (
             "api-round-list",
@@ -499,6 +504,9 @@ FORM_REFERENCES = {
                 "new-touchpoint-area": b["area"].pk,
             },
         ),
+    ],
+    ("PriorityForm", "touchpoint"): [
+        ("roadmap:journey_priorities", {}, lambda a, b: {"experience": "x", "touchpoint": b["touchpoint"].pk}),
     ],
     ("ActionForm", "owner"): [
         ("reports:actions", {}, lambda a, b: {**ACTION_FORM, "month": a["months"][1], "owner": b["member"].pk}),

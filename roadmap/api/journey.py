@@ -11,7 +11,7 @@ from cco_portal.organizations.roles import ANY_MEMBER, MANAGERS
 from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
 
 from ..journey import selectors, services
-from ..journey.models import JourneyStage, JourneyVersion, Touchpoint
+from ..journey.models import JourneyStage, JourneyVersion, Priority, PriorityStance, Stance, Touchpoint
 from .serializers import AreaField, OrganizationScopedField
 
 REFUSED = OpenApiResponse(description="Refused, with the reason.")
@@ -27,12 +27,18 @@ class NamedSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class ChosenPrioritySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    experience = serializers.CharField()
+
+
 class TouchpointSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     position = serializers.IntegerField()
     area = NamedSerializer(allow_null=True, help_text="The operational area that owns it.")
     leader = PersonSerializer(allow_null=True, help_text="The leader of that area.")
+    priorities = ChosenPrioritySerializer(many=True, help_text="The priority experiences chosen there.")
 
 
 class StageSerializer(serializers.Serializer):
@@ -223,3 +229,145 @@ class VersionDetailView(OrganizationScopedAPIMixin, generics.RetrieveAPIView):
 
     def get_object(self):
         return get_object_or_404(selectors.versions(self.organization), number=self.kwargs["map_version"])
+
+
+# priorities
+
+
+class StanceSerializer(serializers.ModelSerializer):
+    user = serializers.IntegerField(source="user_id")
+    user_name = serializers.CharField(source="user.display_name")
+
+    class Meta:
+        model = PriorityStance
+        fields = ["user", "user_name", "stance", "comment", "stated_at"]
+        read_only_fields = fields
+
+
+class PrioritySerializer(serializers.ModelSerializer):
+    touchpoint_name = serializers.CharField(source="touchpoint.name")
+    stage = serializers.IntegerField(source="touchpoint.stage_id")
+    stage_name = serializers.CharField(source="touchpoint.stage.name")
+    stances = StanceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Priority
+        fields = [
+            "id",
+            "touchpoint",
+            "touchpoint_name",
+            "stage",
+            "stage_name",
+            "experience",
+            "status",
+            "proposed_by",
+            "proposed_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "stances",
+        ]
+        read_only_fields = fields
+
+
+class TouchpointField(OrganizationScopedField):
+    default_error_messages = {"does_not_exist": "No touchpoint of this organization has the id {pk_value}."}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Touchpoint.objects.all(), **kwargs)
+
+
+class PriorityInputSerializer(serializers.Serializer):
+    touchpoint = TouchpointField(help_text="The id of a touchpoint of this organization's map.")
+    experience = serializers.CharField(max_length=300, help_text="What the customer should experience there.")
+
+
+class StanceInputSerializer(serializers.Serializer):
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    comment = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text="Required to dissent."
+    )
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[("chosen", "Chosen"), ("set_aside", "Set aside")])
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class PriorityListView(OrganizationScopedAPIMixin, generics.ListAPIView):
+    """Every priority, newest first, with each leader's stance; POST puts a new one on the table (leaders)."""
+
+    serializer_class = PrioritySerializer
+    write_roles = selectors.LEADERS
+
+    def get_queryset(self):
+        return selectors.priorities(self.organization)
+
+    @extend_schema(request=PriorityInputSerializer, responses={201: PrioritySerializer, 400: REFUSED})
+    def post(self, request, *args, **kwargs):
+        data = PriorityInputSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        priority = services.propose_priority(
+            organization=self.organization, proposed_by=request.user, roles=self.roles, **data.validated_data
+        )
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=priority.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class PriorityMixin(OrganizationScopedAPIMixin):
+    serializer_class = PrioritySerializer
+
+    def priority(self) -> Priority:
+        return get_object_or_404(selectors.priorities(self.organization), pk=self.kwargs["priority_id"])
+
+    def answer(self) -> Response:
+        return Response(self.get_serializer(self.priority()).data)
+
+
+class PriorityDetailView(PriorityMixin, generics.GenericAPIView):
+    """One priority with every leader's stance."""
+
+    @extend_schema(responses=PrioritySerializer)
+    def get(self, request, *args, **kwargs):
+        return self.answer()
+
+
+class PriorityStanceView(PriorityMixin, generics.GenericAPIView):
+    """Your own stance on a priority in discussion; you may change it until it is decided."""
+
+    read_roles = selectors.LEADERS
+    write_roles = selectors.LEADERS
+
+    @extend_schema(request=StanceInputSerializer, responses={200: PrioritySerializer, 400: REFUSED})
+    def put(self, request, *args, **kwargs):
+        data = StanceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.set_stance(
+            organization=self.organization,
+            priority=self.priority(),
+            user=request.user,
+            roles=self.roles,
+            **data.validated_data,
+        )
+        return self.answer()
+
+
+class PriorityDecisionView(PriorityMixin, generics.GenericAPIView):
+    """Record a priority in discussion as chosen (it shows on the map) or set aside: a new version of the map."""
+
+    read_roles = MANAGERS
+    write_roles = MANAGERS
+
+    @extend_schema(request=DecisionInputSerializer, responses={200: PrioritySerializer, 400: REFUSED})
+    def post(self, request, *args, **kwargs):
+        data = DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.decide_priority(
+            organization=self.organization,
+            priority=self.priority(),
+            decided_by=request.user,
+            chosen=data.validated_data["outcome"] == "chosen",
+            note=data.validated_data["note"],
+        )
+        return self.answer()

@@ -23,5 +23,21 @@ urlpatterns = [
         name="api-journey-touchpoint-detail",
     ),
     path("journey/versions/", journey.VersionListView.as_view(), name="api-journey-version-list"),
+    path("journey/priorities/", journey.PriorityListView.as_view(), name="api-journey-priority-list"),
+    path(
+        "journey/priorities/<int:priority_id>/",
+        journey.PriorityDetailView.as_view(),
+        name="api-journey-priority-detail",
+    ),
+    path(
+        "journey/priorities/<int:priority_id>/stance/",
+        journey.PriorityStanceView.as_view(),
+        name="api-journey-priority-stance",
+    ),
+    path(
+        "journey/priorities/<int:priority_id>/decision/",
+        journey.PriorityDecisionView.as_view(),
+        name="api-journey-priority-decision",
+    ),
     path("journey/versions/<int:map_version>/", journey.VersionDetailView.as_view(), name="api-journey-version-detail"),
 ]

@@ -77,3 +77,68 @@ class JourneyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} journey map v{self.number}"
+
+
+class PriorityStatus(models.TextChoices):
+    DISCUSSION = "discussion", _("In discussion")
+    CHOSEN = "chosen", _("Chosen")
+    SET_ASIDE = "set_aside", _("Set aside")
+
+
+class Stance(models.TextChoices):
+    COMMIT = "commit", _("Commit")
+    DISSENT = "dissent", _("Dissent")
+
+
+class Priority(models.Model):
+    """An experience at a touchpoint that a leader proposes the leaders make a priority. It goes around the table
+    (every leader commits or dissents) until the CCO records it as chosen or set aside."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.CASCADE, related_name="priorities")
+    experience = models.CharField(max_length=300, help_text=_("The experience the customer should have there."))
+    status = models.CharField(max_length=12, choices=PriorityStatus.choices, default=PriorityStatus.DISCUSSION)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, max_length=2000)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name_plural = "priorities"
+
+    def __str__(self) -> str:
+        return self.experience
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == PriorityStatus.DISCUSSION
+
+
+class PriorityStance(models.Model):
+    """One leader's commitment to a proposed priority, or dissent with the reason; theirs alone to give or change."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="stances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    stance = models.CharField(max_length=10, choices=Stance.choices)
+    comment = models.TextField(blank=True, max_length=2000)
+    stated_at = models.DateTimeField(default=timezone.now)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["stated_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["priority", "user"], name="one_stance_per_leader"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.stance} {self.priority}"

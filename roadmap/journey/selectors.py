@@ -1,14 +1,19 @@
 """Reads of the journey map: the map as it stands, its snapshot, its versions, and who may do what."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from cco_portal.organizations.models import Organization
-from cco_portal.organizations.roles import MANAGERS, roles_allow
+from cco_portal.accounts.models import User
+from cco_portal.organizations.models import Membership, Organization
+from cco_portal.organizations.roles import MANAGERS, Role, roles_allow
 
 from ..models import OperationalArea
-from .models import JourneyStage, JourneyVersion, Touchpoint
+from .models import JourneyStage, JourneyVersion, Priority, PriorityStance, PriorityStatus, Stance, Touchpoint
+
+# The leaders around the table (PRODUCT.md): they propose priorities and commit or dissent; admins may too.
+LEADERS = frozenset({Role.CCO, Role.EXECUTIVE, Role.LEADERSHIP})
 
 
 def can_shape_map(roles: Iterable[str]) -> bool:
@@ -16,10 +21,25 @@ def can_shape_map(roles: Iterable[str]) -> bool:
     return roles_allow(roles, MANAGERS)
 
 
+def can_take_part(roles: Iterable[str]) -> bool:
+    """Leaders propose priorities and state their own stance."""
+    return roles_allow(roles, LEADERS)
+
+
+def can_decide_priority(roles: Iterable[str]) -> bool:
+    """The CCO and admins record a priority as chosen or set aside."""
+    return roles_allow(roles, MANAGERS)
+
+
 def stages(organization: Organization) -> QuerySet[JourneyStage]:
-    """The map's stages in order, each with its touchpoints in order and their owning area and its leader."""
+    """The map's stages in order, each with its touchpoints in order, their owning area and its leader, and the
+    priorities chosen there (`touchpoint.chosen`)."""
+    chosen = Priority.objects.for_organization(organization).filter(status=PriorityStatus.CHOSEN)
     touchpoints = (
-        Touchpoint.objects.for_organization(organization).select_related("area__leader").order_by("position", "pk")
+        Touchpoint.objects.for_organization(organization)
+        .select_related("area__leader")
+        .prefetch_related(Prefetch("priorities", queryset=chosen.order_by("decided_at", "pk"), to_attr="chosen"))
+        .order_by("position", "pk")
     )
     return (
         JourneyStage.objects.for_organization(organization)
@@ -58,6 +78,9 @@ def map_snapshot(organization: Organization) -> dict:
                         "position": touchpoint.position,
                         "area": {"id": touchpoint.area.pk, "name": touchpoint.area.name} if touchpoint.area else None,
                         "leader": _person(touchpoint.area.leader) if touchpoint.area else None,
+                        "priorities": [
+                            {"id": priority.pk, "experience": priority.experience} for priority in touchpoint.chosen
+                        ],
                     }
                     for touchpoint in stage.touchpoints.all()
                 ],
@@ -75,3 +98,50 @@ def versions(organization: Organization) -> QuerySet[JourneyVersion]:
 
 def current_version(organization: Organization) -> JourneyVersion | None:
     return versions(organization).first()
+
+
+def priorities(organization: Organization) -> QuerySet[Priority]:
+    """Every priority, newest first, with its touchpoint and stage, and the stances with their leaders."""
+    stances = PriorityStance.objects.for_organization(organization).select_related("user")
+    return (
+        Priority.objects.for_organization(organization)
+        .select_related("touchpoint__stage", "proposed_by", "decided_by")
+        .prefetch_related(Prefetch("stances", queryset=stances))
+    )
+
+
+def leaders(organization: Organization) -> list[User]:
+    """The leaders around the table, by name."""
+    users = User.objects.filter(
+        pk__in=Membership.objects.for_organization(organization).filter(role__in=LEADERS).values("user_id")
+    )
+    return sorted(users, key=lambda user: user.display_name.lower())
+
+
+@dataclass(frozen=True)
+class Table:
+    """Where the round of the table stands on one priority: each leader with their stance, or none yet."""
+
+    seats: list[tuple[User, PriorityStance | None]]
+    committed: int
+    dissented: int
+
+    @property
+    def pending(self) -> int:
+        return sum(stance is None for _user, stance in self.seats)
+
+
+def around_the_table(organization: Organization, priority: Priority) -> Table:
+    """Every leader of today with their stance, and anyone who stated one and is no longer a leader."""
+    stances = {stance.user_id: stance for stance in priority.stances.all()}
+    seats = [(user, stances.pop(user.pk, None)) for user in leaders(organization)]
+    seats += [(stance.user, stance) for stance in stances.values()]
+    return Table(
+        seats=seats,
+        committed=sum(stance.stance == Stance.COMMIT for stance in priority.stances.all()),
+        dissented=sum(stance.stance == Stance.DISSENT for stance in priority.stances.all()),
+    )
+
+
+def stance_of(priority: Priority, user) -> PriorityStance | None:
+    return next((stance for stance in priority.stances.all() if stance.user_id == user.pk), None)

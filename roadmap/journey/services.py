@@ -3,9 +3,10 @@
 Every change takes the organization's row lock, so that two changes at once number their versions one after the
 other and each version's snapshot is the map that change left."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,7 +16,7 @@ from cco_portal.organizations.models import Membership, Organization
 
 from ..models import OperationalArea
 from . import selectors
-from .models import JourneyStage, JourneyVersion, Touchpoint
+from .models import JourneyStage, JourneyVersion, Priority, PriorityStance, PriorityStatus, Stance, Touchpoint
 
 # The journey most organizations start from (issue 18), for the CCO to rename, reorder and complete.
 EXAMPLE_STAGES = [
@@ -272,3 +273,87 @@ def set_area_leader(*, area: OperationalArea, leader, changed_by) -> Operational
     )
     record_version(organization=organization, changed_by=changed_by, change=change)
     return area
+
+
+def _audit_priority(priority: Priority, actor, change: str, **details) -> None:
+    record_event(
+        action=Action.JOURNEY_CHANGED,
+        organization=priority.organization,
+        actor=actor,
+        target=f"journey priority {priority.pk}",
+        change=change,
+        **details,
+    )
+
+
+@transaction.atomic
+def propose_priority(
+    *, organization: Organization, touchpoint: Touchpoint, experience: str, proposed_by, roles
+) -> Priority:
+    """A leader puts an experience at a touchpoint on the table, for every leader to commit to or dissent from."""
+    if not selectors.can_take_part(roles):
+        raise PermissionDenied(_("Leaders propose priorities."))
+    _own(organization, touchpoint, "touchpoint", _("Choose a touchpoint of this organization's map."))
+    experience = " ".join(experience.split())
+    if not experience:
+        raise ValidationError({"experience": _("Say what the customer should experience at this touchpoint.")})
+    priority = Priority.objects.create(
+        organization=organization, touchpoint=touchpoint, experience=experience, proposed_by=proposed_by
+    )
+    _audit_priority(priority, proposed_by, "priority proposed")
+    return priority
+
+
+def _open_priority(organization: Organization, priority: Priority) -> Priority:
+    """The priority's row, locked, refused once decided: stances and decisions come one after the other."""
+    priority = Priority.objects.for_organization(organization).select_for_update().get(pk=priority.pk)
+    if not priority.is_open:
+        raise ValidationError(_("This priority is decided: propose it again to reopen the discussion."))
+    return priority
+
+
+@transaction.atomic
+def set_stance(
+    *, organization: Organization, priority: Priority, user, roles, stance: str, comment: str = ""
+) -> PriorityStance:
+    """Record `user`'s own commitment or dissent; they may change it until the priority is decided. A dissent
+    says why. Nobody states a stance for another: the stance is always the caller's own."""
+    if not selectors.can_take_part(roles):
+        raise PermissionDenied(_("Leaders commit to priorities or dissent."))
+    priority = _open_priority(organization, priority)
+    if stance not in Stance.values:
+        raise ValidationError({"stance": _("Choose commit or dissent.")})
+    comment = comment.strip()
+    if stance == Stance.DISSENT and not comment:
+        raise ValidationError({"comment": _("Say why you dissent, so the other leaders can answer it.")})
+    own, _created = PriorityStance.objects.for_organization(organization).update_or_create(
+        priority=priority,
+        user=user,
+        defaults={"organization": organization, "stance": stance, "comment": comment, "stated_at": timezone.now()},
+    )
+    _audit_priority(priority, user, "stance stated", stance=stance)
+    return own
+
+
+@transaction.atomic
+def decide_priority(
+    *, organization: Organization, priority: Priority, decided_by, chosen: bool, note: str = ""
+) -> Priority:
+    """Record a priority as chosen (it then shows on the map) or set aside, as a new version of the map. Choosing
+    needs at least one leader's commitment."""
+    organization = _locked(organization)
+    priority = _open_priority(organization, priority)
+    if chosen and not priority.stances.filter(stance=Stance.COMMIT).exists():
+        raise ValidationError(_("No leader has committed to this priority yet."))
+    priority.status = PriorityStatus.CHOSEN if chosen else PriorityStatus.SET_ASIDE
+    priority.decided_by = decided_by
+    priority.decided_at = timezone.now()
+    priority.decision_note = note.strip()
+    priority.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    change = (
+        _("Priority “%(experience)s” chosen at “%(touchpoint)s”")
+        if chosen
+        else _("Priority “%(experience)s” set aside at “%(touchpoint)s”")
+    ) % {"experience": priority.experience, "touchpoint": priority.touchpoint.name}
+    record_version(organization=organization, changed_by=decided_by, change=change)
+    return priority

@@ -14,8 +14,8 @@ from cco_portal.service_errors import add_service_errors
 
 from ..views import RoadmapMixin
 from . import selectors, services
-from .forms import StageForm, TouchpointForm
-from .models import JourneyStage, Touchpoint
+from .forms import DecisionForm, PriorityForm, StageForm, StanceForm, TouchpointForm
+from .models import JourneyStage, Priority, PriorityStatus, Touchpoint
 
 
 class JourneyMixin(RoadmapMixin):
@@ -72,6 +72,7 @@ class JourneyMapView(JourneyMixin, TemplateView):
             touchpoint_form=forms.get("new-touchpoint"),
             form=failed,
             example_stages=[str(name) for name in services.EXAMPLE_STAGES],
+            in_discussion=selectors.priorities(self.organization).filter(status=PriorityStatus.DISCUSSION).count(),
             **kwargs,
         )
 
@@ -214,3 +215,119 @@ class VersionView(JourneyMixin, TemplateView):
             is_current=current is not None and current.pk == version.pk,
             **kwargs,
         )
+
+
+class PriorityListView(JourneyMixin, TemplateView):
+    """The priorities in discussion, chosen and set aside; leaders propose one here."""
+
+    template_name = "roadmap/journey/priorities.html"
+    required_roles = ANY_MEMBER
+    write_roles = selectors.LEADERS
+
+    def get_context_data(self, **kwargs):
+        everything = list(selectors.priorities(self.organization))
+        may_propose = selectors.can_take_part(self.roles)
+        if may_propose:
+            kwargs.setdefault("form", PriorityForm(organization=self.organization))
+        return super().get_context_data(
+            groups=[
+                (status.label, [p for p in everything if p.status == status], status)
+                for status in (PriorityStatus.DISCUSSION, PriorityStatus.CHOSEN, PriorityStatus.SET_ASIDE)
+            ],
+            may_propose=may_propose,
+            has_touchpoints=selectors.touchpoints(self.organization).exists(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = PriorityForm(request.POST, organization=self.organization)
+        if form.is_valid():
+            try:
+                priority = services.propose_priority(
+                    organization=self.organization, proposed_by=request.user, roles=self.roles, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Proposed: each leader now commits or dissents."))
+                return redirect(self.roadmap_url("journey_priority", priority_id=priority.pk))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class PriorityView(JourneyMixin, TemplateView):
+    """One priority going around the table: every leader with their stance, your own stance, the decision."""
+
+    template_name = "roadmap/journey/priority.html"
+
+    @cached_property
+    def priority(self) -> Priority:
+        return get_object_or_404(selectors.priorities(self.organization), pk=self.kwargs["priority_id"])
+
+    def get_context_data(self, **kwargs):
+        priority = self.priority
+        own = selectors.stance_of(priority, self.request.user)
+        may_state = selectors.can_take_part(self.roles) and priority.is_open
+        may_decide = selectors.can_decide_priority(self.roles) and priority.is_open
+        if may_state:
+            initial = {"stance": own.stance, "comment": own.comment} if own else None
+            kwargs.setdefault("stance_form", StanceForm(initial=initial))
+        if may_decide:
+            kwargs.setdefault("decision_form", DecisionForm())
+        return super().get_context_data(
+            priority=priority,
+            table=selectors.around_the_table(self.organization, priority),
+            own_stance=own,
+            may_state=may_state,
+            may_decide=may_decide,
+            **kwargs,
+        )
+
+
+class PriorityStanceView(PriorityView):
+    """A leader's own stance; the priority again, with what to fix, when it is refused."""
+
+    required_roles = selectors.LEADERS
+    write_roles = selectors.LEADERS
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = StanceForm(request.POST)
+        if form.is_valid():
+            try:
+                services.set_stance(
+                    organization=self.organization,
+                    priority=self.priority,
+                    user=request.user,
+                    roles=self.roles,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Your stance is recorded."))
+                return redirect(self.roadmap_url("journey_priority", priority_id=self.priority.pk))
+        return self.render_to_response(self.get_context_data(stance_form=form))
+
+
+class PriorityDecisionView(PriorityView):
+    required_roles = MANAGERS
+    write_roles = MANAGERS
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.decide_priority(
+                    organization=self.organization,
+                    priority=self.priority,
+                    decided_by=request.user,
+                    chosen=form.cleaned_data["outcome"] == "chosen",
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The decision is recorded in a new version of the map."))
+                return redirect(self.roadmap_url("journey_priority", priority_id=self.priority.pk))
+        return self.render_to_response(self.get_context_data(decision_form=form))

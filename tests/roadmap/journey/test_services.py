@@ -112,6 +112,7 @@ def test_an_earlier_version_reads_as_it_was(organization, cco_user, executive_us
         "position": 1,
         "area": {"id": sales.pk, "name": "Sales"},
         "leader": leader,
+        "priorities": [],
     }
     assert new["areas"] == [{"id": sales.pk, "name": "Sales", "leader": leader}]
     assert selectors.current_version(organization).number == before.number + 2
