@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from cco_portal.dates import DateField
 from cco_portal.organizations.models import Membership, Organization
 
-from .models import Competency, Milestone, OperationalArea, Stage, Status
+from .journey.forms import TouchpointChoiceField
+from .models import Competency, JourneyStage, Milestone, OperationalArea, Stage, Status, Touchpoint
 from .selectors import MilestoneFilter
 
 User = get_user_model()
@@ -89,9 +90,25 @@ class MilestoneForm(forms.Form):
         help_text="Only to mark it done while a milestone it depends on is not done yet.",
     )
 
+    journey_stage = forms.ModelChoiceField(
+        JourneyStage.objects.none(),
+        required=False,
+        label=_("Journey stage"),
+        empty_label=_("None"),
+        help_text=_("The stage of the journey map it acts on."),
+    )
+    touchpoint = TouchpointChoiceField(
+        Touchpoint.objects.none(),
+        required=False,
+        label=_("Touchpoint"),
+        empty_label=_("None"),
+        help_text=_("Or, more precisely, the touchpoint it acts on."),
+    )
+
     fieldsets = [
         ("What", ["competency", "title", "description"]),
         ("Who", ["owner", "areas"]),
+        (_("Journey map"), ["journey_stage", "touchpoint"]),
         ("When", ["start_date", "due_date"]),
         ("Progress", ["status", "percent_complete", "blocked_reason", "notes"]),
         ("Dependencies", ["dependencies", "override_reason"]),
@@ -102,6 +119,8 @@ class MilestoneForm(forms.Form):
         self.fields["owner"].queryset = members(organization)
         self.fields["areas"].queryset = OperationalArea.objects.for_organization(organization)
         self.has_areas = self.fields["areas"].queryset.exists()
+        self.fields["journey_stage"].queryset = JourneyStage.objects.for_organization(organization)
+        self.fields["touchpoint"].queryset = Touchpoint.objects.for_organization(organization).select_related("stage")
         others = Milestone.objects.for_organization(organization)
         self.fields["dependencies"].queryset = others.exclude(pk=milestone.pk) if milestone else others
 

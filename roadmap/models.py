@@ -121,6 +121,13 @@ class Milestone(models.Model):
         blank=True, help_text="Why it was marked done while a milestone it depends on was not."
     )
     notes = models.TextField(blank=True, help_text="Progress notes from the owner.")
+    # Where on the journey map the milestone acts (competency 2): a stage, or one of its touchpoints.
+    journey_stage = models.ForeignKey(
+        "roadmap.JourneyStage", on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones"
+    )
+    touchpoint = models.ForeignKey(
+        "roadmap.Touchpoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones"
+    )
     overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

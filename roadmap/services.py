@@ -8,17 +8,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cco_portal.emails import send_email
 from cco_portal.organizations.models import Membership, Organization
 
-from .models import Competency, MaturityAssessment, Milestone, OperationalArea, Status
+from .models import Competency, JourneyStage, MaturityAssessment, Milestone, OperationalArea, Status, Touchpoint
 from .starter import STARTER_MILESTONES
 
 # What the owner of a milestone may change without being cco or admin.
 OWNER_FIELDS = frozenset({"status", "percent_complete", "notes", "blocked_reason"})
 EDITABLE_FIELDS = frozenset(
-    {"competency", "title", "description", "owner", "start_date", "due_date", "override_reason"} | OWNER_FIELDS
+    {"competency", "title", "description", "owner", "start_date", "due_date", "override_reason"}
+    | {"journey_stage", "touchpoint"}
+    | OWNER_FIELDS
 )
 
 
@@ -66,8 +69,19 @@ def remove_operational_area(*, area: OperationalArea) -> None:
     area.delete()
 
 
-def _check_same_organization(organization: Organization, *, owner=None, areas=(), dependencies=()) -> dict:
+def _check_same_organization(
+    organization: Organization, *, owner=None, areas=(), dependencies=(), journey_stage=None, touchpoint=None
+) -> dict:
     errors = {}
+    if journey_stage is not None and journey_stage.organization_id != organization.pk:
+        errors["journey_stage"] = _("Choose a stage of this organization's journey map.")
+    if touchpoint is not None and touchpoint.organization_id != organization.pk:
+        errors["touchpoint"] = _("Choose a touchpoint of this organization's journey map.")
+    elif touchpoint is not None and journey_stage is not None and touchpoint.stage_id != journey_stage.pk:
+        errors["touchpoint"] = _("“%(touchpoint)s” is not in the stage “%(stage)s”: choose one or the other.") % {
+            "touchpoint": touchpoint.name,
+            "stage": journey_stage.name,
+        }
     if owner is not None and not Membership.objects.filter(organization=organization, user=owner).exists():
         errors["owner"] = f"{owner} is not a member of {organization.name}."
     if any(area.organization_id != organization.pk for area in areas):
@@ -173,10 +187,20 @@ def create_milestone(
     override_reason: str = "",
     notes: str = "",
     dependencies: Iterable[Milestone] = (),
+    journey_stage: JourneyStage | None = None,
+    touchpoint: Touchpoint | None = None,
 ) -> Milestone:
-    """Add a milestone to a competency; its owner is emailed once the milestone is saved."""
+    """Add a milestone to a competency, pointing at a stage or touchpoint of the journey map if given; its owner
+    is emailed once the milestone is saved."""
     areas, dependencies = list(areas), list(dependencies)
-    if errors := _check_same_organization(organization, owner=owner, areas=areas, dependencies=dependencies):
+    if errors := _check_same_organization(
+        organization,
+        owner=owner,
+        areas=areas,
+        dependencies=dependencies,
+        journey_stage=journey_stage,
+        touchpoint=touchpoint,
+    ):
         raise ValidationError(errors)
     milestone = Milestone(
         organization=organization,
@@ -191,6 +215,8 @@ def create_milestone(
         blocked_reason=blocked_reason if status == Status.BLOCKED else "",
         override_reason=override_reason,
         notes=notes,
+        journey_stage=journey_stage,
+        touchpoint=touchpoint,
         created_by=created_by,
     )
     # The check constraints guard the database; _validate states the same rules in words people read.
@@ -235,7 +261,12 @@ def update_milestone(
     due_before = milestone.due_date
     was_done = milestone.is_done
     if errors := _check_same_organization(
-        milestone.organization, owner=changes.get("owner"), areas=areas or [], dependencies=dependencies or []
+        milestone.organization,
+        owner=changes.get("owner"),
+        areas=areas or [],
+        dependencies=dependencies or [],
+        journey_stage=changes.get("journey_stage", milestone.journey_stage),
+        touchpoint=changes.get("touchpoint", milestone.touchpoint),
     ):
         raise ValidationError(errors)
 

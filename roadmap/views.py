@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -233,7 +233,9 @@ class MilestoneMixin(RoadmapMixin):
 
     @cached_property
     def milestone(self) -> Milestone:
-        milestones = Milestone.objects.for_organization(self.organization).select_related("competency", "owner")
+        milestones = Milestone.objects.for_organization(self.organization).select_related(
+            "competency", "owner", "journey_stage", "touchpoint__stage"
+        )
         return get_object_or_404(milestones, pk=self.kwargs["milestone_id"])
 
 
@@ -367,7 +369,9 @@ class AreasView(RoadmapMixin, TemplateView):
                         old_name = area.name
                         area = services.rename_operational_area(area=area, name=form.cleaned_data["name"])
                         message = (
-                            f"{area.name} saved." if old_name == area.name else f"{old_name} renamed to {area.name}."
+                            gettext("%(area)s saved.") % {"area": area.name}
+                            if old_name == area.name
+                            else f"{old_name} renamed to {area.name}."
                         )
                     journey_services.set_area_leader(
                         area=area, leader=form.cleaned_data["leader"], changed_by=request.user

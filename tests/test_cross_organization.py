@@ -357,6 +357,19 @@ REFERENCES = {
     ("PriorityInputSerializer", "touchpoint"): [
         ("api-journey-priority-list", "post", {}, lambda b: {"experience": "x", "touchpoint": b["touchpoint"].pk}),
     ],
+    ("MilestoneInputSerializer", "journey_stage"): [
+        ("api-milestone-list", "post", {}, lambda b: {"competency": 2, "title": "x", "journey_stage": b["stage"].pk}),
+        ("api-milestone-detail", "patch", {"milestone_id": "milestone"}, lambda b: {"journey_stage": b["stage"].pk}),
+    ],
+    ("MilestoneInputSerializer", "touchpoint"): [
+        ("api-milestone-list", "post", {}, lambda b: {"competency": 2, "title": "x", "touchpoint": b["touchpoint"].pk}),
+        (
+            "api-milestone-detail",
+            "patch",
+            {"milestone_id": "milestone"},
+            lambda b: {"touchpoint": b["touchpoint"].pk},
+        ),
+    ],
     ("RoundInputSerializer", "invitees"): [
         (
             "api-round-list",
@@ -507,6 +520,22 @@ FORM_REFERENCES = {
     ],
     ("PriorityForm", "touchpoint"): [
         ("roadmap:journey_priorities", {}, lambda a, b: {"experience": "x", "touchpoint": b["touchpoint"].pk}),
+    ],
+    ("MilestoneForm", "journey_stage"): [
+        ("roadmap:milestone_create", {}, lambda a, b: {**MILESTONE_FORM, "journey_stage": b["stage"].pk}),
+        (
+            "roadmap:milestone",
+            {"milestone_id": "milestone"},
+            lambda a, b: {**MILESTONE_FORM, "journey_stage": b["stage"].pk},
+        ),
+    ],
+    ("MilestoneForm", "touchpoint"): [
+        ("roadmap:milestone_create", {}, lambda a, b: {**MILESTONE_FORM, "touchpoint": b["touchpoint"].pk}),
+        (
+            "roadmap:milestone",
+            {"milestone_id": "milestone"},
+            lambda a, b: {**MILESTONE_FORM, "touchpoint": b["touchpoint"].pk},
+        ),
     ],
     ("ActionForm", "owner"): [
         ("reports:actions", {}, lambda a, b: {**ACTION_FORM, "month": a["months"][1], "owner": b["member"].pk}),

@@ -12,7 +12,7 @@ from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
 
 from ..journey import selectors, services
 from ..journey.models import JourneyStage, JourneyVersion, Priority, PriorityStance, Stance, Touchpoint
-from .serializers import AreaField, OrganizationScopedField
+from .serializers import AreaField, StageField, TouchpointField
 
 REFUSED = OpenApiResponse(description="Refused, with the reason.")
 
@@ -80,13 +80,6 @@ class VersionDetailSerializer(VersionSerializer):
     class Meta(VersionSerializer.Meta):
         fields = [*VersionSerializer.Meta.fields, "snapshot"]
         read_only_fields = fields
-
-
-class StageField(OrganizationScopedField):
-    default_error_messages = {"does_not_exist": "No journey stage of this organization has the id {pk_value}."}
-
-    def __init__(self, **kwargs):
-        super().__init__(queryset=JourneyStage.objects.all(), **kwargs)
 
 
 class StageInputSerializer(serializers.Serializer):
@@ -268,13 +261,6 @@ class PrioritySerializer(serializers.ModelSerializer):
             "stances",
         ]
         read_only_fields = fields
-
-
-class TouchpointField(OrganizationScopedField):
-    default_error_messages = {"does_not_exist": "No touchpoint of this organization has the id {pk_value}."}
-
-    def __init__(self, **kwargs):
-        super().__init__(queryset=Touchpoint.objects.all(), **kwargs)
 
 
 class PriorityInputSerializer(serializers.Serializer):

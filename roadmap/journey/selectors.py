@@ -3,13 +3,13 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from cco_portal.accounts.models import User
 from cco_portal.organizations.models import Membership, Organization
 from cco_portal.organizations.roles import MANAGERS, Role, roles_allow
 
-from ..models import OperationalArea
+from ..models import Milestone, OperationalArea
 from .models import JourneyStage, JourneyVersion, Priority, PriorityStance, PriorityStatus, Stance, Touchpoint
 
 # The leaders around the table (PRODUCT.md): they propose priorities and commit or dissent; admins may too.
@@ -145,3 +145,21 @@ def around_the_table(organization: Organization, priority: Priority) -> Table:
 
 def stance_of(priority: Priority, user) -> PriorityStance | None:
     return next((stance for stance in priority.stances.all() if stance.user_id == user.pk), None)
+
+
+def milestones_on_map(organization: Organization) -> dict[str, dict[int, list[Milestone]]]:
+    """The milestones that point at the map, by the stage (`"stages"`) or touchpoint (`"touchpoints"`) they
+    point at, by due date."""
+    found: dict[str, dict[int, list[Milestone]]] = {"stages": {}, "touchpoints": {}}
+    milestones = (
+        Milestone.objects.for_organization(organization)
+        .filter(Q(journey_stage__isnull=False) | Q(touchpoint__isnull=False))
+        .only("id", "title", "status", "due_date", "journey_stage_id", "touchpoint_id")
+        .order_by("due_date", "pk")
+    )
+    for milestone in milestones:
+        if milestone.touchpoint_id:
+            found["touchpoints"].setdefault(milestone.touchpoint_id, []).append(milestone)
+        elif milestone.journey_stage_id:
+            found["stages"].setdefault(milestone.journey_stage_id, []).append(milestone)
+    return found

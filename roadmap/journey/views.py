@@ -45,6 +45,7 @@ class JourneyMapView(JourneyMixin, TemplateView):
     def get_context_data(self, failed=None, **kwargs):
         """`failed` is a bound form that was refused: it takes the place of the form with its prefix."""
         journey = selectors.map_snapshot(self.organization)
+        self.attach_milestones(journey)
         may_shape = selectors.can_shape_map(self.roles)
         forms = {}
         if may_shape:
@@ -75,6 +76,18 @@ class JourneyMapView(JourneyMixin, TemplateView):
             in_discussion=selectors.priorities(self.organization).filter(status=PriorityStatus.DISCUSSION).count(),
             **kwargs,
         )
+
+    def attach_milestones(self, journey: dict) -> None:
+        """Each stage and touchpoint of the live map lists the milestones that point at it."""
+        found = selectors.milestones_on_map(self.organization)
+        groups = [("stages", journey["stages"])]
+        groups += [("touchpoints", stage["touchpoints"]) for stage in journey["stages"]]
+        for kind, rows in groups:
+            for row in rows:
+                row["milestones"] = [
+                    {"title": m.title, "url": self.roadmap_url("milestone", milestone_id=m.pk)}
+                    for m in found[kind].get(row["id"], [])
+                ]
 
     def refused(self, form, error: ValidationError | None = None):
         if error is not None:
