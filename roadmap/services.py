@@ -13,7 +13,17 @@ from django.utils.translation import gettext as _
 from cco_portal.emails import send_email
 from cco_portal.organizations.models import Membership, Organization
 
-from .models import Competency, JourneyStage, MaturityAssessment, Milestone, OperationalArea, Status, Touchpoint
+from .journey import services as journey_services
+from .models import (
+    Competency,
+    JourneyStage,
+    JourneyVersion,
+    MaturityAssessment,
+    Milestone,
+    OperationalArea,
+    Status,
+    Touchpoint,
+)
 from .starter import STARTER_MILESTONES
 
 # What the owner of a milestone may change without being cco or admin.
@@ -48,7 +58,10 @@ def add_operational_area(*, organization: Organization, name: str) -> Operationa
     return OperationalArea.objects.create(organization=organization, name=name)
 
 
-def rename_operational_area(*, area: OperationalArea, name: str) -> OperationalArea:
+@transaction.atomic
+def rename_operational_area(*, area: OperationalArea, name: str, changed_by=None) -> OperationalArea:
+    """Rename an area; once the journey map has begun, the map it owns touchpoints on is a new version."""
+    _lock_organization(area.organization)
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "Give the area a name, such as Sales or Operations."})
@@ -59,14 +72,37 @@ def rename_operational_area(*, area: OperationalArea, name: str) -> OperationalA
         .exists()
     ):
         raise ValidationError({"name": f"{name} is already on the list."})
+    old_name = area.name
     area.name = name
     area.save(update_fields=["name"])
+    if name != old_name:
+        _record_map_version(
+            area.organization, changed_by, _("Area %(old)s renamed %(new)s") % {"old": old_name, "new": name}
+        )
     return area
 
 
-def remove_operational_area(*, area: OperationalArea) -> None:
-    """Remove an area from the list; milestones that involved it simply no longer name it."""
+@transaction.atomic
+def remove_operational_area(*, area: OperationalArea, changed_by=None) -> None:
+    """Remove an area from the list; milestones that involved it simply no longer name it, and touchpoints it
+    owned wait for a new owner on the journey map (a new version, once the map has begun)."""
+    organization, name = area.organization, area.name
+    _lock_organization(organization)
     area.delete()
+    _record_map_version(organization, changed_by, _("Area %(name)s removed") % {"name": name})
+
+
+def _lock_organization(organization: Organization) -> None:
+    """Taken before the area's row, in the order the journey map's writes take them, so that they never wait
+    for each other in a circle; it also numbers the map's versions one after the other."""
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+
+
+def _record_map_version(organization: Organization, changed_by, change: str) -> None:
+    """The journey map names the areas and their leaders: a change of an area is a version of a map that has
+    begun. Before it has, there is no map to keep a version of."""
+    if JourneyVersion.objects.for_organization(organization).exists():
+        journey_services.record_version(organization=organization, changed_by=changed_by, change=change)
 
 
 def _check_same_organization(

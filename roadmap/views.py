@@ -346,7 +346,7 @@ class AreasView(RoadmapMixin, TemplateView):
         if action == "remove":
             area = self.get_area()
             count = area.milestones.count()
-            services.remove_operational_area(area=area)
+            services.remove_operational_area(area=area, changed_by=request.user)
             involved = f" {count} milestone{'s' if count != 1 else ''} no longer name it." if count else ""
             messages.success(request, f"{area.name} removed.{involved}")
             return redirect(self.roadmap_url("areas"))
@@ -367,7 +367,9 @@ class AreasView(RoadmapMixin, TemplateView):
                         message = f"{area.name} added."
                     else:
                         old_name = area.name
-                        area = services.rename_operational_area(area=area, name=form.cleaned_data["name"])
+                        area = services.rename_operational_area(
+                            area=area, name=form.cleaned_data["name"], changed_by=request.user
+                        )
                         message = (
                             gettext("%(area)s saved.") % {"area": area.name}
                             if old_name == area.name

@@ -113,7 +113,9 @@ class OperationalAreaViewSet(
         data = OperationalAreaInputSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         if "name" in data.validated_data:
-            area = services.rename_operational_area(area=area, name=data.validated_data["name"])
+            area = services.rename_operational_area(
+                area=area, name=data.validated_data["name"], changed_by=request.user
+            )
         if "leader" in data.validated_data:
             area = journey_services.set_area_leader(
                 area=area, leader=data.validated_data["leader"], changed_by=request.user
@@ -121,7 +123,7 @@ class OperationalAreaViewSet(
         return Response(self.get_serializer(area).data)
 
     def perform_destroy(self, area):
-        services.remove_operational_area(area=area)
+        services.remove_operational_area(area=area, changed_by=self.request.user)
 
 
 class MilestoneViewSet(

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from cco_portal.audit.models import Action, AuditEvent
 from cco_portal.organizations.roles import Role
+from roadmap import services as roadmap_services
 from roadmap.journey import selectors, services
 from roadmap.journey.models import JourneyStage, JourneyVersion, Touchpoint
 from tests.roadmap.factories import OperationalAreaFactory
@@ -185,3 +186,22 @@ def test_removing_a_stage_removes_its_touchpoints_and_the_versions_keep_them(org
     assert not Touchpoint.objects.exists()
     kept = JourneyVersion.objects.get(number=2).snapshot
     assert kept["stages"][0]["touchpoints"][0]["name"] == "Quote"
+
+
+def test_renaming_or_removing_an_area_is_a_version_once_the_map_has_begun(organization, cco_user):
+    """Before the map has begun, an area's rename records nothing; after, a rename and a removal each record a
+    version, and the touchpoint the area owned waits for a new owner."""
+    sales = OperationalAreaFactory(organization=organization, name="Sales")
+    roadmap_services.rename_operational_area(area=sales, name="Field sales", changed_by=cco_user)
+    assert not JourneyVersion.objects.exists()
+    stage = services.add_stage(organization=organization, name="Buy", changed_by=cco_user)
+    services.add_touchpoint(organization=organization, stage=stage, name="Quote", area=sales, changed_by=cco_user)
+
+    roadmap_services.rename_operational_area(area=sales, name="Sales", changed_by=cco_user)
+    roadmap_services.remove_operational_area(area=sales, changed_by=cco_user)
+
+    changes = [version.change for version in selectors.versions(organization)]
+    assert changes[:2] == ["Area Sales removed", "Area Field sales renamed Sales"]
+    renamed = JourneyVersion.objects.get(number=3).snapshot
+    assert renamed["stages"][0]["touchpoints"][0]["area"]["name"] == "Sales"
+    assert selectors.map_snapshot(organization)["stages"][0]["touchpoints"][0]["area"] is None
