@@ -9,10 +9,17 @@ from django.utils import timezone
 from cco_portal.organizations.roles import Role
 
 from . import services
+from .journey.demo import seed_journey
 from .models import Competency, MaturityAssessment, Milestone, OperationalArea, Stage, Status
 
 AREAS = ["Sales", "Marketing", "Operations", "Customer service", "Finance", "IT"]
 BEGUN_WEEKS_AGO = 17
+# Milestones that act on the journey map, by starter title: the touchpoint they point at.
+JOURNEY_LINKS = {
+    "Agree the few priority experiences": "Help desk",
+    "Launch the first reliability fix with an operational owner": "Delivery",
+    "Capture why customers leave": "Renewal reminder",
+}
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,7 @@ def seed_demo(*, organization, people) -> None:
     cco, now = people[Role.CCO], timezone.now()
     begun = now - timedelta(weeks=BEGUN_WEEKS_AGO)
     areas = {name: _area(organization, name) for name in AREAS}
+    touchpoints = seed_journey(organization=organization, people=people, areas=areas)
 
     mark = timezone.now()
     milestones = {
@@ -142,6 +150,7 @@ def seed_demo(*, organization, people) -> None:
             changed_by=cco,
             may_edit_all=True,
             areas=[areas[name] for name in progress.areas],
+            touchpoint=touchpoints[JOURNEY_LINKS[title]] if title in JOURNEY_LINKS else None,
         )
     _backdate(organization, since=mark, to=begun)
     Milestone.objects.for_organization(organization).update(created_at=begun)

@@ -6,11 +6,13 @@ from itertools import groupby
 from django import forms
 from django.contrib.auth import get_user_model
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
 
 from cco_portal.dates import DateField
 from cco_portal.organizations.models import Membership, Organization
 
-from .models import Competency, Milestone, OperationalArea, Stage, Status
+from .journey.forms import TouchpointChoiceField
+from .models import Competency, JourneyStage, Milestone, OperationalArea, Stage, Status, Touchpoint
 from .selectors import MilestoneFilter
 
 User = get_user_model()
@@ -29,7 +31,7 @@ class CompetencyGroupedIterator(ModelChoiceIterator):
 
     def __iter__(self):
         queryset = self.queryset.select_related("competency").order_by("competency__number", "title")
-        for _, group in groupby(queryset, key=lambda milestone: milestone.competency_id):
+        for _competency, group in groupby(queryset, key=lambda milestone: milestone.competency_id):
             group = list(group)
             yield str(group[0].competency), [self.choice(milestone) for milestone in group]
 
@@ -88,9 +90,25 @@ class MilestoneForm(forms.Form):
         help_text="Only to mark it done while a milestone it depends on is not done yet.",
     )
 
+    journey_stage = forms.ModelChoiceField(
+        JourneyStage.objects.none(),
+        required=False,
+        label=_("Journey stage"),
+        empty_label=_("None"),
+        help_text=_("The stage of the journey map it acts on."),
+    )
+    touchpoint = TouchpointChoiceField(
+        Touchpoint.objects.none(),
+        required=False,
+        label=_("Touchpoint"),
+        empty_label=_("None"),
+        help_text=_("Or, more precisely, the touchpoint it acts on."),
+    )
+
     fieldsets = [
         ("What", ["competency", "title", "description"]),
         ("Who", ["owner", "areas"]),
+        (_("Journey map"), ["journey_stage", "touchpoint"]),
         ("When", ["start_date", "due_date"]),
         ("Progress", ["status", "percent_complete", "blocked_reason", "notes"]),
         ("Dependencies", ["dependencies", "override_reason"]),
@@ -101,6 +119,8 @@ class MilestoneForm(forms.Form):
         self.fields["owner"].queryset = members(organization)
         self.fields["areas"].queryset = OperationalArea.objects.for_organization(organization)
         self.has_areas = self.fields["areas"].queryset.exists()
+        self.fields["journey_stage"].queryset = JourneyStage.objects.for_organization(organization)
+        self.fields["touchpoint"].queryset = Touchpoint.objects.for_organization(organization).select_related("stage")
         others = Milestone.objects.for_organization(organization)
         self.fields["dependencies"].queryset = others.exclude(pk=milestone.pk) if milestone else others
 
@@ -143,6 +163,17 @@ class MaturityStageForm(forms.Form):
 
 class AreaForm(forms.Form):
     name = forms.CharField(max_length=80, label="Name")
+    leader = forms.ModelChoiceField(
+        User.objects.none(),
+        required=False,
+        label=_("Leader"),
+        empty_label=_("No leader yet"),
+        help_text=_("The one member who answers for the area's touchpoints on the journey map."),
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = members(organization)
 
 
 class MilestoneFilterForm(forms.Form):

@@ -61,6 +61,10 @@ class OperationalArea(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="operational_areas")
     name = models.CharField(max_length=80)
+    # The one leader who answers for the area's touchpoints on the journey map (competency 2).
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_areas"
+    )
 
     objects = OrganizationScopedQuerySet.as_manager()
 
@@ -117,6 +121,13 @@ class Milestone(models.Model):
         blank=True, help_text="Why it was marked done while a milestone it depends on was not."
     )
     notes = models.TextField(blank=True, help_text="Progress notes from the owner.")
+    # Where on the journey map the milestone acts (competency 2): a stage, or one of its touchpoints.
+    journey_stage = models.ForeignKey(
+        "roadmap.JourneyStage", on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones"
+    )
+    touchpoint = models.ForeignKey(
+        "roadmap.Touchpoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones"
+    )
     overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -158,3 +169,7 @@ class Milestone(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.due_date is not None and self.due_date < timezone.localdate() and not self.is_done
+
+
+# The journey map's models live beside their code; imported here so that they belong to this app.
+from .journey.models import JourneyStage, JourneyVersion, Priority, PriorityStance, Touchpoint  # noqa: E402, F401

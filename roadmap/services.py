@@ -8,18 +8,31 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cco_portal.emails import send_email
 from cco_portal.organizations.models import Membership, Organization
 from cco_portal.transactions import atomic_with_retry
 
-from .models import Competency, MaturityAssessment, Milestone, OperationalArea, Status
+from .journey import services as journey_services
+from .models import (
+    Competency,
+    JourneyStage,
+    JourneyVersion,
+    MaturityAssessment,
+    Milestone,
+    OperationalArea,
+    Status,
+    Touchpoint,
+)
 from .starter import STARTER_MILESTONES
 
 # What the owner of a milestone may change without being cco or admin.
 OWNER_FIELDS = frozenset({"status", "percent_complete", "notes", "blocked_reason"})
 EDITABLE_FIELDS = frozenset(
-    {"competency", "title", "description", "owner", "start_date", "due_date", "override_reason"} | OWNER_FIELDS
+    {"competency", "title", "description", "owner", "start_date", "due_date", "override_reason"}
+    | {"journey_stage", "touchpoint"}
+    | OWNER_FIELDS
 )
 
 
@@ -46,7 +59,10 @@ def add_operational_area(*, organization: Organization, name: str) -> Operationa
     return OperationalArea.objects.create(organization=organization, name=name)
 
 
-def rename_operational_area(*, area: OperationalArea, name: str) -> OperationalArea:
+@transaction.atomic
+def rename_operational_area(*, area: OperationalArea, name: str, changed_by=None) -> OperationalArea:
+    """Rename an area; once the journey map has begun, the map it owns touchpoints on is a new version."""
+    _lock_organization(area.organization)
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "Give the area a name, such as Sales or Operations."})
@@ -57,18 +73,52 @@ def rename_operational_area(*, area: OperationalArea, name: str) -> OperationalA
         .exists()
     ):
         raise ValidationError({"name": f"{name} is already on the list."})
+    old_name = area.name
     area.name = name
     area.save(update_fields=["name"])
+    if name != old_name:
+        _record_map_version(
+            area.organization, changed_by, _("Area %(old)s renamed %(new)s") % {"old": old_name, "new": name}
+        )
     return area
 
 
-def remove_operational_area(*, area: OperationalArea) -> None:
-    """Remove an area from the list; milestones that involved it simply no longer name it."""
+@transaction.atomic
+def remove_operational_area(*, area: OperationalArea, changed_by=None) -> None:
+    """Remove an area from the list; milestones that involved it simply no longer name it, and touchpoints it
+    owned wait for a new owner on the journey map (a new version, once the map has begun)."""
+    organization, name = area.organization, area.name
+    _lock_organization(organization)
     area.delete()
+    _record_map_version(organization, changed_by, _("Area %(name)s removed") % {"name": name})
 
 
-def _check_same_organization(organization: Organization, *, owner=None, areas=(), dependencies=()) -> dict:
+def _lock_organization(organization: Organization) -> None:
+    """Taken before the area's row, in the order the journey map's writes take them, so that they never wait
+    for each other in a circle; it also numbers the map's versions one after the other."""
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+
+
+def _record_map_version(organization: Organization, changed_by, change: str) -> None:
+    """The journey map names the areas and their leaders: a change of an area is a version of a map that has
+    begun. Before it has, there is no map to keep a version of."""
+    if JourneyVersion.objects.for_organization(organization).exists():
+        journey_services.record_version(organization=organization, changed_by=changed_by, change=change)
+
+
+def _check_same_organization(
+    organization: Organization, *, owner=None, areas=(), dependencies=(), journey_stage=None, touchpoint=None
+) -> dict:
     errors = {}
+    if journey_stage is not None and journey_stage.organization_id != organization.pk:
+        errors["journey_stage"] = _("Choose a stage of this organization's journey map.")
+    if touchpoint is not None and touchpoint.organization_id != organization.pk:
+        errors["touchpoint"] = _("Choose a touchpoint of this organization's journey map.")
+    elif touchpoint is not None and journey_stage is not None and touchpoint.stage_id != journey_stage.pk:
+        errors["touchpoint"] = _("“%(touchpoint)s” is not in the stage “%(stage)s”: choose one or the other.") % {
+            "touchpoint": touchpoint.name,
+            "stage": journey_stage.name,
+        }
     if owner is not None and not Membership.objects.filter(organization=organization, user=owner).exists():
         errors["owner"] = f"{owner} is not a member of {organization.name}."
     if any(area.organization_id != organization.pk for area in areas):
@@ -174,10 +224,20 @@ def create_milestone(
     override_reason: str = "",
     notes: str = "",
     dependencies: Iterable[Milestone] = (),
+    journey_stage: JourneyStage | None = None,
+    touchpoint: Touchpoint | None = None,
 ) -> Milestone:
-    """Add a milestone to a competency; its owner is emailed once the milestone is saved."""
+    """Add a milestone to a competency, pointing at a stage or touchpoint of the journey map if given; its owner
+    is emailed once the milestone is saved."""
     areas, dependencies = list(areas), list(dependencies)
-    if errors := _check_same_organization(organization, owner=owner, areas=areas, dependencies=dependencies):
+    if errors := _check_same_organization(
+        organization,
+        owner=owner,
+        areas=areas,
+        dependencies=dependencies,
+        journey_stage=journey_stage,
+        touchpoint=touchpoint,
+    ):
         raise ValidationError(errors)
     milestone = Milestone(
         organization=organization,
@@ -192,6 +252,8 @@ def create_milestone(
         blocked_reason=blocked_reason if status == Status.BLOCKED else "",
         override_reason=override_reason,
         notes=notes,
+        journey_stage=journey_stage,
+        touchpoint=touchpoint,
         created_by=created_by,
     )
     # The check constraints guard the database; _validate states the same rules in words people read.
@@ -236,7 +298,12 @@ def update_milestone(
     due_before = milestone.due_date
     was_done = milestone.is_done
     if errors := _check_same_organization(
-        milestone.organization, owner=changes.get("owner"), areas=areas or [], dependencies=dependencies or []
+        milestone.organization,
+        owner=changes.get("owner"),
+        areas=areas or [],
+        dependencies=dependencies or [],
+        journey_stage=changes.get("journey_stage", milestone.journey_stage),
+        touchpoint=changes.get("touchpoint", milestone.touchpoint),
     ):
         raise ValidationError(errors)
 

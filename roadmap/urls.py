@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("milestones/<int:milestone_id>/", views.MilestoneView.as_view(), name="milestone"),
     path("milestones/<int:milestone_id>/delete/", views.MilestoneDeleteView.as_view(), name="milestone_delete"),
     path("areas/", views.AreasView.as_view(), name="areas"),
+    path("journey/", include("roadmap.journey.urls")),
 ]

@@ -9,10 +9,12 @@ forms show. cco and admin manage; the owner of a milestone updates its progress;
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -30,9 +32,12 @@ from .forms import (
     MilestoneForm,
     OwnerUpdateForm,
 )
+from .journey import services as journey_services
 from .models import Competency, Milestone, OperationalArea, Stage, Status
 
 PAGE_SIZE = 100
+# The tool of a competency that has one, linked from its board: competency 2's journey map.
+COMPETENCY_TOOLS = {2: ("roadmap:journey", gettext_lazy("Open the journey map"))}
 # The board's columns, in the order work moves through them.
 BOARD_COLUMNS = [Status.PLANNED, Status.IN_PROGRESS, Status.BLOCKED, Status.DONE]
 
@@ -112,8 +117,15 @@ class BoardView(ManagersWriteMixin, RoadmapMixin, FormView):
             history=self.history,
             evidence=selectors.maturity_evidence(self.organization, self.competency),
             stages=Stage.values,
+            tool=self.tool(),
             **kwargs,
         )
+
+    def tool(self) -> dict | None:
+        if self.competency.number not in COMPETENCY_TOOLS:
+            return None
+        url_name, label = COMPETENCY_TOOLS[self.competency.number]
+        return {"url": reverse(url_name, kwargs={"org_slug": self.organization.slug}), "label": label}
 
     def form_valid(self, form):
         try:
@@ -221,7 +233,9 @@ class MilestoneMixin(RoadmapMixin):
 
     @cached_property
     def milestone(self) -> Milestone:
-        milestones = Milestone.objects.for_organization(self.organization).select_related("competency", "owner")
+        milestones = Milestone.objects.for_organization(self.organization).select_related(
+            "competency", "owner", "journey_stage", "touchpoint__stage"
+        )
         return get_object_or_404(milestones, pk=self.kwargs["milestone_id"])
 
 
@@ -298,7 +312,7 @@ class MilestoneDeleteView(MilestoneMixin, TemplateView):
 
 
 class AreasView(RoadmapMixin, TemplateView):
-    """The organization's own list of operational areas: add, rename, remove."""
+    """The organization's own list of operational areas: add, rename, name a leader, remove."""
 
     section = "areas"
 
@@ -308,16 +322,20 @@ class AreasView(RoadmapMixin, TemplateView):
     template_name = "roadmap/areas.html"
 
     def get_context_data(self, **kwargs):
-        areas = list(selectors.operational_areas(self.organization))
+        areas = list(selectors.operational_areas(self.organization).select_related("leader"))
         failed = kwargs.pop("rename_form", None)
         for area in areas:
             area.rename_form = failed if failed and failed.prefix == f"area-{area.pk}" else self.rename_form(area)
-        kwargs.setdefault("form", AreaForm(prefix="new"))
+        kwargs.setdefault("form", AreaForm(prefix="new", organization=self.organization))
         return super().get_context_data(areas=areas, **kwargs)
 
-    @staticmethod
-    def rename_form(area: OperationalArea, data=None) -> AreaForm:
-        return AreaForm(data, prefix=f"area-{area.pk}", initial={"name": area.name})
+    def rename_form(self, area: OperationalArea, data=None) -> AreaForm:
+        return AreaForm(
+            data,
+            prefix=f"area-{area.pk}",
+            initial={"name": area.name, "leader": area.leader_id},
+            organization=self.organization,
+        )
 
     def get_area(self) -> OperationalArea:
         areas = OperationalArea.objects.for_organization(self.organization)
@@ -328,7 +346,7 @@ class AreasView(RoadmapMixin, TemplateView):
         if action == "remove":
             area = self.get_area()
             count = area.milestones.count()
-            services.remove_operational_area(area=area)
+            services.remove_operational_area(area=area, changed_by=request.user)
             involved = f" {count} milestone{'s' if count != 1 else ''} no longer name it." if count else ""
             messages.success(request, f"{area.name} removed.{involved}")
             return redirect(self.roadmap_url("areas"))
@@ -336,17 +354,33 @@ class AreasView(RoadmapMixin, TemplateView):
             area = self.get_area()
             form, context_key = self.rename_form(area, request.POST), "rename_form"
         else:
-            area, form, context_key = None, AreaForm(request.POST, prefix="new"), "form"
+            area = None
+            form = AreaForm(request.POST, prefix="new", organization=self.organization)
+            context_key = "form"
         if form.is_valid():
             try:
-                if area is None:
-                    area = services.add_operational_area(organization=self.organization, name=form.cleaned_data["name"])
-                    messages.success(request, f"{area.name} added.")
-                else:
-                    old_name = area.name
-                    area = services.rename_operational_area(area=area, name=form.cleaned_data["name"])
-                    messages.success(request, f"{old_name} renamed to {area.name}.")
-                return redirect(self.roadmap_url("areas"))
+                with transaction.atomic():
+                    if area is None:
+                        area = services.add_operational_area(
+                            organization=self.organization, name=form.cleaned_data["name"]
+                        )
+                        message = f"{area.name} added."
+                    else:
+                        old_name = area.name
+                        area = services.rename_operational_area(
+                            area=area, name=form.cleaned_data["name"], changed_by=request.user
+                        )
+                        message = (
+                            gettext("%(area)s saved.") % {"area": area.name}
+                            if old_name == area.name
+                            else f"{old_name} renamed to {area.name}."
+                        )
+                    journey_services.set_area_leader(
+                        area=area, leader=form.cleaned_data["leader"], changed_by=request.user
+                    )
             except ValidationError as error:
                 add_service_errors(form, error)
+            else:
+                messages.success(request, message)
+                return redirect(self.roadmap_url("areas"))
         return self.render_to_response(self.get_context_data(**{context_key: form}))

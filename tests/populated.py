@@ -16,6 +16,15 @@ from metrics.computation import compute_customer_movements
 from metrics.models import ImportKind
 from metrics.months import parse_month_label
 from metrics.owners.services import set_figure_owner
+from roadmap.journey.models import JourneyVersion
+from roadmap.journey.services import (
+    add_touchpoint,
+    propose_priority,
+    set_area_leader,
+    set_stance,
+    start_with_example_stages,
+    update_stage,
+)
 from tests.assessments.factories import InviteeFactory, RoundFactory, respond
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 from tests.metrics.factories import DataSourceFactory
@@ -26,11 +35,12 @@ from tests.roadmap.factories import MaturityAssessmentFactory, MilestoneFactory,
 READINESS_QUESTIONS = 11
 
 
-def populate(organization, *, tag: str, first_month: str, charter_versions: int = 1) -> dict:
+def populate(organization, *, tag: str, first_month: str, charter_versions: int = 1, journey_versions: int = 3) -> dict:
     """Create one of everything in `organization`; names carry `tag`, customer data starts in `first_month`
     (YYYY-MM) and runs three months, and the report is of its second month. The customer-asset charter has
     `charter_versions` versions (numbered per organization: more than another organization's names a version
-    that one lacks), the last signed by the executive. Returns the objects by kind."""
+    that one lacks), the last signed by the executive; the journey map likewise has `journey_versions` versions
+    (at least 3). Returns the objects by kind."""
     year, month = map(int, first_month.split("-"))
     months = [f"{year + (month - 1 + i) // 12}-{(month - 1 + i) % 12 + 1:02d}" for i in range(3)]
     admin = UserFactory(email=f"{tag}-admin@example.com")
@@ -75,6 +85,21 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
         organization=organization, version=charter.version, user=member, roles={Role.EXECUTIVE}, decision="agree"
     )
     set_figure_owner(organization=organization, owner_id=member.pk, segment=f"{tag} North")
+    stage = start_with_example_stages(organization=organization, changed_by=admin)[0]
+    touchpoint = add_touchpoint(
+        organization=organization, stage=stage, name=f"{tag} website", area=area, changed_by=admin
+    )
+    set_area_leader(area=area, leader=member, changed_by=admin)
+    priority = propose_priority(
+        organization=organization,
+        touchpoint=touchpoint,
+        experience=f"{tag} answers within a day",
+        proposed_by=member,
+        roles={Role.EXECUTIVE},
+    )
+    set_stance(organization=organization, priority=priority, user=member, roles={Role.EXECUTIVE}, stance="commit")
+    for number in range(3, journey_versions):
+        update_stage(stage=stage, name=f"{tag} choose {number}", changed_by=admin)
     return {
         "admin": admin,
         "member": member,
@@ -95,6 +120,10 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
             organization=organization, owner=member, month=parse_month_label(months[1])
         ),
         "charter": charter,
+        "stage": stage,
+        "touchpoint": touchpoint,
+        "priority": priority,
+        "journey_version": JourneyVersion.objects.for_organization(organization).first(),
         "customers": customers,
         "months": months,
         "reason": f"{tag} price",

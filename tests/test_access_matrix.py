@@ -20,6 +20,8 @@ from cco_portal.organizations.scoping import OrganizationMixin, OrganizationScop
 from metrics.charter.selectors import SIGNERS
 from metrics.charter.services import propose_charter
 from reports.models import CustomerRoomAction, Report, ReportStatus
+from roadmap.journey.selectors import LEADERS, current_version
+from roadmap.journey.services import add_stage, add_touchpoint, propose_priority
 from tests.assessments.factories import InviteeFactory, RoundFactory
 from tests.factories import InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
 from tests.metrics.factories import ActivityImportFactory, DataSourceFactory
@@ -257,6 +259,40 @@ ACCESS = {
     ("api-report-action-detail", "put"): Access(MANAGERS, 200, {"month": "2024-01", "title": "Call them all"}),
     ("api-report-action-detail", "patch"): Access(MANAGERS, 200, {"status": "done"}),
     ("api-report-action-milestone", "post"): Access(MANAGERS, 201),
+    ("roadmap:journey", "get"): Access(ANY_MEMBER, 200),
+    # The map has a stage already: refused with a message, and back to the map.
+    ("roadmap:journey_start", "post"): Access(MANAGERS, 302),
+    ("roadmap:journey_stage_add", "post"): Access(MANAGERS, 302, {"new-stage-name": "Renew"}),
+    ("roadmap:journey_stage", "post"): Access(MANAGERS, 302, {"action": "remove"}),
+    # Without a stage the form comes back with what to fix; adding one: tests/roadmap/journey/test_views.py.
+    ("roadmap:journey_touchpoint_add", "post"): Access(MANAGERS, 200, {"new-touchpoint-name": "Call"}),
+    ("roadmap:journey_touchpoint", "post"): Access(MANAGERS, 302, {"action": "remove"}),
+    ("roadmap:journey_versions", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:journey_version", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:journey_priorities", "get"): Access(ANY_MEMBER, 200),
+    # Without a touchpoint the form comes back with what to fix; proposing: tests/roadmap/journey/test_views.py.
+    ("roadmap:journey_priorities", "post"): Access(LEADERS, 200, {"experience": "Answered within a day"}),
+    ("roadmap:journey_priority", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:journey_priority_stance", "post"): Access(LEADERS, 302, {"stance": "commit"}),
+    ("roadmap:journey_priority_decision", "post"): Access(MANAGERS, 302, {"outcome": "set_aside"}),
+    ("api-journey-priority-list", "get"): Access(ANY_MEMBER, 200),
+    # Without a touchpoint it is refused with the reason; proposing: tests/roadmap/journey/test_api.py.
+    ("api-journey-priority-list", "post"): Access(LEADERS, 400, {"experience": "Answered within a day"}),
+    ("api-journey-priority-detail", "get"): Access(ANY_MEMBER, 200),
+    ("api-journey-priority-stance", "put"): Access(LEADERS, 200, {"stance": "commit"}),
+    ("api-journey-priority-decision", "post"): Access(MANAGERS, 200, {"outcome": "set_aside"}),
+    ("api-journey", "get"): Access(ANY_MEMBER, 200),
+    # The map has a stage already: refused with the reason.
+    ("api-journey-start", "post"): Access(MANAGERS, 400),
+    ("api-journey-stage-list", "post"): Access(MANAGERS, 201, {"name": "Renew"}),
+    ("api-journey-stage-detail", "patch"): Access(MANAGERS, 200, {"name": "Pick"}),
+    ("api-journey-stage-detail", "delete"): Access(MANAGERS, 204),
+    # Without a stage it is refused with the reason; adding one: tests/roadmap/journey/test_api.py.
+    ("api-journey-touchpoint-list", "post"): Access(MANAGERS, 400, {"name": "Call"}),
+    ("api-journey-touchpoint-detail", "patch"): Access(MANAGERS, 200, {"name": "Phone call"}),
+    ("api-journey-touchpoint-detail", "delete"): Access(MANAGERS, 204),
+    ("api-journey-version-list", "get"): Access(ANY_MEMBER, 200),
+    ("api-journey-version-detail", "get"): Access(ANY_MEMBER, 200),
     ("audit:log", "get"): Access(ADMINS, 200),
     ("audit:csv", "get"): Access(ADMINS, 200),
     ("api-audit-events", "get"): Access(ADMINS, 200),
@@ -277,6 +313,10 @@ OBJECT_KWARGS = {
     "report_id": lambda objects: objects["report"].pk,
     "action_id": lambda objects: objects["action"].pk,
     "version": lambda objects: objects["charter"].version,
+    "stage_id": lambda objects: objects["stage"].pk,
+    "touchpoint_id": lambda objects: objects["touchpoint"].pk,
+    "map_version": lambda objects: objects["journey_version"].number,
+    "priority_id": lambda objects: objects["priority"].pk,
     "number": lambda objects: objects["milestone"].competency.number,
     "kind": lambda objects: objects.get("kind", Kind.READINESS.value),
     "pk": lambda objects: objects[("invitation" if "invitation" in objects["_name"] else "target")].pk,
@@ -343,6 +383,22 @@ def _objects_of(organization, target_email: str = "target@example.com") -> dict:
         ),
         "action": CustomerRoomAction.objects.create(organization=organization, month=2024 * 12, title="Call them"),
         "charter": propose_charter(organization=organization, proposed_by=None, **CHARTER_FORM),
+        **_journey_of(organization),
+    }
+
+
+def _journey_of(organization) -> dict:
+    """A map with one stage and one touchpoint, and so two versions, and a priority in discussion."""
+    stage = add_stage(organization=organization, name="Choose", changed_by=None)
+    touchpoint = add_touchpoint(organization=organization, stage=stage, name="Website", changed_by=None)
+    priority = propose_priority(
+        organization=organization, touchpoint=touchpoint, experience="Found at once", proposed_by=None, roles=LEADERS
+    )
+    return {
+        "stage": stage,
+        "touchpoint": touchpoint,
+        "journey_version": current_version(organization),
+        "priority": priority,
     }
 
 

@@ -46,6 +46,9 @@ PATH_OBJECTS = {
     "report_id": "report",
     "area_id": "area",
     "milestone_id": "milestone",
+    "stage_id": "stage",
+    "touchpoint_id": "touchpoint",
+    "priority_id": "priority",
 }
 
 
@@ -114,6 +117,8 @@ def _aim_at(case, organization, populated) -> None:
         parameters["month"] = populated["report"].month_label
     if "version" in parameters:
         parameters["version"] = populated["charter"].version
+    if "map_version" in parameters:
+        parameters["map_version"] = populated["journey_version"].number
 
 
 def fuzz_as(who: str, schema):

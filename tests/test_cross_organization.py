@@ -20,11 +20,13 @@ from rest_framework import serializers as drf_serializers
 
 from cco_portal.audit import selectors as audit_selectors
 from cco_portal.organizations.roles import Role
+from roadmap.journey.models import JourneyVersion
 from roadmap.models import Milestone
 from tests.factories import MembershipFactory, UserFactory
 from tests.populated import database_snapshot, populate
 from tests.test_access_matrix import ACCESS, ORG_KWARG, _request, organization_routes, view_methods
 
+APPS = ["assessments", "roadmap", "metrics", "reports", "cco_portal.organizations", "cco_portal.audit"]
 # URL arguments that name the portal's shared content, the same for every organization, not its data.
 SHARED_KWARGS = {"number": 1, "kind": "readiness"}
 
@@ -43,6 +45,11 @@ OBJECT_KWARGS = {
     "report_id": lambda b, name: b["report"].pk,
     "action_id": lambda b, name: b["action"].pk,
     "version": lambda b, name: b["charter"].version,
+    "stage_id": lambda b, name: b["stage"].pk,
+    "touchpoint_id": lambda b, name: b["touchpoint"].pk,
+    # B's map has more versions than A's: its newest number names a version A lacks.
+    "map_version": lambda b, name: b["journey_version"].number,
+    "priority_id": lambda b, name: b["priority"].pk,
     "pk": lambda b, name: b[PK_OBJECTS[name]].pk,
 }
 # Router routes name their object `pk`: which object that is, by route name.
@@ -73,7 +80,7 @@ def organizations(organization, other_organization):
     """A (acme) and B (globex), each populated with one object of every kind, in different months."""
     return {
         "a": populate(organization, tag="acme", first_month="2024-01"),
-        "b": populate(other_organization, tag="globex", first_month="2022-05", charter_versions=3),
+        "b": populate(other_organization, tag="globex", first_month="2022-05", charter_versions=3, journey_versions=5),
     }
 
 
@@ -190,6 +197,15 @@ LIST_CHECKS = {
     "/api/v1/orgs/{org_slug}/roadmap/areas/": ({}, "id", _model_ids("roadmap.OperationalArea")),
     "/api/v1/orgs/{org_slug}/roadmap/maturity/": ({}, "id", _model_ids("roadmap.MaturityAssessment")),
     "/api/v1/orgs/{org_slug}/roadmap/milestones/": ({}, "id", _model_ids("roadmap.Milestone")),
+    "/api/v1/orgs/{org_slug}/roadmap/journey/priorities/": ({}, "id", _model_ids("roadmap.Priority")),
+    # Version numbers are counted per organization; what changed names A's own stages and touchpoints.
+    "/api/v1/orgs/{org_slug}/roadmap/journey/versions/": (
+        {},
+        "change",
+        lambda a, organization: set(
+            JourneyVersion.objects.for_organization(organization).values_list("change", flat=True)
+        ),
+    ),
     "/api/v1/orgs/{org_slug}/audit-events/": (
         {},
         "id",
@@ -270,10 +286,19 @@ def _reference_fields() -> set[tuple[str, str]]:
     return found
 
 
+# The modules that declare API serializers: each app's api/serializers.py, and the modules of a tool that
+# keeps its serializers beside its views.
+SERIALIZER_MODULES = [
+    *(f"{app}.api.serializers" for app in APPS),
+    "metrics.api.charter",
+    "roadmap.api.journey",
+]
+FORM_MODULES = [*(f"{app}.forms" for app in APPS), "metrics.charter.forms", "roadmap.journey.forms"]
+
+
 def _api_serializers():
-    modules = ["assessments", "roadmap", "metrics", "reports", "cco_portal.organizations", "cco_portal.audit"]
-    for module in modules:
-        namespace = vars(import_module(f"{module}.api.serializers"))
+    for module in SERIALIZER_MODULES:
+        namespace = vars(import_module(module))
         for value in namespace.values():
             if (
                 isinstance(value, type)
@@ -311,6 +336,38 @@ REFERENCES = {
             "patch",
             {"milestone_id": "milestone"},
             lambda b: {"dependencies": [b["milestone"].pk]},
+        ),
+    ],
+    ("OperationalAreaInputSerializer", "leader"): [
+        ("api-operational-area-list", "post", {}, lambda b: {"name": "x", "leader": b["member"].pk}),
+        ("api-operational-area-detail", "patch", {"area_id": "area"}, lambda b: {"leader": b["member"].pk}),
+    ],
+    ("TouchpointInputSerializer", "stage"): [
+        ("api-journey-touchpoint-list", "post", {}, lambda b: {"name": "x", "stage": b["stage"].pk}),
+        ("api-journey-touchpoint-detail", "patch", {"touchpoint_id": "touchpoint"}, lambda b: {"stage": b["stage"].pk}),
+    ],
+    ("TouchpointInputSerializer", "area"): [
+        (
+            "api-journey-touchpoint-detail",
+            "patch",
+            {"touchpoint_id": "touchpoint"},
+            lambda b: {"area": b["area"].pk},
+        ),
+    ],
+    ("PriorityInputSerializer", "touchpoint"): [
+        ("api-journey-priority-list", "post", {}, lambda b: {"experience": "x", "touchpoint": b["touchpoint"].pk}),
+    ],
+    ("MilestoneInputSerializer", "journey_stage"): [
+        ("api-milestone-list", "post", {}, lambda b: {"competency": 2, "title": "x", "journey_stage": b["stage"].pk}),
+        ("api-milestone-detail", "patch", {"milestone_id": "milestone"}, lambda b: {"journey_stage": b["stage"].pk}),
+    ],
+    ("MilestoneInputSerializer", "touchpoint"): [
+        ("api-milestone-list", "post", {}, lambda b: {"competency": 2, "title": "x", "touchpoint": b["touchpoint"].pk}),
+        (
+            "api-milestone-detail",
+            "patch",
+            {"milestone_id": "milestone"},
+            lambda b: {"touchpoint": b["touchpoint"].pk},
         ),
     ],
     ("RoundInputSerializer", "invitees"): [
@@ -387,8 +444,8 @@ def test_a_reference_to_another_organizations_row_is_refused(
 def _form_reference_fields() -> set[tuple[str, str]]:
     """(form, field) of every field of the pages' forms that chooses a row by id."""
     found = set()
-    for module in ["assessments", "roadmap", "metrics", "reports", "cco_portal.organizations", "cco_portal.audit"]:
-        namespace = vars(import_module(f"{module}.forms"))
+    for module in FORM_MODULES:
+        namespace = vars(import_module(module))
         for value in namespace.values():
             if (
                 isinstance(value, type)
@@ -430,6 +487,54 @@ FORM_REFERENCES = {
             "roadmap:milestone",
             {"milestone_id": "milestone"},
             lambda a, b: {**MILESTONE_FORM, "dependencies": [b["milestone"].pk]},
+        ),
+    ],
+    ("AreaForm", "leader"): [
+        ("roadmap:areas", {}, lambda a, b: {"action": "add", "new-name": "x", "new-leader": b["member"].pk}),
+    ],
+    ("TouchpointForm", "stage"): [
+        (
+            "roadmap:journey_touchpoint_add",
+            {},
+            lambda a, b: {"new-touchpoint-name": "x", "new-touchpoint-stage": b["stage"].pk},
+        ),
+        (
+            "roadmap:journey_touchpoint",
+            {"touchpoint_id": "touchpoint"},
+            lambda a, b: {
+                f"touchpoint-{a['touchpoint'].pk}-name": "x",
+                f"touchpoint-{a['touchpoint'].pk}-stage": b["stage"].pk,
+            },
+        ),
+    ],
+    ("TouchpointForm", "area"): [
+        (
+            "roadmap:journey_touchpoint_add",
+            {},
+            lambda a, b: {
+                "new-touchpoint-name": "x",
+                "new-touchpoint-stage": a["stage"].pk,
+                "new-touchpoint-area": b["area"].pk,
+            },
+        ),
+    ],
+    ("PriorityForm", "touchpoint"): [
+        ("roadmap:journey_priorities", {}, lambda a, b: {"experience": "x", "touchpoint": b["touchpoint"].pk}),
+    ],
+    ("MilestoneForm", "journey_stage"): [
+        ("roadmap:milestone_create", {}, lambda a, b: {**MILESTONE_FORM, "journey_stage": b["stage"].pk}),
+        (
+            "roadmap:milestone",
+            {"milestone_id": "milestone"},
+            lambda a, b: {**MILESTONE_FORM, "journey_stage": b["stage"].pk},
+        ),
+    ],
+    ("MilestoneForm", "touchpoint"): [
+        ("roadmap:milestone_create", {}, lambda a, b: {**MILESTONE_FORM, "touchpoint": b["touchpoint"].pk}),
+        (
+            "roadmap:milestone",
+            {"milestone_id": "milestone"},
+            lambda a, b: {**MILESTONE_FORM, "touchpoint": b["touchpoint"].pk},
         ),
     ],
     ("ActionForm", "owner"): [

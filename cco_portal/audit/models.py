@@ -31,6 +31,7 @@ class Action(models.TextChoices):
     EXPORT_DOWNLOADED = "export.downloaded", "Export downloaded"
     REPORT_SCHEDULE_CHANGED = "report_schedule.changed", "Report schedule changed"
     SETTINGS_CHANGED = "settings.changed", "Settings changed"
+    JOURNEY_CHANGED = "journey.changed", "Journey map changed"
     EMAIL_UNDELIVERED = "email.undelivered", "Email not delivered"
 
     @property
@@ -47,6 +48,7 @@ KINDS = {
     "export": "Exports",
     "report_schedule": "Report schedule",
     "settings": "Settings",
+    "journey": "Journey map",
     "email": "Email",
 }
 

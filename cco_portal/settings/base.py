@@ -247,6 +247,7 @@ SPECTACULAR_SETTINGS = {
         "PullStatusEnum": "metrics.sources.models.PullStatus",
         "ReportStatusEnum": "reports.models.ReportStatus",
         "ActionStatusEnum": "reports.models.ActionStatus",
+        "PriorityStatusEnum": "roadmap.journey.models.PriorityStatus",
     },
 }
 

@@ -12,7 +12,16 @@ from rest_framework import serializers
 from cco_portal.dates import ApiDateField
 from cco_portal.organizations.api.fields import MemberField
 
-from ..models import Competency, MaturityAssessment, Milestone, OperationalArea, Stage, Status
+from ..models import (
+    Competency,
+    JourneyStage,
+    MaturityAssessment,
+    Milestone,
+    OperationalArea,
+    Stage,
+    Status,
+    Touchpoint,
+)
 
 User = get_user_model()
 
@@ -36,6 +45,20 @@ class MilestoneField(OrganizationScopedField):
 
     def __init__(self, **kwargs):
         super().__init__(queryset=Milestone.objects.all(), **kwargs)
+
+
+class StageField(OrganizationScopedField):
+    default_error_messages = {"does_not_exist": "No journey stage of this organization has the id {pk_value}."}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=JourneyStage.objects.all(), **kwargs)
+
+
+class TouchpointField(OrganizationScopedField):
+    default_error_messages = {"does_not_exist": "No touchpoint of this organization has the id {pk_value}."}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Touchpoint.objects.all(), **kwargs)
 
 
 class CompetencyField(serializers.SlugRelatedField):
@@ -118,14 +141,23 @@ class MaturityAssessmentInputSerializer(serializers.Serializer):
 
 
 class OperationalAreaSerializer(serializers.ModelSerializer):
+    leader_name = serializers.CharField(source="leader.display_name", allow_null=True, default=None)
+
     class Meta:
         model = OperationalArea
-        fields = ["id", "name"]
+        fields = ["id", "name", "leader", "leader_name"]
         read_only_fields = fields
 
 
 class OperationalAreaInputSerializer(serializers.Serializer):
+    """A new area, or what changes of one: its name, its leader, or both."""
+
     name = serializers.CharField(max_length=80, allow_blank=True)
+    leader = MemberField(
+        allow_null=True,
+        required=False,
+        help_text="The member who leads the area and answers for its touchpoints on the journey map; null for nobody.",
+    )
 
 
 # milestones
@@ -154,6 +186,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "dependencies",
             "override_reason",
             "notes",
+            "journey_stage",
+            "touchpoint",
             "is_overdue",
             "created_by",
             "created_at",
@@ -185,6 +219,12 @@ class MilestoneInputSerializer(serializers.Serializer):
         help_text="CCO and admin only: why it is done while a milestone it depends on is not.",
     )
     notes = serializers.CharField(allow_blank=True, required=False)
+    journey_stage = StageField(
+        allow_null=True, required=False, help_text="The id of the journey map's stage it acts on; null for none."
+    )
+    touchpoint = TouchpointField(
+        allow_null=True, required=False, help_text="The id of the journey map's touchpoint it acts on; null for none."
+    )
 
 
 class MilestoneFilterSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import journey, views
 
 router = SimpleRouter()
 router.register("maturity", views.MaturityAssessmentViewSet, basename="api-maturity")
@@ -12,4 +12,32 @@ urlpatterns = [
     path("competencies/", views.CompetencyListView.as_view(), name="api-competency-list"),
     *router.urls,
     path("starter/", views.StarterRoadmapView.as_view(), name="api-starter-roadmap"),
+    path("journey/", journey.JourneyMapView.as_view(), name="api-journey"),
+    path("journey/start/", journey.JourneyStartView.as_view(), name="api-journey-start"),
+    path("journey/stages/", journey.StageListView.as_view(), name="api-journey-stage-list"),
+    path("journey/stages/<int:stage_id>/", journey.StageDetailView.as_view(), name="api-journey-stage-detail"),
+    path("journey/touchpoints/", journey.TouchpointListView.as_view(), name="api-journey-touchpoint-list"),
+    path(
+        "journey/touchpoints/<int:touchpoint_id>/",
+        journey.TouchpointDetailView.as_view(),
+        name="api-journey-touchpoint-detail",
+    ),
+    path("journey/versions/", journey.VersionListView.as_view(), name="api-journey-version-list"),
+    path("journey/priorities/", journey.PriorityListView.as_view(), name="api-journey-priority-list"),
+    path(
+        "journey/priorities/<int:priority_id>/",
+        journey.PriorityDetailView.as_view(),
+        name="api-journey-priority-detail",
+    ),
+    path(
+        "journey/priorities/<int:priority_id>/stance/",
+        journey.PriorityStanceView.as_view(),
+        name="api-journey-priority-stance",
+    ),
+    path(
+        "journey/priorities/<int:priority_id>/decision/",
+        journey.PriorityDecisionView.as_view(),
+        name="api-journey-priority-decision",
+    ),
+    path("journey/versions/<int:map_version>/", journey.VersionDetailView.as_view(), name="api-journey-version-detail"),
 ]

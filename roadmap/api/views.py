@@ -6,6 +6,7 @@ updates its progress. Writes go through roadmap.services, reads come from roadma
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -15,6 +16,7 @@ from cco_portal.organizations.roles import ANY_MEMBER, MANAGERS
 from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
 
 from .. import selectors, services
+from ..journey import services as journey_services
 from ..models import MaturityAssessment, Milestone, OperationalArea
 from ..selectors import MilestoneFilter
 from .serializers import (
@@ -83,7 +85,7 @@ class OperationalAreaViewSet(
 ):
     """The parts of the organization that milestones involve. Removing one leaves its milestones."""
 
-    queryset = OperationalArea.objects.all()
+    queryset = OperationalArea.objects.select_related("leader")
     serializer_class = OperationalAreaSerializer
     write_roles = MANAGERS
     pagination_class = None
@@ -91,23 +93,37 @@ class OperationalAreaViewSet(
     lookup_value_regex = "[0-9]+"
 
     @extend_schema(request=OperationalAreaInputSerializer, responses={201: OperationalAreaSerializer})
+    @transaction.atomic
     def create(self, request, *args, **kwargs):
-        data = OperationalAreaInputSerializer(data=request.data)
+        """Add an area, with its leader if one is named."""
+        data = OperationalAreaInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         area = services.add_operational_area(organization=self.organization, name=data.validated_data["name"])
+        if data.validated_data.get("leader") is not None:
+            area = journey_services.set_area_leader(
+                area=area, leader=data.validated_data["leader"], changed_by=request.user
+            )
         return Response(self.get_serializer(area).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OperationalAreaInputSerializer, responses=OperationalAreaSerializer)
+    @transaction.atomic
     def partial_update(self, request, *args, **kwargs):
-        """Rename the area."""
+        """Rename the area, name its leader (a new version of the journey map), or both."""
         area = self.get_object()
-        data = OperationalAreaInputSerializer(data=request.data)
+        data = OperationalAreaInputSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        services.rename_operational_area(area=area, name=data.validated_data["name"])
+        if "name" in data.validated_data:
+            area = services.rename_operational_area(
+                area=area, name=data.validated_data["name"], changed_by=request.user
+            )
+        if "leader" in data.validated_data:
+            area = journey_services.set_area_leader(
+                area=area, leader=data.validated_data["leader"], changed_by=request.user
+            )
         return Response(self.get_serializer(area).data)
 
     def perform_destroy(self, area):
-        services.remove_operational_area(area=area)
+        services.remove_operational_area(area=area, changed_by=self.request.user)
 
 
 class MilestoneViewSet(

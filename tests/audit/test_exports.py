@@ -5,7 +5,7 @@ import pytest
 
 from assessments.services import invite_to_round
 from cco_portal.audit.models import Action, AuditEvent
-from tests.test_access_matrix import ACCESS, _request, _url, objects  # noqa: F401 (objects is a fixture)
+from tests.test_access_matrix import ACCESS, _request, objects, organization_url  # noqa: F401 (objects is a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,9 @@ def test_a_route_that_answers_a_file_records_the_download(client, organization, 
     AuditEvent.objects.all().delete()
 
     # when
-    response = _request(client, "get", _url(name, organization, objects), access.data, name.startswith("api-"))
+    response = _request(
+        client, "get", organization_url(name, organization, objects), access.data, name.startswith("api-")
+    )
 
     # then
     is_download = response.get("Content-Disposition", "").startswith("attachment")

@@ -5,6 +5,7 @@ import pytest
 from cco_portal.organizations.roles import Role
 from roadmap import selectors
 from roadmap.demo import seed_demo
+from roadmap.journey import selectors as journey_selectors
 from roadmap.models import MaturityAssessment, Milestone, Status
 from roadmap.starter import STARTER_MILESTONES
 
@@ -52,3 +53,21 @@ def test_the_demo_roadmap_is_seeded_once(organization, people):
     # then
     assert Milestone.objects.for_organization(organization).count() == len(STARTER_MILESTONES)
     assert MaturityAssessment.objects.for_organization(organization).count() == 7
+
+
+def test_the_demo_journey_map_has_leaders_and_priorities(organization, people):
+    """Six stages with touchpoints, every area led, two priorities chosen after every leader spoke, one in
+    discussion, and milestones pointing at touchpoints; seeded once."""
+    seed_demo(organization=organization, people=people)
+    seed_demo(organization=organization, people=people)
+
+    journey = journey_selectors.map_snapshot(organization)
+    assert len(journey["stages"]) == 6
+    assert all(stage["touchpoints"] for stage in journey["stages"])
+    assert all(area["leader"] for area in journey["areas"])
+    priorities = list(journey_selectors.priorities(organization))
+    assert sorted(p.status for p in priorities) == ["chosen", "chosen", "discussion"]
+    assert all(p.stances.count() >= 2 for p in priorities)
+    chosen = [p["experience"] for s in journey["stages"] for t in s["touchpoints"] for p in t["priorities"]]
+    assert len(chosen) == 2
+    assert Milestone.objects.for_organization(organization).filter(touchpoint__isnull=False).count() == 3
