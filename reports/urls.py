@@ -5,6 +5,7 @@ from django.urls import path, register_converter
 from metrics.months import month_label, parse_month_label
 
 from . import views, views_manage
+from .meetings import views as meetings
 
 app_name = "reports"
 
@@ -30,6 +31,13 @@ urlpatterns = [
     path("actions/", views_manage.ActionListView.as_view(), name="actions"),
     path("actions/<int:action_id>/", views_manage.ActionEditView.as_view(), name="action"),
     path("actions/<int:action_id>/milestone/", views_manage.ActionMilestoneView.as_view(), name="action_milestone"),
+    path("meetings/", meetings.MeetingListView.as_view(), name="meetings"),
+    path("meetings/series/", meetings.SeriesView.as_view(), name="meeting_series"),
+    path("meetings/schedule-next/", meetings.ScheduleNextView.as_view(), name="meeting_schedule_next"),
+    path("meetings/<int:meeting_id>/", meetings.MeetingView.as_view(), name="meeting"),
+    path("meetings/<int:meeting_id>/invitation.ics", meetings.MeetingCalendarView.as_view(), name="meeting_ics"),
+    path("meetings/<int:meeting_id>/edit/", meetings.MeetingEditView.as_view(), name="meeting_edit"),
+    path("meetings/<int:meeting_id>/cancel/", meetings.MeetingCancelView.as_view(), name="meeting_cancel"),
     path("<month:month>/", views.DashboardView.as_view(), name="dashboard"),
     path("<month:month>/pdf/", views.PdfView.as_view(), name="pdf"),
     path("<month:month>/csv/", views.CsvView.as_view(), name="csv"),

@@ -4,6 +4,8 @@ The cross-organization tests aim one organization's routes at another's objects,
 runs against real rows; both need every kind present, created the way the portal creates it.
 """
 
+from datetime import time
+
 from django.apps import apps
 from knox.models import AuthToken
 
@@ -16,6 +18,7 @@ from metrics.computation import compute_customer_movements
 from metrics.models import ImportKind
 from metrics.months import parse_month_label
 from metrics.owners.services import set_figure_owner
+from reports.meetings.services import schedule_next_meeting, set_meeting_series
 from tests.assessments.factories import InviteeFactory, RoundFactory, respond
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 from tests.metrics.factories import DataSourceFactory
@@ -75,6 +78,16 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
         organization=organization, version=charter.version, user=member, roles={Role.EXECUTIVE}, decision="agree"
     )
     set_figure_owner(organization=organization, owner_id=member.pk, segment=f"{tag} North")
+    set_meeting_series(
+        organization=organization,
+        changed_by=admin,
+        week_of_month=2,
+        weekday=1,
+        start_time=time(9),
+        time_zone="Europe/Paris",
+        duration_minutes=90,
+        invited=[admin, member],
+    )
     return {
         "admin": admin,
         "member": member,
@@ -95,6 +108,7 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
             organization=organization, owner=member, month=parse_month_label(months[1])
         ),
         "charter": charter,
+        "meeting": schedule_next_meeting(organization=organization, scheduled_by=admin),
         "customers": customers,
         "months": months,
         "reason": f"{tag} price",

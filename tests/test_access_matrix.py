@@ -5,8 +5,9 @@ fails until the view is given its expected roles in ACCESS below.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -15,10 +16,13 @@ from knox.models import AuthToken
 
 from assessments.models import Kind
 from assessments.services import invite_to_round
+from cco_portal.organizations.models import Organization
 from cco_portal.organizations.roles import ADMINS, ANY_MEMBER, MANAGERS, Role
 from cco_portal.organizations.scoping import OrganizationMixin, OrganizationScopedAPIMixin
 from metrics.charter.selectors import SIGNERS
 from metrics.charter.services import propose_charter
+from reports.meetings.selectors import leaders
+from reports.meetings.services import schedule_next_meeting, set_meeting_series
 from reports.models import CustomerRoomAction, Report, ReportStatus
 from tests.assessments.factories import InviteeFactory, RoundFactory
 from tests.factories import InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
@@ -33,8 +37,13 @@ ORG_KWARG = "org_slug"
 class Access:
     roles: frozenset[str]
     status: int  # the answer to a role that may
-    data: dict | None = None
+    # The request's body: a dict, or a function of the organization the URL names for a body that names one of
+    # its rows (the leaders a meeting invites).
+    data: dict | Callable[[Organization], dict] | None = None
     invited: bool = False  # the member under test is first invited to the round (objects["round"])
+
+    def body(self, organization: Organization) -> dict | None:
+        return self.data(organization) if callable(self.data) else self.data
 
 
 # Dates of a round opened through the page: from today, for two weeks.
@@ -44,6 +53,33 @@ THIS_MONTH = TODAY.strftime("%Y-%m")
 ACTION_FORM = {"month": THIS_MONTH, "title": "Call every customer lost to price", "status": "open"}
 # A complete milestone form, as the CCO sends it from the roadmap pages.
 MILESTONE_FORM = {"competency": 2, "title": "Map the journey", "status": "planned", "percent_complete": 0}
+
+# A complete monthly meeting, on the page and in the API, inviting a leader of the organization the URL names; and
+# a meeting moved to a day still to come.
+SERIES_API = {
+    "week_of_month": 2,
+    "weekday": 1,
+    "start_time": "09:00",
+    "time_zone": "Europe/Paris",
+    "duration_minutes": 90,
+}
+
+
+def _first_leader(organization: Organization) -> list[int]:
+    return [leaders(organization).values_list("pk", flat=True).first()]
+
+
+def series_form(organization: Organization) -> dict:
+    return {**SERIES_API, "rule": "weekday", "invited": _first_leader(organization)}
+
+
+def series_body(organization: Organization) -> dict:
+    return {**SERIES_API, "invited": _first_leader(organization)}
+
+
+def meeting_form(organization: Organization) -> dict:
+    return {"day": "2099-03-10", "start_time": "09:00", "duration_minutes": 60, "invited": _first_leader(organization)}
+
 
 # A complete customer-asset charter version.
 CHARTER_FORM = {"customer_definition": "Buyers", "value_definition": "Revenue", "intent": "Ours"}
@@ -257,6 +293,28 @@ ACCESS = {
     ("api-report-action-detail", "put"): Access(MANAGERS, 200, {"month": "2024-01", "title": "Call them all"}),
     ("api-report-action-detail", "patch"): Access(MANAGERS, 200, {"status": "done"}),
     ("api-report-action-milestone", "post"): Access(MANAGERS, 201),
+    # The customer-room meeting: every member reads; the CCO and admins set the series and run the meetings.
+    ("reports:meetings", "get"): Access(ANY_MEMBER, 200),
+    ("reports:meeting_series", "get"): Access(MANAGERS, 200),
+    ("reports:meeting_series", "post"): Access(MANAGERS, 302, series_form),
+    # The organization under test has a series (objects["series"]): the next meeting not yet scheduled is.
+    ("reports:meeting_schedule_next", "post"): Access(MANAGERS, 302),
+    ("reports:meeting", "get"): Access(ANY_MEMBER, 200),
+    ("reports:meeting_ics", "get"): Access(ANY_MEMBER, 200),
+    ("reports:meeting_edit", "get"): Access(MANAGERS, 200),
+    ("reports:meeting_edit", "post"): Access(MANAGERS, 302, meeting_form),
+    ("reports:meeting_cancel", "post"): Access(MANAGERS, 302),
+    ("api-meeting-series", "get"): Access(ANY_MEMBER, 200),
+    ("api-meeting-series", "put"): Access(MANAGERS, 200, series_body),
+    ("api-meeting-list", "get"): Access(ANY_MEMBER, 200),
+    # A month gone by: recorded without invitations.
+    ("api-meeting-list", "post"): Access(MANAGERS, 201, {"report_month": "2024-01"}),
+    ("api-meeting-detail", "get"): Access(ANY_MEMBER, 200),
+    ("api-meeting-detail", "patch"): Access(
+        MANAGERS, 200, {"starts_at": "2099-03-10T09:00:00+01:00", "duration_minutes": 60}
+    ),
+    ("api-meeting-cancel", "post"): Access(MANAGERS, 200),
+    ("api-meeting-calendar", "get"): Access(ANY_MEMBER, 200),
     ("audit:log", "get"): Access(ADMINS, 200),
     ("audit:csv", "get"): Access(ADMINS, 200),
     ("api-audit-events", "get"): Access(ADMINS, 200),
@@ -276,6 +334,7 @@ OBJECT_KWARGS = {
     "month": lambda objects: objects["report"].month_label,
     "report_id": lambda objects: objects["report"].pk,
     "action_id": lambda objects: objects["action"].pk,
+    "meeting_id": lambda objects: objects["meeting"].pk,
     "version": lambda objects: objects["charter"].version,
     "number": lambda objects: objects["milestone"].competency.number,
     "kind": lambda objects: Kind.READINESS.value,
@@ -343,7 +402,19 @@ def _objects_of(organization, target_email: str = "target@example.com") -> dict:
         ),
         "action": CustomerRoomAction.objects.create(organization=organization, month=2024 * 12, title="Call them"),
         "charter": propose_charter(organization=organization, proposed_by=None, **CHARTER_FORM),
+        **_meeting_of(organization, target_user),
     }
+
+
+def _meeting_of(organization, leader) -> dict:
+    """The organization's monthly meeting inviting `leader`, and its next meeting, still to come."""
+    series = set_meeting_series(
+        organization=organization,
+        changed_by=None,
+        invited=[leader],
+        **{**SERIES_API, "start_time": time(9)},
+    )
+    return {"series": series, "meeting": schedule_next_meeting(organization=organization, scheduled_by=None)}
 
 
 @pytest.fixture
@@ -378,7 +449,9 @@ def test_role_gets_what_its_role_allows(client, organization, objects, member_of
     if access.invited:
         invite_to_round(round_=objects["round"], invitees=[user])
     client.force_login(user)
-    response = _request(client, method, _url(name, organization, objects), access.data, name.startswith("api-"))
+    response = _request(
+        client, method, _url(name, organization, objects), access.body(organization), name.startswith("api-")
+    )
     expected = access.status if role in access.roles or role == Role.ADMIN else 403
     assert response.status_code == expected, response.content[:300]
 
@@ -402,7 +475,7 @@ def test_roles_come_from_the_organization_in_the_url(client, organization, other
     ]:
         if access.invited:
             invite_to_round(round_=org_objects["round"], invitees=[person])
-        response = _request(client, method, _url(name, org, org_objects), access.data, is_api)
+        response = _request(client, method, _url(name, org, org_objects), access.body(org), is_api)
         expected = access.status if role in access.roles or role == Role.ADMIN else 403
         assert response.status_code == expected, (org.slug, response.content[:300])
 
@@ -422,7 +495,9 @@ def test_member_of_another_organization_gets_404(client, organization, objects, 
     MembershipFactory(organization=OrganizationFactory(), user=outsider, role=Role.ADMIN)
     client.force_login(outsider)
     access = ACCESS[(name, method)]
-    response = _request(client, method, _url(name, organization, objects), access.data, name.startswith("api-"))
+    response = _request(
+        client, method, _url(name, organization, objects), access.body(organization), name.startswith("api-")
+    )
     assert response.status_code == 404
 
 
@@ -431,7 +506,7 @@ def test_anonymous_is_sent_to_sign_in(client, organization, objects, name, metho
     """Pages redirect to the sign-in page; the API answers 401."""
     access = ACCESS[(name, method)]
     url = _url(name, organization, objects)
-    response = _request(client, method, url, access.data, name.startswith("api-"))
+    response = _request(client, method, url, access.body(organization), name.startswith("api-"))
     if name.startswith("api-"):
         assert response.status_code == 401
     else:
@@ -450,10 +525,14 @@ def test_unknown_organization_and_foreign_organization_answer_alike(
     access, is_api = ACCESS[(name, method)], name.startswith("api-")
     url = _url(name, other_organization, other_objects)
     before = database_snapshot()
-    foreign = _request(client, method, url, access.data, is_api)
+    foreign = _request(client, method, url, access.body(other_organization), is_api)
     assert database_snapshot() == before
     missing = _request(
-        client, method, url.replace(f"/{other_organization.slug}/", "/no-such-company/", 1), access.data, is_api
+        client,
+        method,
+        url.replace(f"/{other_organization.slug}/", "/no-such-company/", 1),
+        access.body(other_organization),
+        is_api,
     )
     assert foreign.status_code == missing.status_code == 404
     assert _without_csrf_token(foreign.content) == _without_csrf_token(missing.content)

@@ -46,6 +46,7 @@ PATH_OBJECTS = {
     "report_id": "report",
     "area_id": "area",
     "milestone_id": "milestone",
+    "meeting_id": "meeting",
 }
 
 

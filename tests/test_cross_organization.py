@@ -23,7 +23,7 @@ from cco_portal.organizations.roles import Role
 from roadmap.models import Milestone
 from tests.factories import MembershipFactory, UserFactory
 from tests.populated import database_snapshot, populate
-from tests.test_access_matrix import ACCESS, ORG_KWARG, _methods, _request, organization_routes
+from tests.test_access_matrix import ACCESS, ORG_KWARG, SERIES_API, _methods, _request, organization_routes
 
 # URL arguments that name the portal's shared content, the same for every organization, not its data.
 SHARED_KWARGS = {"number": 1, "kind": "readiness"}
@@ -42,6 +42,7 @@ OBJECT_KWARGS = {
     "month": lambda b, name: b["report"].month_label,
     "report_id": lambda b, name: b["report"].pk,
     "action_id": lambda b, name: b["action"].pk,
+    "meeting_id": lambda b, name: b["meeting"].pk,
     "version": lambda b, name: b["charter"].version,
     "pk": lambda b, name: b[PK_OBJECTS[name]].pk,
 }
@@ -138,7 +139,7 @@ def test_an_object_of_another_organization_is_not_found_and_unchanged(
     b = organizations["b"]
     aimed = {kwarg: fill(b, name) for kwarg, fill in OBJECT_KWARGS.items() if kwarg in _kwargs(route)}
     missing = {kwarg: MISSING.get(kwarg, MISSING_ID) for kwarg in aimed}
-    data = ACCESS[(name, method)].data
+    data = ACCESS[(name, method)].body(organization)
     is_api = name.startswith("api-")
     for who, user in members_of_a.items():
         client.force_login(user)
@@ -185,6 +186,7 @@ LIST_CHECKS = {
     "/api/v1/orgs/{org_slug}/data-sources/": ({}, "id", _model_ids("metrics.DataSource")),
     "/api/v1/orgs/{org_slug}/reports/": ({}, "id", _model_ids("reports.Report")),
     "/api/v1/orgs/{org_slug}/reports/actions/": ({}, "id", _model_ids("reports.CustomerRoomAction")),
+    "/api/v1/orgs/{org_slug}/reports/meetings/": ({}, "id", _model_ids("reports.Meeting")),
     "/api/v1/orgs/{org_slug}/figure-owners/": ({}, "id", _model_ids("metrics.FigureOwner")),
     "/api/v1/orgs/{org_slug}/charter/": ({}, "version", lambda a, organization: {a["charter"].version}),
     "/api/v1/orgs/{org_slug}/roadmap/areas/": ({}, "id", _model_ids("roadmap.OperationalArea")),
@@ -271,7 +273,15 @@ def _reference_fields() -> set[tuple[str, str]]:
 
 
 def _api_serializers():
-    modules = ["assessments", "roadmap", "metrics", "reports", "cco_portal.organizations", "cco_portal.audit"]
+    modules = [
+        "assessments",
+        "roadmap",
+        "metrics",
+        "reports",
+        "reports.meetings",
+        "cco_portal.organizations",
+        "cco_portal.audit",
+    ]
     for module in modules:
         namespace = vars(import_module(f"{module}.api.serializers"))
         for value in namespace.values():
@@ -349,6 +359,17 @@ REFERENCES = {
             lambda b: {"month": "2024-01", "title": "x", "owner": b["member"].pk},
         ),
     ],
+    ("SeriesInputSerializer", "invited"): [
+        ("api-meeting-series", "put", {}, lambda b: {**SERIES_API, "invited": [b["member"].pk]}),
+    ],
+    ("RescheduleSerializer", "invited"): [
+        (
+            "api-meeting-detail",
+            "patch",
+            {"meeting_id": "meeting"},
+            lambda b: {"starts_at": "2099-03-10T09:00:00+01:00", "duration_minutes": 60, "invited": [b["member"].pk]},
+        ),
+    ],
 }
 
 REFERENCE_CASES = [(field, *case) for field, cases in sorted(REFERENCES.items()) for case in cases]
@@ -387,7 +408,15 @@ def test_a_reference_to_another_organizations_row_is_refused(
 def _form_reference_fields() -> set[tuple[str, str]]:
     """(form, field) of every field of the pages' forms that chooses a row by id."""
     found = set()
-    for module in ["assessments", "roadmap", "metrics", "reports", "cco_portal.organizations", "cco_portal.audit"]:
+    for module in [
+        "assessments",
+        "roadmap",
+        "metrics",
+        "reports",
+        "reports.meetings",
+        "cco_portal.organizations",
+        "cco_portal.audit",
+    ]:
         namespace = vars(import_module(f"{module}.forms"))
         for value in namespace.values():
             if (
@@ -405,6 +434,7 @@ def _form_reference_fields() -> set[tuple[str, str]]:
 
 MILESTONE_FORM = {"competency": 1, "title": "x", "status": "planned", "percent_complete": 0}
 ACTION_FORM = {"title": "x", "status": "open"}
+MEETING_FORM = {"day": "2099-03-10", "start_time": "09:00", "duration_minutes": 60}
 
 # Form fields that choose the portal's shared content, or that only filter what a page shows.
 SHARED_FORM_REFERENCES = {
@@ -438,6 +468,16 @@ FORM_REFERENCES = {
             "reports:action",
             {"action_id": "action"},
             lambda a, b: {**ACTION_FORM, "month": a["months"][1], "owner": b["member"].pk},
+        ),
+    ],
+    ("SeriesForm", "invited"): [
+        ("reports:meeting_series", {}, lambda a, b: {**SERIES_API, "rule": "weekday", "invited": [b["member"].pk]}),
+    ],
+    ("RescheduleForm", "invited"): [
+        (
+            "reports:meeting_edit",
+            {"meeting_id": "meeting"},
+            lambda a, b: {**MEETING_FORM, "invited": [b["member"].pk]},
         ),
     ],
 }

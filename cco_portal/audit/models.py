@@ -32,6 +32,10 @@ class Action(models.TextChoices):
     REPORT_SCHEDULE_CHANGED = "report_schedule.changed", "Report schedule changed"
     SETTINGS_CHANGED = "settings.changed", "Settings changed"
     EMAIL_UNDELIVERED = "email.undelivered", "Email not delivered"
+    MEETING_SERIES_CHANGED = "meeting.series_changed", "Customer-room meeting series changed"
+    MEETING_SCHEDULED = "meeting.scheduled", "Customer-room meeting scheduled"
+    MEETING_RESCHEDULED = "meeting.rescheduled", "Customer-room meeting changed"
+    MEETING_CANCELLED = "meeting.cancelled", "Customer-room meeting cancelled"
 
     @property
     def kind(self) -> str:
@@ -48,6 +52,7 @@ KINDS = {
     "report_schedule": "Report schedule",
     "settings": "Settings",
     "email": "Email",
+    "meeting": "Customer-room meetings",
 }
 
 # Sign-in events belong to no organization: they happen before one is chosen.

@@ -15,6 +15,8 @@ DOWNLOADS = {
     "metrics:customers_csv",
     "reports:pdf",
     "reports:csv",
+    "reports:meeting_ics",
+    "api-meeting-calendar",
     "audit:csv",
 }
 GET_ROUTES = sorted(name for name, method in ACCESS if method == "get")
@@ -31,7 +33,9 @@ def test_a_route_that_answers_a_file_records_the_download(client, organization, 
     AuditEvent.objects.all().delete()
 
     # when
-    response = _request(client, "get", _url(name, organization, objects), access.data, name.startswith("api-"))
+    response = _request(
+        client, "get", _url(name, organization, objects), access.body(organization), name.startswith("api-")
+    )
 
     # then
     is_download = response.get("Content-Disposition", "").startswith("attachment")
