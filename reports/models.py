@@ -197,4 +197,4 @@ class CustomerRoomAction(models.Model):
 
 
 # The meeting's models live beside its code; imported here so that they belong to this app.
-from .meetings.models import Meeting, MeetingSeries  # noqa: E402, F401
+from .meetings.models import Candidate, Meeting, MeetingSeries, Ranking  # noqa: E402, F401

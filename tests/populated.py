@@ -18,6 +18,7 @@ from metrics.computation import compute_customer_movements
 from metrics.models import ImportKind
 from metrics.months import parse_month_label
 from metrics.owners.services import set_figure_owner
+from reports.meetings.decision import propose_candidate
 from reports.meetings.services import schedule_next_meeting, set_meeting_series
 from tests.assessments.factories import InviteeFactory, RoundFactory, respond
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
@@ -108,7 +109,10 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
             organization=organization, owner=member, month=parse_month_label(months[1])
         ),
         "charter": charter,
-        "meeting": schedule_next_meeting(organization=organization, scheduled_by=admin),
+        "meeting": (meeting := schedule_next_meeting(organization=organization, scheduled_by=admin)),
+        "candidate": propose_candidate(
+            meeting=meeting, proposed_by=member, roles={Role.EXECUTIVE}, title=f"{tag} call the lost"
+        ),
         "customers": customers,
         "months": months,
         "reason": f"{tag} price",

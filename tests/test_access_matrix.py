@@ -21,7 +21,8 @@ from cco_portal.organizations.roles import ADMINS, ANY_MEMBER, MANAGERS, Role
 from cco_portal.organizations.scoping import OrganizationMixin, OrganizationScopedAPIMixin
 from metrics.charter.selectors import SIGNERS
 from metrics.charter.services import propose_charter
-from reports.meetings.selectors import leaders
+from reports.meetings.decision import propose_candidate
+from reports.meetings.selectors import PROPOSERS, leaders
 from reports.meetings.services import schedule_next_meeting, set_meeting_series
 from reports.models import CustomerRoomAction, Report, ReportStatus
 from tests.assessments.factories import InviteeFactory, RoundFactory
@@ -315,6 +316,27 @@ ACCESS = {
     ),
     ("api-meeting-cancel", "post"): Access(MANAGERS, 200),
     ("api-meeting-calendar", "get"): Access(ANY_MEMBER, 200),
+    # Leaders propose and rank their own candidates; the CCO and admins start the meeting and record the decision.
+    ("reports:meeting_propose", "post"): Access(PROPOSERS, 302, {"title": "Call every lost customer"}),
+    # The candidate under test is the target executive's: only its proposer withdraws or changes it, so every
+    # role is refused here (the proposer: tests/reports/meetings/test_decision_views.py).
+    ("reports:meeting_withdraw", "post"): Access(PROPOSERS, 403),
+    # It is a candidate of this meeting, not one an earlier meeting did not choose: refused with a message.
+    ("reports:meeting_propose_again", "post"): Access(PROPOSERS, 302),
+    ("reports:meeting_rank", "post"): Access(PROPOSERS, 302, {}),
+    ("reports:meeting_start", "post"): Access(MANAGERS, 302),
+    # Nothing chosen: the page again, with the reason.
+    ("reports:meeting_decide", "post"): Access(MANAGERS, 200, {}),
+    ("api-meeting-candidates", "get"): Access(ANY_MEMBER, 200),
+    ("api-meeting-candidates", "post"): Access(PROPOSERS, 201, {"title": "Call every lost customer"}),
+    ("api-meeting-candidate", "get"): Access(ANY_MEMBER, 200),
+    ("api-meeting-candidate", "patch"): Access(PROPOSERS, 403, {"title": "Taken over"}),
+    ("api-meeting-candidate", "delete"): Access(PROPOSERS, 403),
+    ("api-meeting-propose-again", "post"): Access(PROPOSERS, 400),
+    ("api-meeting-ranking", "get"): Access(ANY_MEMBER, 200),
+    ("api-meeting-ranking", "put"): Access(PROPOSERS, 200, {"candidates": []}),
+    ("api-meeting-start", "post"): Access(MANAGERS, 200),
+    ("api-meeting-decision", "post"): Access(MANAGERS, 400, {"agreed": []}),
     ("audit:log", "get"): Access(ADMINS, 200),
     ("audit:csv", "get"): Access(ADMINS, 200),
     ("api-audit-events", "get"): Access(ADMINS, 200),
@@ -335,6 +357,7 @@ OBJECT_KWARGS = {
     "report_id": lambda objects: objects["report"].pk,
     "action_id": lambda objects: objects["action"].pk,
     "meeting_id": lambda objects: objects["meeting"].pk,
+    "candidate_id": lambda objects: objects["candidate"].pk,
     "version": lambda objects: objects["charter"].version,
     "number": lambda objects: objects["milestone"].competency.number,
     "kind": lambda objects: Kind.READINESS.value,
@@ -407,14 +430,17 @@ def _objects_of(organization, target_email: str = "target@example.com") -> dict:
 
 
 def _meeting_of(organization, leader) -> dict:
-    """The organization's monthly meeting inviting `leader`, and its next meeting, still to come."""
+    """The organization's monthly meeting inviting `leader`, its next meeting, still to come, and a candidate action
+    `leader` proposed for it."""
     series = set_meeting_series(
         organization=organization,
         changed_by=None,
         invited=[leader],
         **{**SERIES_API, "start_time": time(9)},
     )
-    return {"series": series, "meeting": schedule_next_meeting(organization=organization, scheduled_by=None)}
+    meeting = schedule_next_meeting(organization=organization, scheduled_by=None)
+    candidate = propose_candidate(meeting=meeting, proposed_by=leader, roles={Role.EXECUTIVE}, title="Call them")
+    return {"series": series, "meeting": meeting, "candidate": candidate}
 
 
 @pytest.fixture

@@ -47,6 +47,7 @@ PATH_OBJECTS = {
     "area_id": "area",
     "milestone_id": "milestone",
     "meeting_id": "meeting",
+    "candidate_id": "candidate",
 }
 
 

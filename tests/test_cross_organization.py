@@ -43,6 +43,7 @@ OBJECT_KWARGS = {
     "report_id": lambda b, name: b["report"].pk,
     "action_id": lambda b, name: b["action"].pk,
     "meeting_id": lambda b, name: b["meeting"].pk,
+    "candidate_id": lambda b, name: b["candidate"].pk,
     "version": lambda b, name: b["charter"].version,
     "pk": lambda b, name: b[PK_OBJECTS[name]].pk,
 }
@@ -362,6 +363,22 @@ REFERENCES = {
     ("SeriesInputSerializer", "invited"): [
         ("api-meeting-series", "put", {}, lambda b: {**SERIES_API, "invited": [b["member"].pk]}),
     ],
+    ("DecisionChoiceSerializer", "candidate"): [
+        (
+            "api-meeting-decision",
+            "post",
+            {"meeting_id": "meeting"},
+            lambda b: {"agreed": [{"candidate": b["candidate"].pk, "owner": b["member"].pk, "due_date": "2099-01-31"}]},
+        ),
+    ],
+    ("DecisionChoiceSerializer", "owner"): [
+        (
+            "api-meeting-decision",
+            "post",
+            {"meeting_id": "meeting"},
+            lambda b: {"agreed": [{"candidate": b["candidate"].pk, "owner": b["member"].pk, "due_date": "2099-01-31"}]},
+        ),
+    ],
     ("RescheduleSerializer", "invited"): [
         (
             "api-meeting-detail",
@@ -399,7 +416,8 @@ def test_a_reference_to_another_organizations_row_is_refused(
     response = getattr(api_client, method)(url, json.dumps(body(b)), content_type="application/json")
     assert response.status_code == 400, response.content[:300]
     assert database_snapshot() == before
-    assert field[1] in response.json() or "detail" in response.json()
+    # A field of a nested list (the decision's agreed actions) is named inside its list's errors.
+    assert field[1] in str(response.json()) or "detail" in response.json()
 
 
 # references in page forms

@@ -36,6 +36,7 @@ class Action(models.TextChoices):
     MEETING_SCHEDULED = "meeting.scheduled", "Customer-room meeting scheduled"
     MEETING_RESCHEDULED = "meeting.rescheduled", "Customer-room meeting changed"
     MEETING_CANCELLED = "meeting.cancelled", "Customer-room meeting cancelled"
+    MEETING_DECISION = "meeting.decision", "Customer-room candidates and decision"
 
     @property
     def kind(self) -> str:

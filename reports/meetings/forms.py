@@ -1,5 +1,5 @@
-"""Forms of the meeting pages: when the customer room meets each month and whom it invites, and moving one
-meeting."""
+"""Forms of the meeting pages: when the customer room meets each month and whom it invites, moving one meeting,
+proposing and ranking candidate actions, and the decision."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
@@ -22,6 +22,11 @@ def time_zone_choices() -> list[tuple[str, str]]:
 class LeadersField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.display_name} ({obj.email})"
+
+
+class OwnerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
 
 
 class SeriesForm(forms.Form):
@@ -103,3 +108,66 @@ class RescheduleForm(forms.Form):
             "duration_minutes": data["duration_minutes"],
             "invited": list(data["invited"]),
         }
+
+
+class CandidateForm(forms.Form):
+    title = forms.CharField(
+        label=_("Candidate action"), max_length=200, help_text=_("What the room could do, in a few words.")
+    )
+    description = forms.CharField(
+        label=_("Why"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RankingForm(forms.Form):
+    """One's own ranking: a place (1 is first) for each candidate one ranks; a candidate left blank is unranked."""
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        for candidate in candidates:
+            self.fields[f"place_{candidate.pk}"] = forms.IntegerField(
+                label=candidate.title, required=False, min_value=1, max_value=len(candidates)
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        places = {c.pk: cleaned.get(f"place_{c.pk}") for c in self.candidates if cleaned.get(f"place_{c.pk}")}
+        if len(set(places.values())) != len(places):
+            raise forms.ValidationError(_("Give each candidate you rank its own place."))
+        cleaned["candidate_ids"] = sorted(places, key=places.get)
+        return cleaned
+
+
+class DecisionForm(forms.Form):
+    """The room's decision: which candidates it agrees, each with one owner and a due date."""
+
+    def __init__(self, *args, candidates, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        for candidate in candidates:
+            self.fields[f"agree_{candidate.pk}"] = forms.BooleanField(label=candidate.title, required=False)
+            self.fields[f"owner_{candidate.pk}"] = OwnerField(
+                label=_("Owner"), queryset=members, required=False, widget=forms.Select(attrs={"class": "form-select"})
+            )
+            self.fields[f"due_{candidate.pk}"] = forms.DateField(
+                label=_("Due date"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+            )
+
+    def rows(self):
+        """(candidate, its agree, owner and due-date fields) for the template."""
+        return [(c, self[f"agree_{c.pk}"], self[f"owner_{c.pk}"], self[f"due_{c.pk}"]) for c in self.candidates]
+
+    def agreed(self) -> list[dict]:
+        """What the decision service takes."""
+        return [
+            {
+                "candidate": c,
+                "owner": self.cleaned_data[f"owner_{c.pk}"],
+                "due_date": self.cleaned_data[f"due_{c.pk}"],
+            }
+            for c in self.candidates
+            if self.cleaned_data.get(f"agree_{c.pk}")
+        ]

@@ -140,6 +140,12 @@ class Meeting(models.Model):
     calendar_uid = models.CharField(max_length=255, unique=True, default=new_calendar_uid, editable=False)
     calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Set when the CCO opens the meeting before its time; its start time passing opens it too.
+    started_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -176,4 +182,76 @@ class Meeting(models.Model):
 
     @property
     def has_started(self) -> bool:
-        return self.starts_at <= timezone.now()
+        """Started by the CCO, or its start time has passed: the combined ranking is then shown to all."""
+        return self.started_at is not None or self.starts_at <= timezone.now()
+
+    @property
+    def is_decided(self) -> bool:
+        return self.decided_at is not None
+
+
+class CandidateStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    AGREED = "agreed", _("Agreed")
+    NOT_CHOSEN = "not_chosen", _("Not chosen")
+
+
+class Candidate(models.Model):
+    """A candidate action one leader proposed for a meeting; theirs alone to change or withdraw."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="candidates")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=2000)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=CandidateStatus.choices, default=CandidateStatus.PROPOSED)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        help_text="The candidate of an earlier meeting, not chosen there, that this one proposes again.",
+    )
+    action = models.OneToOneField(
+        "reports.CustomerRoomAction",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="candidate",
+        help_text="The customer-room action it became when the room agreed it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Ranking(models.Model):
+    """One place in one leader's ranking of a meeting's candidates (1 is their first choice)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rankings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="rankings")
+    position = models.PositiveSmallIntegerField()
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "user", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user", "candidate"], name="rank_a_candidate_once"),
+            models.UniqueConstraint(fields=["meeting", "user", "position"], name="one_candidate_per_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.position}: {self.candidate}"

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -15,9 +16,9 @@ from cco_portal.organizations.roles import ANY_MEMBER, MANAGERS
 from cco_portal.service_errors import add_service_errors
 
 from ..views_manage import ManageMixin
-from . import calendar, selectors, services
-from .forms import RescheduleForm, Rule, SeriesForm
-from .models import Meeting
+from . import calendar, decision, selectors, services
+from .forms import CandidateForm, DecisionForm, RankingForm, RescheduleForm, Rule, SeriesForm
+from .models import Candidate, Meeting
 
 
 class MeetingMixin(ManageMixin):
@@ -100,14 +101,167 @@ class ScheduleNextView(MeetingMixin, View):
 
 
 class MeetingView(MeetingMixin, TemplateView):
+    """The meeting and its agenda: last month's actions, the bridge, who left and why (from the month's stored
+    report), the candidate actions with one's own ranking (everyone's combined once the meeting has started), and
+    the decision."""
+
     template_name = "reports/meetings/detail.html"
     required_roles = ANY_MEMBER
 
     def get_context_data(self, **kwargs):
         meeting = self.get_meeting()
-        return super().get_context_data(
-            meeting=meeting, invited=list(meeting.invited.order_by("full_name", "email")), **kwargs
+        candidates = selectors.candidates(meeting)
+        may_propose = self.has_role(*selectors.PROPOSERS)
+        is_open = not meeting.is_cancelled and not meeting.is_decided
+        own = selectors.own_ranking(meeting, self.request.user)
+        places = {candidate.pk: place for place, candidate in enumerate(own, start=1)}
+        kwargs.setdefault("candidate_form", CandidateForm())
+        kwargs.setdefault(
+            "ranking_form",
+            RankingForm(candidates=candidates, initial={f"place_{pk}": place for pk, place in places.items()}),
         )
+        kwargs.setdefault(
+            "decision_form", DecisionForm(candidates=candidates, members=selectors.leaders(self.organization))
+        )
+        return super().get_context_data(
+            meeting=meeting,
+            invited=list(meeting.invited.order_by("full_name", "email")),
+            agenda=selectors.agenda(meeting),
+            candidates=candidates,
+            own_ranking=own,
+            combined=selectors.combined_ranking(meeting) if selectors.may_see_combined_ranking(meeting) else None,
+            not_chosen_before=selectors.not_chosen_before(meeting) if is_open else [],
+            may_propose=may_propose and is_open,
+            may_decide=self.is_manager and is_open and meeting.has_started,
+            may_start=self.is_manager and is_open and not meeting.has_started,
+            max_actions=self.organization.customer_room_max_actions,
+            **kwargs,
+        )
+
+
+class MeetingWriteView(MeetingView):
+    """A write from the meeting's page: on a refusal the page again, with what to fix."""
+
+    http_method_names = ["post"]
+
+    def refused(self, error: ValidationError, **forms):
+        for form in forms.values():
+            add_service_errors(form, error)
+        if not forms:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect(self.meeting_url())
+        return self.render_to_response(self.get_context_data(**forms))
+
+    def meeting_url(self) -> str:
+        return self.reports_url("meeting", meeting_id=self.kwargs["meeting_id"])
+
+    def get_candidate(self, **filters) -> Candidate:
+        return get_object_or_404(
+            Candidate.objects.for_organization(self.organization).filter(**filters), pk=self.kwargs["candidate_id"]
+        )
+
+
+class ProposeView(MeetingWriteView):
+    write_roles = selectors.PROPOSERS
+
+    def post(self, request, *args, **kwargs):
+        form = CandidateForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(candidate_form=form))
+        try:
+            decision.propose_candidate(
+                meeting=self.get_meeting(), proposed_by=request.user, roles=self.roles, **form.cleaned_data
+            )
+        except ValidationError as error:
+            return self.refused(error, candidate_form=form)
+        messages.success(request, _("Your candidate is proposed."))
+        return redirect(self.meeting_url())
+
+
+class WithdrawView(MeetingWriteView):
+    write_roles = selectors.PROPOSERS
+
+    def post(self, request, *args, **kwargs):
+        candidate = self.get_candidate(meeting=self.get_meeting())
+        try:
+            decision.withdraw_candidate(candidate=candidate, user=request.user)
+        except ValidationError as error:
+            return self.refused(error)
+        messages.success(request, _("Your candidate is withdrawn."))
+        return redirect(self.meeting_url())
+
+
+class ProposeAgainView(MeetingWriteView):
+    """Propose again, as one's own, a candidate an earlier meeting did not choose."""
+
+    write_roles = selectors.PROPOSERS
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        try:
+            decision.propose_again(
+                candidate=self.get_candidate(), meeting=meeting, proposed_by=request.user, roles=self.roles
+            )
+        except ValidationError as error:
+            return self.refused(error)
+        messages.success(request, _("The candidate is proposed again."))
+        return redirect(self.meeting_url())
+
+
+class RankView(MeetingWriteView):
+    write_roles = selectors.PROPOSERS
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        form = RankingForm(request.POST, candidates=selectors.candidates(meeting))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(ranking_form=form))
+        try:
+            decision.rank_candidates(
+                meeting=meeting, user=request.user, roles=self.roles, candidate_ids=form.cleaned_data["candidate_ids"]
+            )
+        except ValidationError as error:
+            return self.refused(error, ranking_form=form)
+        messages.success(request, _("Your ranking is saved."))
+        return redirect(self.meeting_url())
+
+
+class StartView(MeetingWriteView):
+    write_roles = MANAGERS
+
+    def post(self, request, *args, **kwargs):
+        try:
+            decision.start_meeting(meeting=self.get_meeting(), started_by=request.user)
+        except ValidationError as error:
+            return self.refused(error)
+        messages.success(request, _("The meeting has started: everyone now sees the combined ranking."))
+        return redirect(self.meeting_url())
+
+
+class DecideView(MeetingWriteView):
+    write_roles = MANAGERS
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        form = DecisionForm(
+            request.POST, candidates=selectors.candidates(meeting), members=selectors.leaders(self.organization)
+        )
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(decision_form=form))
+        try:
+            agreed = decision.record_decision(meeting=meeting, decided_by=request.user, agreed=form.agreed())
+        except ValidationError as error:
+            return self.refused(error, decision_form=form)
+        messages.success(
+            request,
+            ngettext(
+                "The room agreed %(count)s action; it is on the actions page.",
+                "The room agreed %(count)s actions; they are on the actions page.",
+                len(agreed),
+            )
+            % {"count": len(agreed)},
+        )
+        return redirect(self.meeting_url())
 
 
 class MeetingCalendarView(MeetingMixin, View):

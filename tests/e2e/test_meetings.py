@@ -3,14 +3,19 @@ leader on a phone finds it and downloads its invitation, the CCO moves it then c
 invitation keeps its UID while its sequence rises. Screenshots: tests/artifacts/e2e-meetings-*.png."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
 from cco_portal.organizations.roles import Role
+from reports.meetings import services
+from reports.meetings.models import Candidate
 from tests.e2e.conftest import PHONE
+from tests.reports.meetings.factories import set_series
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -88,3 +93,69 @@ def test_the_cco_schedules_moves_and_cancels_the_meeting_a_leader_holds_in_their
         2,
     )
     screenshot(phone, "meetings-cancelled-leader-phone")
+
+
+def test_two_leaders_propose_and_rank_and_the_room_agrees_two_actions(
+    page, new_page, live_server, sign_in, organization, member_of, screenshot
+):
+    """Given the next meeting scheduled, when Lee proposes two candidates and Eve (on a phone) one, each ranks them
+    and sees only their own ranking, the CCO starts the meeting (both now see the combined ranking), agrees two
+    actions with an owner and a due date each and makes one a roadmap milestone, then the meeting shows the
+    decision and the third candidate as not chosen."""
+    cco = member_of(Role.CCO, full_name="Casey Customer")
+    lee = member_of(Role.LEADERSHIP, full_name="Lee Leadership", email="lee@example.com")
+    eve = member_of(Role.EXECUTIVE, full_name="Eve Executive", email="eve@example.com")
+    set_series(organization, invited=[lee, eve])
+    meeting = services.schedule_next_meeting(organization=organization, scheduled_by=cco)
+    meeting_path = reverse("reports:meeting", kwargs={"org_slug": organization.slug, "meeting_id": meeting.pk})
+
+    lee_page = new_page()
+    sign_in(lee_page, lee, meeting_path)
+    for title in ("Call every customer lost to price", "Fix the billing errors"):
+        lee_page.get_by_label("Candidate action").fill(title)
+        lee_page.get_by_role("button", name="Propose", exact=True).click()
+        expect(lee_page.get_by_text("Your candidate is proposed.")).to_be_visible()
+
+    eve_phone = new_page(PHONE)
+    sign_in(eve_phone, eve, meeting_path)
+    eve_phone.get_by_label("Candidate action").fill("Welcome call for new customers")
+    eve_phone.get_by_role("button", name="Propose", exact=True).click()
+    expect(eve_phone.get_by_text("Your candidate is proposed.")).to_be_visible()
+    eve_phone.get_by_label("Fix the billing errors").fill("1")
+    eve_phone.get_by_label("Call every customer lost to price").fill("2")
+    eve_phone.get_by_role("button", name="Save my ranking").click()
+    expect(eve_phone.get_by_text("Your ranking is saved.")).to_be_visible()
+    expect(eve_phone.get_by_text("The combined ranking shows to everyone once the meeting has started")).to_be_visible()
+    screenshot(eve_phone, "meetings-ranking-before-start-phone")
+
+    lee_page.reload()
+    lee_page.get_by_label("Call every customer lost to price").fill("1")
+    lee_page.get_by_label("Fix the billing errors").fill("2")
+    lee_page.get_by_label("Welcome call for new customers").fill("3")
+    lee_page.get_by_role("button", name="Save my ranking").click()
+    expect(lee_page.get_by_text("Your ranking is saved.")).to_be_visible()
+
+    sign_in(page, cco, meeting_path)
+    page.get_by_role("button", name="Start the meeting").click()
+    expect(page.get_by_role("heading", name="The combined ranking")).to_be_visible()
+    eve_phone.reload()
+    expect(eve_phone.get_by_text("Fix the billing errors — 5 points, ranked by 2 leaders")).to_be_visible()
+
+    due = (timezone.localdate() + timedelta(days=30)).isoformat()
+    for title, owner in (("Fix the billing errors", eve), ("Call every customer lost to price", lee)):
+        candidate = Candidate.objects.get(meeting=meeting, title=title)
+        page.get_by_role("checkbox", name=title).check()
+        page.locator(f"#id_owner_{candidate.pk}").select_option(label=owner.display_name)
+        page.locator(f"#id_due_{candidate.pk}").fill(due)
+    screenshot(page, "meetings-decision-form")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("The room agreed 2 actions")).to_be_visible()
+    expect(page.get_by_text("Not chosen")).to_be_visible()
+    screenshot(page, "meetings-decided")
+
+    page.goto(live_server.url + reverse("reports:actions", kwargs={"org_slug": organization.slug}))
+    page.get_by_role("button", name="Make it a milestone “Fix the billing errors”").click()
+    expect(page.get_by_text("is now a milestone on the roadmap")).to_be_visible()
+    lee_page.reload()
+    expect(lee_page.get_by_text("The room decided on")).to_be_visible()
+    screenshot(lee_page, "meetings-decided-leader")

@@ -1,4 +1,5 @@
-"""The shapes of the meetings API: the monthly series, a meeting, scheduling one and changing one. Times are
+"""The shapes of the meetings API: the monthly series, a meeting, scheduling one and changing one, its candidate
+actions, rankings and decision. Times are
 ISO 8601 with their offset; report months are YYYY-MM."""
 
 from drf_spectacular.utils import extend_schema_field
@@ -8,7 +9,7 @@ from rest_framework.reverse import reverse
 from cco_portal.organizations.api.fields import MemberField
 from metrics.api.serializers import MonthField
 
-from ..models import MAX_DURATION, MIN_DURATION, Meeting, MeetingSeries, Weekday, WeekOfMonth
+from ..models import MAX_DURATION, MIN_DURATION, Candidate, Meeting, MeetingSeries, Weekday, WeekOfMonth
 from ..selectors import LEADER_ROLES
 
 
@@ -114,3 +115,65 @@ class RescheduleSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField(help_text="With its offset, e.g. 2025-03-11T09:00:00+01:00.")
     duration_minutes = serializers.IntegerField(min_value=MIN_DURATION, max_value=MAX_DURATION)
     invited = LeaderField(many=True, required=False, help_text="User ids; the invited stay as they are if left out.")
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    proposed_by = LeaderSerializer(read_only=True, allow_null=True)
+    carried_from = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="The candidate of an earlier meeting, not chosen there, that this one proposes again.",
+    )
+    action = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The customer-room action it became."
+    )
+
+    class Meta:
+        model = Candidate
+        fields = ["id", "title", "description", "proposed_by", "status", "carried_from", "action", "created_at"]
+        read_only_fields = fields
+
+
+class CandidateInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RankedCandidateSerializer(serializers.Serializer):
+    candidate = serializers.IntegerField(source="candidate.pk")
+    title = serializers.CharField(source="candidate.title")
+    points = serializers.IntegerField(help_text="Borda points: a first choice earns as many as there are candidates.")
+    rankers = serializers.IntegerField(help_text="How many leaders ranked it.")
+
+
+class RankingSerializer(serializers.Serializer):
+    mine = serializers.ListField(child=serializers.IntegerField(), help_text="Your own ranking, best first.")
+    combined = RankedCandidateSerializer(
+        many=True, allow_null=True, help_text="Everyone's, once the meeting has started; null before."
+    )
+
+
+class RankingInputSerializer(serializers.Serializer):
+    candidates = serializers.ListField(
+        child=serializers.IntegerField(), allow_empty=True, help_text="Candidate ids, best first; the rest unranked."
+    )
+
+
+class CandidateField(serializers.PrimaryKeyRelatedField):
+    """A candidate id of the organization in the serializer's context."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Candidate.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        return Candidate.objects.for_organization(self.context["organization"])
+
+
+class DecisionChoiceSerializer(serializers.Serializer):
+    candidate = CandidateField()
+    owner = MemberField()
+    due_date = serializers.DateField()
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    agreed = DecisionChoiceSerializer(many=True, help_text="At most the organization's customer_room_max_actions.")
