@@ -19,6 +19,7 @@ PARTS = {
         "Customer-data imports and sources, the customer-asset movements, the activity window and the charter.",
     ),
     "reports": ("reports", "The monthly reports, their schedule and the customer-room actions."),
+    "meetings": ("meetings", "The customer-room meetings: the monthly series, each meeting and its invitation."),
     "audit": ("audit", "The organization's audit log, for its admins."),
 }
 

@@ -194,3 +194,7 @@ class CustomerRoomAction(models.Model):
         if self.follows_milestone:
             return self.milestone.is_overdue
         return self.status == ActionStatus.OPEN and self.due_date is not None and self.due_date < timezone.localdate()
+
+
+# The meeting's models live beside its code; imported here so that they belong to this app.
+from .meetings.models import Candidate, Meeting, MeetingSeries, Ranking  # noqa: E402, F401

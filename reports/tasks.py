@@ -14,7 +14,8 @@ from cco_portal.emails import deliver
 from cco_portal.organizations.models import Organization
 
 from . import emails, schedule, selectors, services
-from .models import Report
+from .meetings import emails as meeting_emails
+from .models import Meeting, Report
 
 logger = logging.getLogger(__name__)
 
@@ -123,4 +124,23 @@ def send_report_ready_email_task(
         organization=report.organization,
         to=user.email,
         what=f"news that the report of {report.month_label} is ready",
+    )
+
+
+@shared_task(bind=True)
+def send_meeting_invitation_task(self, meeting_id: int, user_id: int, withdrawn: bool = False) -> bool:
+    """One invited leader's calendar invitation to a customer-room meeting, as the meeting stands when it is
+    sent (an update or cancellation sent later carries a higher sequence); `withdrawn`: a cancellation for
+    someone no longer invited."""
+    # Given only the ids, the task learns the organization from the meeting itself.
+    meeting = Meeting.objects.unscoped().select_related("organization").filter(pk=meeting_id).first()
+    if meeting is None:
+        return False
+    user = get_user_model().objects.get(pk=user_id)
+    return deliver(
+        self,
+        lambda: meeting_emails.send_invitation(meeting=meeting, user=user, withdrawn=withdrawn),
+        organization=meeting.organization,
+        to=user.email,
+        what=f"the invitation to the customer room of {meeting.report_month_label}",
     )

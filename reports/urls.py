@@ -5,6 +5,7 @@ from django.urls import path, register_converter
 from metrics.months import month_label, parse_month_label
 
 from . import views, views_manage
+from .meetings import views as meetings
 
 app_name = "reports"
 
@@ -30,6 +31,27 @@ urlpatterns = [
     path("actions/", views_manage.ActionListView.as_view(), name="actions"),
     path("actions/<int:action_id>/", views_manage.ActionEditView.as_view(), name="action"),
     path("actions/<int:action_id>/milestone/", views_manage.ActionMilestoneView.as_view(), name="action_milestone"),
+    path("meetings/", meetings.MeetingListView.as_view(), name="meetings"),
+    path("meetings/series/", meetings.SeriesView.as_view(), name="meeting_series"),
+    path("meetings/schedule-next/", meetings.ScheduleNextView.as_view(), name="meeting_schedule_next"),
+    path("meetings/<int:meeting_id>/", meetings.MeetingView.as_view(), name="meeting"),
+    path("meetings/<int:meeting_id>/invitation.ics", meetings.MeetingCalendarView.as_view(), name="meeting_ics"),
+    path("meetings/<int:meeting_id>/edit/", meetings.MeetingEditView.as_view(), name="meeting_edit"),
+    path("meetings/<int:meeting_id>/cancel/", meetings.MeetingCancelView.as_view(), name="meeting_cancel"),
+    path("meetings/<int:meeting_id>/propose/", meetings.ProposeView.as_view(), name="meeting_propose"),
+    path(
+        "meetings/<int:meeting_id>/candidates/<int:candidate_id>/withdraw/",
+        meetings.WithdrawView.as_view(),
+        name="meeting_withdraw",
+    ),
+    path(
+        "meetings/<int:meeting_id>/candidates/<int:candidate_id>/propose-again/",
+        meetings.ProposeAgainView.as_view(),
+        name="meeting_propose_again",
+    ),
+    path("meetings/<int:meeting_id>/rank/", meetings.RankView.as_view(), name="meeting_rank"),
+    path("meetings/<int:meeting_id>/start/", meetings.StartView.as_view(), name="meeting_start"),
+    path("meetings/<int:meeting_id>/decide/", meetings.DecideView.as_view(), name="meeting_decide"),
     path("<month:month>/", views.DashboardView.as_view(), name="dashboard"),
     path("<month:month>/pdf/", views.PdfView.as_view(), name="pdf"),
     path("<month:month>/csv/", views.CsvView.as_view(), name="csv"),

@@ -4,6 +4,8 @@ The cross-organization tests aim one organization's routes at another's objects,
 runs against real rows; both need every kind present, created the way the portal creates it.
 """
 
+from datetime import time
+
 from django.apps import apps
 from knox.models import AuthToken
 
@@ -16,6 +18,8 @@ from metrics.computation import compute_customer_movements
 from metrics.models import ImportKind
 from metrics.months import parse_month_label
 from metrics.owners.services import set_figure_owner
+from reports.meetings.decision import propose_candidate
+from reports.meetings.services import schedule_next_meeting, set_meeting_series
 from roadmap.journey.models import JourneyVersion
 from roadmap.journey.services import (
     add_touchpoint,
@@ -100,6 +104,16 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
     set_stance(organization=organization, priority=priority, user=member, roles={Role.EXECUTIVE}, stance="commit")
     for number in range(3, journey_versions):
         update_stage(stage=stage, name=f"{tag} choose {number}", changed_by=admin)
+    set_meeting_series(
+        organization=organization,
+        changed_by=admin,
+        week_of_month=2,
+        weekday=1,
+        start_time=time(9),
+        time_zone="Europe/Paris",
+        duration_minutes=90,
+        invited=[admin, member],
+    )
     return {
         "admin": admin,
         "member": member,
@@ -124,6 +138,10 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
         "touchpoint": touchpoint,
         "priority": priority,
         "journey_version": JourneyVersion.objects.for_organization(organization).first(),
+        "meeting": (meeting := schedule_next_meeting(organization=organization, scheduled_by=admin)),
+        "candidate": propose_candidate(
+            meeting=meeting, proposed_by=member, roles={Role.EXECUTIVE}, title=f"{tag} call the lost"
+        ),
         "customers": customers,
         "months": months,
         "reason": f"{tag} price",

@@ -5,8 +5,9 @@ fails until the view is given its expected roles in ACCESS below.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -15,10 +16,14 @@ from knox.models import AuthToken
 
 from assessments.models import Kind
 from assessments.services import invite_to_round
+from cco_portal.organizations.models import Organization
 from cco_portal.organizations.roles import ADMINS, ANY_MEMBER, MANAGERS, Role
 from cco_portal.organizations.scoping import OrganizationMixin, OrganizationScopedAPIMixin
 from metrics.charter.selectors import SIGNERS
 from metrics.charter.services import propose_charter
+from reports.meetings.decision import propose_candidate
+from reports.meetings.selectors import PROPOSERS, leaders
+from reports.meetings.services import schedule_next_meeting, set_meeting_series
 from reports.models import CustomerRoomAction, Report, ReportStatus
 from roadmap.journey.selectors import LEADERS, current_version
 from roadmap.journey.services import add_stage, add_touchpoint, propose_priority
@@ -35,8 +40,13 @@ ORG_KWARG = "org_slug"
 class Access:
     roles: frozenset[str]
     status: int  # the answer to a role that may
-    data: dict | None = None
+    # The request's body: a dict, or a function of the organization the URL names for a body that names one of
+    # its rows (the leaders a meeting invites).
+    data: dict | Callable[[Organization], dict] | None = None
     invited: bool = False  # the member under test is first invited to the round (objects["round"])
+
+    def body(self, organization: Organization) -> dict | None:
+        return self.data(organization) if callable(self.data) else self.data
 
 
 # Dates of a round opened through the page: from today, for two weeks.
@@ -46,6 +56,33 @@ THIS_MONTH = TODAY.strftime("%Y-%m")
 ACTION_FORM = {"month": THIS_MONTH, "title": "Call every customer lost to price", "status": "open"}
 # A complete milestone form, as the CCO sends it from the roadmap pages.
 MILESTONE_FORM = {"competency": 2, "title": "Map the journey", "status": "planned", "percent_complete": 0}
+
+# A complete monthly meeting, on the page and in the API, inviting a leader of the organization the URL names; and
+# a meeting moved to a day still to come.
+SERIES_API = {
+    "week_of_month": 2,
+    "weekday": 1,
+    "start_time": "09:00",
+    "time_zone": "Europe/Paris",
+    "duration_minutes": 90,
+}
+
+
+def _first_leader(organization: Organization) -> list[int]:
+    return [leaders(organization).values_list("pk", flat=True).first()]
+
+
+def series_form(organization: Organization) -> dict:
+    return {**SERIES_API, "rule": "weekday", "invited": _first_leader(organization)}
+
+
+def series_body(organization: Organization) -> dict:
+    return {**SERIES_API, "invited": _first_leader(organization)}
+
+
+def meeting_form(organization: Organization) -> dict:
+    return {"day": "2099-03-10", "start_time": "09:00", "duration_minutes": 60, "invited": _first_leader(organization)}
+
 
 # A complete customer-asset charter version.
 CHARTER_FORM = {"customer_definition": "Buyers", "value_definition": "Revenue", "intent": "Ours"}
@@ -293,6 +330,49 @@ ACCESS = {
     ("api-journey-touchpoint-detail", "delete"): Access(MANAGERS, 204),
     ("api-journey-version-list", "get"): Access(ANY_MEMBER, 200),
     ("api-journey-version-detail", "get"): Access(ANY_MEMBER, 200),
+    # The customer-room meeting: every member reads; the CCO and admins set the series and run the meetings.
+    ("reports:meetings", "get"): Access(ANY_MEMBER, 200),
+    ("reports:meeting_series", "get"): Access(MANAGERS, 200),
+    ("reports:meeting_series", "post"): Access(MANAGERS, 302, series_form),
+    # The organization under test has a series (objects["series"]): the next meeting not yet scheduled is.
+    ("reports:meeting_schedule_next", "post"): Access(MANAGERS, 302),
+    ("reports:meeting", "get"): Access(ANY_MEMBER, 200),
+    ("reports:meeting_ics", "get"): Access(ANY_MEMBER, 200),
+    ("reports:meeting_edit", "get"): Access(MANAGERS, 200),
+    ("reports:meeting_edit", "post"): Access(MANAGERS, 302, meeting_form),
+    ("reports:meeting_cancel", "post"): Access(MANAGERS, 302),
+    ("api-meeting-series", "get"): Access(ANY_MEMBER, 200),
+    ("api-meeting-series", "put"): Access(MANAGERS, 200, series_body),
+    ("api-meeting-list", "get"): Access(ANY_MEMBER, 200),
+    # A month gone by: recorded without invitations.
+    ("api-meeting-list", "post"): Access(MANAGERS, 201, {"report_month": "2024-01"}),
+    ("api-meeting-detail", "get"): Access(ANY_MEMBER, 200),
+    ("api-meeting-detail", "patch"): Access(
+        MANAGERS, 200, {"starts_at": "2099-03-10T09:00:00+01:00", "duration_minutes": 60}
+    ),
+    ("api-meeting-cancel", "post"): Access(MANAGERS, 200),
+    ("api-meeting-calendar", "get"): Access(ANY_MEMBER, 200),
+    # Leaders propose and rank their own candidates; the CCO and admins start the meeting and record the decision.
+    ("reports:meeting_propose", "post"): Access(PROPOSERS, 302, {"title": "Call every lost customer"}),
+    # The candidate under test is the target executive's: only its proposer withdraws or changes it, so every
+    # role is refused here (the proposer: tests/reports/meetings/test_decision_views.py).
+    ("reports:meeting_withdraw", "post"): Access(PROPOSERS, 403),
+    # It is a candidate of this meeting, not one an earlier meeting did not choose: refused with a message.
+    ("reports:meeting_propose_again", "post"): Access(PROPOSERS, 302),
+    ("reports:meeting_rank", "post"): Access(PROPOSERS, 302, {}),
+    ("reports:meeting_start", "post"): Access(MANAGERS, 302),
+    # Nothing chosen: the page again, with the reason.
+    ("reports:meeting_decide", "post"): Access(MANAGERS, 200, {}),
+    ("api-meeting-candidates", "get"): Access(ANY_MEMBER, 200),
+    ("api-meeting-candidates", "post"): Access(PROPOSERS, 201, {"title": "Call every lost customer"}),
+    ("api-meeting-candidate", "get"): Access(ANY_MEMBER, 200),
+    ("api-meeting-candidate", "patch"): Access(PROPOSERS, 403, {"title": "Taken over"}),
+    ("api-meeting-candidate", "delete"): Access(PROPOSERS, 403),
+    ("api-meeting-propose-again", "post"): Access(PROPOSERS, 400),
+    ("api-meeting-ranking", "get"): Access(ANY_MEMBER, 200),
+    ("api-meeting-ranking", "put"): Access(PROPOSERS, 200, {"candidates": []}),
+    ("api-meeting-start", "post"): Access(MANAGERS, 200),
+    ("api-meeting-decision", "post"): Access(MANAGERS, 400, {"agreed": []}),
     ("audit:log", "get"): Access(ADMINS, 200),
     ("audit:csv", "get"): Access(ADMINS, 200),
     ("api-audit-events", "get"): Access(ADMINS, 200),
@@ -312,6 +392,8 @@ OBJECT_KWARGS = {
     "month": lambda objects: objects["report"].month_label,
     "report_id": lambda objects: objects["report"].pk,
     "action_id": lambda objects: objects["action"].pk,
+    "meeting_id": lambda objects: objects["meeting"].pk,
+    "candidate_id": lambda objects: objects["candidate"].pk,
     "version": lambda objects: objects["charter"].version,
     "stage_id": lambda objects: objects["stage"].pk,
     "touchpoint_id": lambda objects: objects["touchpoint"].pk,
@@ -384,6 +466,7 @@ def _objects_of(organization, target_email: str = "target@example.com") -> dict:
         "action": CustomerRoomAction.objects.create(organization=organization, month=2024 * 12, title="Call them"),
         "charter": propose_charter(organization=organization, proposed_by=None, **CHARTER_FORM),
         **_journey_of(organization),
+        **_meeting_of(organization, target_user),
     }
 
 
@@ -400,6 +483,20 @@ def _journey_of(organization) -> dict:
         "journey_version": current_version(organization),
         "priority": priority,
     }
+
+
+def _meeting_of(organization, leader) -> dict:
+    """The organization's monthly meeting inviting `leader`, its next meeting, still to come, and a candidate action
+    `leader` proposed for it."""
+    series = set_meeting_series(
+        organization=organization,
+        changed_by=None,
+        invited=[leader],
+        **{**SERIES_API, "start_time": time(9)},
+    )
+    meeting = schedule_next_meeting(organization=organization, scheduled_by=None)
+    candidate = propose_candidate(meeting=meeting, proposed_by=leader, roles={Role.EXECUTIVE}, title="Call them")
+    return {"series": series, "meeting": meeting, "candidate": candidate}
 
 
 @pytest.fixture
@@ -435,7 +532,11 @@ def test_role_gets_what_its_role_allows(client, organization, objects, member_of
         invite_to_round(round_=objects["round"], invitees=[user])
     client.force_login(user)
     response = _request(
-        client, method, organization_url(name, organization, objects), access.data, name.startswith("api-")
+        client,
+        method,
+        organization_url(name, organization, objects),
+        access.body(organization),
+        name.startswith("api-"),
     )
     expected = access.status if role in access.roles or role == Role.ADMIN else 403
     assert response.status_code == expected, response.content[:300]
@@ -460,7 +561,7 @@ def test_roles_come_from_the_organization_in_the_url(client, organization, other
     ]:
         if access.invited:
             invite_to_round(round_=org_objects["round"], invitees=[person])
-        response = _request(client, method, organization_url(name, org, org_objects), access.data, is_api)
+        response = _request(client, method, organization_url(name, org, org_objects), access.body(org), is_api)
         expected = access.status if role in access.roles or role == Role.ADMIN else 403
         assert response.status_code == expected, (org.slug, response.content[:300])
 
@@ -481,7 +582,11 @@ def test_member_of_another_organization_gets_404(client, organization, objects, 
     client.force_login(outsider)
     access = ACCESS[(name, method)]
     response = _request(
-        client, method, organization_url(name, organization, objects), access.data, name.startswith("api-")
+        client,
+        method,
+        organization_url(name, organization, objects),
+        access.body(organization),
+        name.startswith("api-"),
     )
     assert response.status_code == 404
 
@@ -491,7 +596,7 @@ def test_anonymous_is_sent_to_sign_in(client, organization, objects, name, metho
     """Pages redirect to the sign-in page; the API answers 401."""
     access = ACCESS[(name, method)]
     url = organization_url(name, organization, objects)
-    response = _request(client, method, url, access.data, name.startswith("api-"))
+    response = _request(client, method, url, access.body(organization), name.startswith("api-"))
     if name.startswith("api-"):
         assert response.status_code == 401
     else:
@@ -510,10 +615,14 @@ def test_unknown_organization_and_foreign_organization_answer_alike(
     access, is_api = ACCESS[(name, method)], name.startswith("api-")
     url = organization_url(name, other_organization, other_objects)
     before = database_snapshot()
-    foreign = _request(client, method, url, access.data, is_api)
+    foreign = _request(client, method, url, access.body(other_organization), is_api)
     assert database_snapshot() == before
     missing = _request(
-        client, method, url.replace(f"/{other_organization.slug}/", "/no-such-company/", 1), access.data, is_api
+        client,
+        method,
+        url.replace(f"/{other_organization.slug}/", "/no-such-company/", 1),
+        access.body(other_organization),
+        is_api,
     )
     assert foreign.status_code == missing.status_code == 404
     assert _without_csrf_token(foreign.content) == _without_csrf_token(missing.content)

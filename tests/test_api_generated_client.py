@@ -144,8 +144,10 @@ def test_a_generated_client_reads_every_list(generated, live_server, organizatio
     # given
     populated = populate(organization, tag="acme", first_month="2024-01")
     client = signed_in(generated, live_server, admin_user)
-    # The parameters a list requires, by name: the organization, a milestone's history, a month with data.
+    # The parameters a list requires, by name: the organization, a milestone's history, a month with data, a
+    # meeting's candidates.
     required = {
+        "meeting_id": populated["meeting"].pk,
         "org_slug": organization.slug,
         "milestone_id": str(populated["milestone"].pk),
         "month": populated["report"].month_label,

@@ -7,7 +7,7 @@ import pytest
 import yaml
 from django.test import Client
 
-PARTS = ["authentication", "organizations", "assessments", "roadmap", "metrics", "reports", "audit"]
+PARTS = ["authentication", "organizations", "assessments", "roadmap", "metrics", "reports", "meetings", "audit"]
 # Where each part's operations live, by a piece of their path.
 PART_OF_PATH = {
     "/auth/": "authentication",
@@ -22,6 +22,8 @@ PART_OF_PATH = {
     "/charter/": "metrics",
     "/reasons/": "metrics",
     "/figure-owners/": "metrics",
+    # Before /reports/: the first piece a path holds names its part.
+    "/reports/meetings/": "meetings",
     "/reports/": "reports",
     "/audit-events/": "audit",
     "/memberships/": "organizations",

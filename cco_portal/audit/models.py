@@ -33,6 +33,11 @@ class Action(models.TextChoices):
     SETTINGS_CHANGED = "settings.changed", "Settings changed"
     JOURNEY_CHANGED = "journey.changed", "Journey map changed"
     EMAIL_UNDELIVERED = "email.undelivered", "Email not delivered"
+    MEETING_SERIES_CHANGED = "meeting.series_changed", "Customer-room meeting series changed"
+    MEETING_SCHEDULED = "meeting.scheduled", "Customer-room meeting scheduled"
+    MEETING_RESCHEDULED = "meeting.rescheduled", "Customer-room meeting changed"
+    MEETING_CANCELLED = "meeting.cancelled", "Customer-room meeting cancelled"
+    MEETING_DECISION = "meeting.decision", "Customer-room candidates and decision"
 
     @property
     def kind(self) -> str:
@@ -50,6 +55,7 @@ KINDS = {
     "settings": "Settings",
     "journey": "Journey map",
     "email": "Email",
+    "meeting": "Customer-room meetings",
 }
 
 # Sign-in events belong to no organization: they happen before one is chosen.

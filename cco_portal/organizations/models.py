@@ -35,6 +35,12 @@ class Organization(models.Model):
             "ready; with this on, the executives are emailed it as well."
         ),
     )
+    customer_room_max_actions = models.PositiveSmallIntegerField(
+        _("Critical actions the customer room agrees at most"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Each month's meeting agrees a few critical actions, not every silo's many: 1 to 10."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

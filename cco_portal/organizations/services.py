@@ -41,12 +41,21 @@ def create_organization(*, name: str, slug: str, admin=None) -> Organization:
 
 
 # How each setting is named in the audit log, as the activity window is named there.
-AUDITED_SETTINGS = {"name": "name", "report_to_executives": "monthly report to executives"}
+AUDITED_SETTINGS = {
+    "name": "name",
+    "report_to_executives": "monthly report to executives",
+    "customer_room_max_actions": "critical actions per customer room",
+}
 
 
 @transaction.atomic
 def change_organization_settings(
-    *, organization: Organization, acting_user, name: str | None = None, report_to_executives: bool | None = None
+    *,
+    organization: Organization,
+    acting_user,
+    name: str | None = None,
+    report_to_executives: bool | None = None,
+    customer_room_max_actions: int | None = None,
 ) -> Organization:
     """Change the settings admins keep on the settings page and the API (None leaves one as it is); each
     setting that changes is recorded in the audit log with its old and new value, as done by `acting_user`.
@@ -54,7 +63,11 @@ def change_organization_settings(
     # Compared with the stored row, locked: a form has already put the new values on the instance it was given,
     # and two admins saving at once each record the change they really made.
     stored = Organization.objects.select_for_update().get(pk=organization.pk)
-    wanted = {"name": name, "report_to_executives": report_to_executives}
+    wanted = {
+        "name": name,
+        "report_to_executives": report_to_executives,
+        "customer_room_max_actions": customer_room_max_actions,
+    }
     changed = [field for field, value in wanted.items() if value is not None and value != getattr(stored, field)]
     for field in changed:
         record_event(

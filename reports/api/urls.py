@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -12,5 +12,6 @@ urlpatterns = [
     path("schedule/", views.ScheduleView.as_view(), name="api-report-schedule"),
     *router.urls,
     path("actions/<int:action_id>/milestone/", views.ActionMilestoneView.as_view(), name="api-report-action-milestone"),
+    path("meetings/", include("reports.meetings.api.urls")),
     path("<str:month>/", views.ReportView.as_view(), name="api-report-detail"),
 ]

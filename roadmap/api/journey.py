@@ -275,7 +275,7 @@ class StanceInputSerializer(serializers.Serializer):
     )
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class PriorityDecisionInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[("chosen", "Chosen"), ("set_aside", "Set aside")])
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -345,9 +345,9 @@ class PriorityDecisionView(PriorityMixin, generics.GenericAPIView):
     read_roles = MANAGERS
     write_roles = MANAGERS
 
-    @extend_schema(request=DecisionInputSerializer, responses={200: PrioritySerializer, 400: REFUSED})
+    @extend_schema(request=PriorityDecisionInputSerializer, responses={200: PrioritySerializer, 400: REFUSED})
     def post(self, request, *args, **kwargs):
-        data = DecisionInputSerializer(data=request.data)
+        data = PriorityDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.decide_priority(
             organization=self.organization,

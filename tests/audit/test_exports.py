@@ -15,6 +15,8 @@ DOWNLOADS = {
     "metrics:customers_csv",
     "reports:pdf",
     "reports:csv",
+    "reports:meeting_ics",
+    "api-meeting-calendar",
     "audit:csv",
 }
 GET_ROUTES = sorted(name for name, method in ACCESS if method == "get")
@@ -32,7 +34,7 @@ def test_a_route_that_answers_a_file_records_the_download(client, organization, 
 
     # when
     response = _request(
-        client, "get", organization_url(name, organization, objects), access.data, name.startswith("api-")
+        client, "get", organization_url(name, organization, objects), access.body(organization), name.startswith("api-")
     )
 
     # then

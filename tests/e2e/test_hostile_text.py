@@ -54,6 +54,8 @@ NOT_USER_TEXT = {
     "metrics.ColumnMapping.column": "one of the portal's own column names",
     "metrics.FigureOwner.figure": "one of the bridge's figures",
     "reports.Report.task_id": "the id Celery gave the computation",
+    "reports.MeetingSeries.time_zone": "an IANA time zone, chosen from the list and checked by the service",
+    "reports.Meeting.time_zone": "an IANA time zone, taken from the series",
 }
 
 # Whether a page ran the injected markup or made elements of it, and how much of the long word it shows. A

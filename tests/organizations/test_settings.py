@@ -130,3 +130,25 @@ def test_a_rename_is_recorded_like_the_other_settings(organization, admin_user):
     # then
     assert organization.name == "Acme Ltd"
     assert settings_events() == [("name", {"old": "Acme Outfitters", "new": "Acme Ltd"}, admin_user.pk)]
+
+
+def test_an_admin_sets_how_many_actions_the_customer_room_agrees(client, organization, admin_user):
+    """The limit is 3 by default; an admin sets 2 on the settings page (audited), a settings form that leaves it
+    out keeps it, and 11 is refused."""
+    client.force_login(admin_user)
+    assert organization.customer_room_max_actions == 3
+
+    client.post(settings_url(organization), {"name": organization.name, "customer_room_max_actions": "2"})
+    client.post(settings_url(organization), {"name": organization.name})
+    refused = client.post(settings_url(organization), {"name": organization.name, "customer_room_max_actions": "11"})
+
+    organization.refresh_from_db()
+    assert organization.customer_room_max_actions == 2
+    assert refused.status_code == 200
+    assert settings_events() == [("critical actions per customer room", {"old": 3, "new": 2}, admin_user.pk)]
+    assert (
+        api_as(admin_user)
+        .patch(API, {"customer_room_max_actions": 4}, format="json")
+        .json()["customer_room_max_actions"]
+        == 4
+    )
