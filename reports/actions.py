@@ -12,11 +12,12 @@ from django.utils.translation import gettext
 from cco_portal.organizations.models import Membership, Organization
 from metrics.months import month_index, month_label, month_start
 from roadmap import services as roadmap_services
-from roadmap.models import Competency, Milestone
+from roadmap.journey import selectors as journey_selectors
+from roadmap.models import Competency, JourneyStage, Milestone, Touchpoint
 
 from .models import ActionStatus, CustomerRoomAction
 
-EDITABLE_FIELDS = frozenset({"title", "owner", "due_date", "status", "month"})
+EDITABLE_FIELDS = frozenset({"title", "owner", "due_date", "status", "month", "journey_stage", "touchpoint"})
 # The customer room is how competency 5 (one-company leadership, accountability and culture) is practised.
 CUSTOMER_ROOM_COMPETENCY = 5
 
@@ -26,9 +27,17 @@ FIRST_MONTH = 1900 * 12
 
 
 def _check(
-    organization: Organization, *, title: str, owner, status: str, month: int | None = None, due_date=None
+    organization: Organization,
+    *,
+    title: str,
+    owner,
+    status: str,
+    month: int | None = None,
+    due_date=None,
+    journey_stage=None,
+    touchpoint=None,
 ) -> dict:
-    errors = {}
+    errors = journey_selectors.place_errors(organization, journey_stage=journey_stage, touchpoint=touchpoint)
     if month is not None and not FIRST_MONTH <= month <= month_index(timezone.localdate()) + 1:
         errors["month"] = "Choose the month of a customer-room meeting: from 1900-01 to next month."
     elif month is not None and due_date is not None and due_date < month_start(month):
@@ -54,9 +63,13 @@ def record_action(
     owner=None,
     due_date: date | None = None,
     status: str = ActionStatus.OPEN,
+    journey_stage: JourneyStage | None = None,
+    touchpoint: Touchpoint | None = None,
 ) -> CustomerRoomAction:
-    """Record an action leadership agreed in the customer room of `month`."""
-    if errors := _check(organization, title=title, owner=owner, status=status, month=month, due_date=due_date):
+    """Record an action leadership agreed in the customer room of `month`, pointing at a stage or touchpoint of
+    the journey map if given."""
+    place = {"journey_stage": journey_stage, "touchpoint": touchpoint}
+    if errors := _check(organization, title=title, owner=owner, status=status, month=month, due_date=due_date, **place):
         raise ValidationError(errors)
     return CustomerRoomAction.objects.create(
         organization=organization,
@@ -65,6 +78,7 @@ def record_action(
         owner=owner,
         due_date=due_date,
         status=status,
+        **place,
         closed_at=None if status == ActionStatus.OPEN else timezone.now(),
         created_by=created_by,
     )
@@ -83,8 +97,8 @@ def recording_warnings(action: CustomerRoomAction) -> list[str]:
 
 @transaction.atomic
 def update_action(*, action: CustomerRoomAction, **changes) -> CustomerRoomAction:
-    """Change an action's title, owner, due date, status or month; closing it (done or dropped) records
-    when, so that the reports of the months up to then show it."""
+    """Change an action's title, owner, due date, status, month or place on the journey map; closing it (done or
+    dropped) records when, so that the reports of the months up to then show it."""
     if refused := set(changes) - EDITABLE_FIELDS:
         raise ValidationError(f"These cannot be changed: {', '.join(sorted(refused))}.")
     action = CustomerRoomAction.objects.select_for_update().get(organization_id=action.organization_id, pk=action.pk)
@@ -98,6 +112,8 @@ def update_action(*, action: CustomerRoomAction, **changes) -> CustomerRoomActio
         status=action.status,
         month=action.month,
         due_date=action.due_date,
+        journey_stage=action.journey_stage,
+        touchpoint=action.touchpoint,
     ):
         raise ValidationError(errors)
     action.title = action.title.strip()
@@ -128,6 +144,8 @@ def make_action_milestone(*, action: CustomerRoomAction, created_by) -> Mileston
         owner=action.owner,
         due_date=action.due_date,
         created_by=created_by,
+        journey_stage=action.journey_stage,
+        touchpoint=action.touchpoint,
     )
     action.milestone = milestone
     action.save(update_fields=["milestone", "updated_at"])

@@ -155,6 +155,13 @@ class CustomerRoomAction(models.Model):
         related_name="customer_room_action",
         help_text="The roadmap milestone this action became, if any.",
     )
+    # Where on the journey map the action acts (competency 2): a stage, or one of its touchpoints.
+    journey_stage = models.ForeignKey(
+        "roadmap.JourneyStage", on_delete=models.SET_NULL, null=True, blank=True, related_name="customer_room_actions"
+    )
+    touchpoint = models.ForeignKey(
+        "roadmap.Touchpoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="customer_room_actions"
+    )
     closed_at = models.DateTimeField(null=True, blank=True, help_text="When it was marked done or dropped.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -66,7 +66,9 @@ def actions_for_report(organization: Organization, month: int) -> QuerySet[Custo
 
 def actions(organization: Organization, *, month: int | None = None) -> QuerySet[CustomerRoomAction]:
     """The customer-room actions, newest meeting first; of one meeting when `month` is given."""
-    queryset = CustomerRoomAction.objects.for_organization(organization).select_related("owner", "milestone")
+    queryset = CustomerRoomAction.objects.for_organization(organization).select_related(
+        "owner", "milestone", "journey_stage", "touchpoint__stage"
+    )
     if month is not None:
         queryset = queryset.filter(month=month)
     return queryset.order_by("-month", "due_date", "pk")

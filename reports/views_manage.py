@@ -178,6 +178,8 @@ class ActionEditView(ActionMixin, FormView):
             "owner": action.owner_id,
             "due_date": action.due_date,
             "status": action.status,
+            "journey_stage": action.journey_stage_id,
+            "touchpoint": action.touchpoint_id,
         }
 
     def get_context_data(self, **kwargs):

@@ -14,6 +14,7 @@ from cco_portal.emails import send_email
 from cco_portal.organizations.models import Membership, Organization
 from cco_portal.transactions import atomic_with_retry
 
+from .journey import selectors as journey_selectors
 from .journey import services as journey_services
 from .models import (
     Competency,
@@ -109,16 +110,7 @@ def _record_map_version(organization: Organization, changed_by, change: str) -> 
 def _check_same_organization(
     organization: Organization, *, owner=None, areas=(), dependencies=(), journey_stage=None, touchpoint=None
 ) -> dict:
-    errors = {}
-    if journey_stage is not None and journey_stage.organization_id != organization.pk:
-        errors["journey_stage"] = _("Choose a stage of this organization's journey map.")
-    if touchpoint is not None and touchpoint.organization_id != organization.pk:
-        errors["touchpoint"] = _("Choose a touchpoint of this organization's journey map.")
-    elif touchpoint is not None and journey_stage is not None and touchpoint.stage_id != journey_stage.pk:
-        errors["touchpoint"] = _("“%(touchpoint)s” is not in the stage “%(stage)s”: choose one or the other.") % {
-            "touchpoint": touchpoint.name,
-            "stage": journey_stage.name,
-        }
+    errors = journey_selectors.place_errors(organization, journey_stage=journey_stage, touchpoint=touchpoint)
     if owner is not None and not Membership.objects.filter(organization=organization, user=owner).exists():
         errors["owner"] = f"{owner} is not a member of {organization.name}."
     if any(area.organization_id != organization.pk for area in areas):

@@ -407,6 +407,24 @@ REFERENCES = {
             lambda b: {"question": b["review"].questionnaire.questions.first().pk, "choice": "yes"},
         ),
     ],
+    ("ActionInputSerializer", "journey_stage"): [
+        (
+            "api-report-action-list",
+            "post",
+            {},
+            lambda b: {"month": "2024-01", "title": "x", "journey_stage": b["stage"].pk},
+        ),
+        ("api-report-action-detail", "patch", {"action_id": "action"}, lambda b: {"journey_stage": b["stage"].pk}),
+    ],
+    ("ActionInputSerializer", "touchpoint"): [
+        (
+            "api-report-action-list",
+            "post",
+            {},
+            lambda b: {"month": "2024-01", "title": "x", "touchpoint": b["touchpoint"].pk},
+        ),
+        ("api-report-action-detail", "patch", {"action_id": "action"}, lambda b: {"touchpoint": b["touchpoint"].pk}),
+    ],
     ("ActionInputSerializer", "owner"): [
         ("api-report-action-list", "post", {}, lambda b: {"month": "2024-01", "title": "x", "owner": b["member"].pk}),
         ("api-report-action-detail", "patch", {"action_id": "action"}, lambda b: {"owner": b["member"].pk}),
@@ -575,6 +593,26 @@ FORM_REFERENCES = {
             "roadmap:milestone",
             {"milestone_id": "milestone"},
             lambda a, b: {**MILESTONE_FORM, "touchpoint": b["touchpoint"].pk},
+        ),
+    ],
+    ("ActionForm", "journey_stage"): [
+        ("reports:actions", {}, lambda a, b: {**ACTION_FORM, "month": a["months"][1], "journey_stage": b["stage"].pk}),
+        (
+            "reports:action",
+            {"action_id": "action"},
+            lambda a, b: {**ACTION_FORM, "month": a["months"][1], "journey_stage": b["stage"].pk},
+        ),
+    ],
+    ("ActionForm", "touchpoint"): [
+        (
+            "reports:actions",
+            {},
+            lambda a, b: {**ACTION_FORM, "month": a["months"][1], "touchpoint": b["touchpoint"].pk},
+        ),
+        (
+            "reports:action",
+            {"action_id": "action"},
+            lambda a, b: {**ACTION_FORM, "month": a["months"][1], "touchpoint": b["touchpoint"].pk},
         ),
     ],
     ("ActionForm", "owner"): [

@@ -9,6 +9,7 @@ from rest_framework.reverse import reverse
 from cco_portal.dates import ApiDateField
 from cco_portal.organizations.api.fields import MemberField
 from metrics.api.serializers import MonthField
+from roadmap.api.serializers import StageField, TouchpointField
 
 from .. import actions
 from ..models import ActionStatus, CustomerRoomAction, Report, ReportSchedule
@@ -115,6 +116,8 @@ class ActionSerializer(serializers.ModelSerializer):
             "is_overdue",
             "milestone",
             "milestone_status",
+            "journey_stage",
+            "touchpoint",
             "closed_at",
             "created_by",
             "created_at",
@@ -199,6 +202,12 @@ class ActionInputSerializer(serializers.Serializer):
     owner = MemberField(allow_null=True, required=False, help_text="A member's user id; null for nobody.")
     due_date = ApiDateField(allow_null=True, required=False)
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+    journey_stage = StageField(
+        allow_null=True, required=False, help_text="The id of the journey map's stage it acts on; null for none."
+    )
+    touchpoint = TouchpointField(
+        allow_null=True, required=False, help_text="The id of the journey map's touchpoint it acts on; null for none."
+    )
 
 
 class ReportFilterSerializer(serializers.Serializer):

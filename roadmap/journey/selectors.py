@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cco_portal.accounts.models import User
 from cco_portal.organizations.models import Membership, Organization
@@ -163,3 +164,19 @@ def milestones_on_map(organization: Organization) -> dict[str, dict[int, list[Mi
         elif milestone.journey_stage_id:
             found["stages"].setdefault(milestone.journey_stage_id, []).append(milestone)
     return found
+
+
+def place_errors(organization: Organization, *, journey_stage=None, touchpoint=None) -> dict:
+    """What is wrong with a place on the journey map given for a milestone or an action: a stage or touchpoint of
+    another organization, or a touchpoint outside the stage also given. Empty when it is a place of this map."""
+    errors = {}
+    if journey_stage is not None and journey_stage.organization_id != organization.pk:
+        errors["journey_stage"] = _("Choose a stage of this organization's journey map.")
+    if touchpoint is not None and touchpoint.organization_id != organization.pk:
+        errors["touchpoint"] = _("Choose a touchpoint of this organization's journey map.")
+    elif touchpoint is not None and journey_stage is not None and touchpoint.stage_id != journey_stage.pk:
+        errors["touchpoint"] = _("“%(touchpoint)s” is not in the stage “%(stage)s”: choose one or the other.") % {
+            "touchpoint": touchpoint.name,
+            "stage": journey_stage.name,
+        }
+    return errors
