@@ -12,9 +12,11 @@ def _floor(pyproject_text: str) -> float | None:
 
 
 def _floors_in_history() -> list[float]:
-    """The floor at each commit that changed pyproject.toml, oldest first (none outside a git checkout)."""
+    """The floor at each commit of main's own line that changed pyproject.toml, oldest first (none outside a git
+    checkout). Only the first parent of each merge is followed: a branch started before the floor was raised
+    still holds the old floor in its own commits, which main never had."""
     log = subprocess.run(
-        ["git", "log", "--reverse", "--format=%H", "--", "pyproject.toml"],
+        ["git", "log", "--first-parent", "--reverse", "--format=%H", "--", "pyproject.toml"],
         cwd=ROOT,
         capture_output=True,
         text=True,
