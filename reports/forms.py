@@ -4,12 +4,10 @@ actions leadership agreed."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from cco_portal.dates import DateField
 from metrics.months import month_index, month_label, parse_month_label
-from roadmap.journey.forms import TouchpointChoiceField
-from roadmap.models import JourneyStage, Touchpoint
+from roadmap.journey.forms import place_fields, scope_place_fields
 
 from .models import ActionStatus
 
@@ -61,25 +59,11 @@ class ActionForm(forms.Form):
     owner = forms.ModelChoiceField(label="Owner", queryset=get_user_model().objects.none(), required=False)
     due_date = DateField(label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, initial=ActionStatus.OPEN)
-    journey_stage = forms.ModelChoiceField(
-        JourneyStage.objects.none(),
-        required=False,
-        label=_("Journey stage"),
-        empty_label=_("None"),
-        help_text=_("The stage of the journey map it acts on."),
-    )
-    touchpoint = TouchpointChoiceField(
-        Touchpoint.objects.none(),
-        required=False,
-        label=_("Touchpoint"),
-        empty_label=_("None"),
-        help_text=_("Or, more precisely, the touchpoint it acts on."),
-    )
+    journey_stage, touchpoint = place_fields()
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["journey_stage"].queryset = JourneyStage.objects.for_organization(organization)
-        self.fields["touchpoint"].queryset = Touchpoint.objects.for_organization(organization).select_related("stage")
+        scope_place_fields(self, organization)
         self.fields["owner"].queryset = (
             get_user_model().objects.filter(memberships__organization=organization).distinct().order_by("full_name")
         )

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from cco_portal.dates import DateField
 from cco_portal.organizations.models import Membership, Organization
 
-from .journey.forms import TouchpointChoiceField
-from .models import Competency, JourneyStage, Milestone, OperationalArea, Stage, Status, Touchpoint
+from .journey.forms import place_fields, scope_place_fields
+from .models import Competency, Milestone, OperationalArea, Stage, Status
 from .selectors import MilestoneFilter
 
 User = get_user_model()
@@ -90,20 +90,7 @@ class MilestoneForm(forms.Form):
         help_text="Only to mark it done while a milestone it depends on is not done yet.",
     )
 
-    journey_stage = forms.ModelChoiceField(
-        JourneyStage.objects.none(),
-        required=False,
-        label=_("Journey stage"),
-        empty_label=_("None"),
-        help_text=_("The stage of the journey map it acts on."),
-    )
-    touchpoint = TouchpointChoiceField(
-        Touchpoint.objects.none(),
-        required=False,
-        label=_("Touchpoint"),
-        empty_label=_("None"),
-        help_text=_("Or, more precisely, the touchpoint it acts on."),
-    )
+    journey_stage, touchpoint = place_fields()
 
     fieldsets = [
         ("What", ["competency", "title", "description"]),
@@ -119,8 +106,7 @@ class MilestoneForm(forms.Form):
         self.fields["owner"].queryset = members(organization)
         self.fields["areas"].queryset = OperationalArea.objects.for_organization(organization)
         self.has_areas = self.fields["areas"].queryset.exists()
-        self.fields["journey_stage"].queryset = JourneyStage.objects.for_organization(organization)
-        self.fields["touchpoint"].queryset = Touchpoint.objects.for_organization(organization).select_related("stage")
+        scope_place_fields(self, organization)
         others = Milestone.objects.for_organization(organization)
         self.fields["dependencies"].queryset = others.exclude(pk=milestone.pk) if milestone else others
 

@@ -37,6 +37,31 @@ class TouchpointChoiceField(forms.ModelChoiceField):
         return f"{obj.stage.name} · {obj.name}"
 
 
+def place_fields() -> tuple[forms.ModelChoiceField, TouchpointChoiceField]:
+    """The two fields that point a milestone or a customer-room action at the journey map: a stage, or one of its
+    touchpoints. Scoped to an organization by `scope_place_fields` when the form is made."""
+    stage = forms.ModelChoiceField(
+        JourneyStage.objects.none(),
+        required=False,
+        label=_("Journey stage"),
+        empty_label=_("None"),
+        help_text=_("The stage of the journey map it acts on."),
+    )
+    touchpoint = TouchpointChoiceField(
+        Touchpoint.objects.none(),
+        required=False,
+        label=_("Touchpoint"),
+        empty_label=_("None"),
+        help_text=_("Or, more precisely, the touchpoint it acts on."),
+    )
+    return stage, touchpoint
+
+
+def scope_place_fields(form: forms.BaseForm, organization: Organization) -> None:
+    form.fields["journey_stage"].queryset = JourneyStage.objects.for_organization(organization)
+    form.fields["touchpoint"].queryset = Touchpoint.objects.for_organization(organization).select_related("stage")
+
+
 class PriorityForm(forms.Form):
     touchpoint = TouchpointChoiceField(Touchpoint.objects.none(), label=_("Touchpoint"))
     experience = forms.CharField(
