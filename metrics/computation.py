@@ -1,8 +1,11 @@
 """compute_customer_movements: the service that turns an organization's activity into its stored movements.
 
 A computation starts at the first month whose data changed since the last one (every month before it
-stays as it was), or at the first month of the data when the window changed, when a customer changed
-segment (the segment rows of every month move with them) or when nothing was computed yet. Its work is
+stays as it was), or at the first month of the data when the window changed or when nothing was computed
+yet. Customers who changed segment take their whole history with them (PRODUCT.md): their figures of the
+months kept are classified again, for them alone, and moved from the segment they were counted in to
+today's, so that a month's import where some customers change region costs about what one without does.
+Its work is
 split over shards of customers whose figures add up; run in one transaction here, or over Celery
 workers in a chord (tasks.py), which share the three steps below: plan, compute the shards, finish.
 
@@ -24,7 +27,7 @@ from cco_portal.audit.services import record_event
 from cco_portal.organizations.models import Organization
 
 from .charter.services import reopen_charter_for_window
-from .models import ALL_SEGMENTS, Customer, CustomerActivity, CustomerMovement, Dataset, MonthlyMovement, Movement
+from .models import ALL_SEGMENTS, Customer, CustomerActivity, CustomerMovement, Dataset, MonthlyMovement
 from .movements import (
     CLASSES,
     MonthFigures,
@@ -32,6 +35,7 @@ from .movements import (
     compute_shard,
     discard_staged_movements,
     merge,
+    move_segments,
     publish_staged_movements,
 )
 
@@ -142,19 +146,8 @@ def plan_computation(organization: Organization, dataset: Dataset) -> Plan:
         and stored.filter(month=first).exists()
     )
     if can_resume:
-        candidate = max(first, min(dataset.changed_from, (stored_last or first - 1) + 1))
-        if candidate > first and not _segments_changed_before(organization, candidate):
-            from_month = candidate
+        from_month = max(first, min(dataset.changed_from, (stored_last or first - 1) + 1))
     return Plan(organization.pk, dataset.version, window, first, last, from_month)
-
-
-def _segments_changed_before(organization: Organization, month: int) -> bool:
-    """Whether a customer active before `month` is now in another segment than when it was computed."""
-    return (
-        CustomerMovement.objects.filter(organization=organization, movement=Movement.NEW, month__lt=month)
-        .exclude(segment=F("customer__segment"))
-        .exists()
-    )
 
 
 def compute_movement_shard(plan: Plan, *, shard: int = 0, shards: int = 1) -> ShardFigures:
@@ -190,6 +183,8 @@ def finish_computation(organization: Organization, plan: Plan, figures: ShardFig
         if plan.computation is not None:
             CustomerMovement.objects.filter(organization_id=organization.pk).delete()
     else:
+        if plan.from_month > plan.first_month:
+            _move_segments(organization, plan)
         segments = _segments(organization) | {segment for segment, _ in figures}
         rows = monthly_rows(organization, plan, figures, segments)
         if plan.computation is not None:
@@ -243,6 +238,66 @@ def record_computation_failure(*, organization_id: int, error: BaseException, co
         discard_staged_movements(organization_id=organization_id, computation=computation)
         datasets = datasets.filter(computation=computation)
     datasets.update(failed_at=timezone.now(), failure=reason, computing_since=None)
+
+
+BRIDGE_FIELDS = (
+    "active_count",
+    "active_value",
+    "stable_count",
+    *(f"{name}_{kind}" for name in CLASSES for kind in ("count", "value")),
+)
+
+
+def _move_segments(organization: Organization, plan: Plan) -> None:
+    """Move the customers who changed segment, in the stored bridge of the months before the plan's first
+    (those after it are computed with today's segments): each month's figures of theirs are taken out of
+    the segment they were counted in and added to today's, which gets its rows from the first month if it
+    had none."""
+    kept = (plan.first_month, plan.from_month - 1)
+    moves = move_segments(
+        organization_id=organization.pk, window=plan.window, first_month=kept[0], from_month=plan.from_month
+    )
+    if not moves.customers:
+        return
+    affected = {segment for segment, _ in moves.leaving} | {segment for segment, _ in moves.arriving}
+    stored = MonthlyMovement.objects.for_organization(organization).filter(segment__in=affected, month__lte=kept[1])
+    rows = {(row.segment, row.month): row for row in stored}
+    existing = set(rows)
+    for sign, figures in ((-1, moves.leaving), (1, moves.arriving)):
+        for (segment, month), totals in _bridge_totals(figures, *kept).items():
+            row = rows.get((segment, month))
+            if row is None:
+                row = rows[(segment, month)] = MonthlyMovement(
+                    organization=organization, segment=segment, month=month, **dict.fromkeys(BRIDGE_FIELDS, 0)
+                )
+            for name, amount in totals.items():
+                setattr(row, name, getattr(row, name) + sign * amount)
+    for (segment, month), row in rows.items():
+        if any(getattr(row, name) < 0 for name in BRIDGE_FIELDS if name.endswith("_count")):
+            raise IdentityViolation(f"{segment or 'all'} {month}: a count below zero after moving customers")
+    stored.bulk_update([rows[key] for key in existing], BRIDGE_FIELDS)
+    MonthlyMovement.objects.bulk_create([row for key, row in rows.items() if key not in existing])
+
+
+def _bridge_totals(figures: ShardFigures, first: int, last: int) -> dict[tuple[str, int], dict[str, int]]:
+    """The bridge fields of some customers, per segment and month from `first` to `last`, from their movements:
+    the active customers and value run on from zero before the first month."""
+    totals = {}
+    for segment in {segment for segment, _ in figures}:
+        active = value = 0
+        for month in range(first, last + 1):
+            f = figures.get((segment, month), MonthFigures())
+            active += f.active_change
+            value += f.value_change
+            changed = sum(f.counts[name] for name in CLASSES if name != "lost")
+            totals[(segment, month)] = {
+                "active_count": active,
+                "active_value": value,
+                "stable_count": active - changed,
+                **{f"{name}_count": f.counts[name] for name in CLASSES},
+                **{f"{name}_value": f.values[name] for name in CLASSES},
+            }
+    return totals
 
 
 def _segments(organization: Organization) -> set[str]:

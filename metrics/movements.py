@@ -31,15 +31,15 @@ from .models import CustomerMovement, Movement, StagedCustomerMovement
 CLASSES = (Movement.NEW, Movement.REACTIVATED, Movement.LOST, Movement.INCREASED, Movement.DECREASED)
 STORED_CLASSES = (Movement.NEW, Movement.REACTIVATED, Movement.LOST)
 
-# Parameters: organization, window, from_month, last_month, shards, shard. One scan of the activity gives
-# both change points of each row: +revenue at its month and -revenue W months on (the second only while
-# it falls within the data).
-CHANGES_SQL = """
+# Parameters: organization, window, from_month, last_month, and those of {customers}: which customers (a
+# shard of them, or those who changed segment). One scan of the activity gives both change points of each
+# row: +revenue at its month and -revenue W months on (the second only while it falls within the data).
+CHANGES_TEMPLATE = """
 WITH deltas AS (
     SELECT a.customer_id, a.month + s.shift AS m, s.sign * a.revenue AS d
     FROM metrics_customeractivity a
     CROSS JOIN (SELECT 0 AS shift, 1 AS sign UNION ALL SELECT %(window)s, -1) s
-    WHERE a.organization_id = %(organization)s AND a.customer_id %% %(shards)s = %(shard)s
+    WHERE a.organization_id = %(organization)s AND {customers}
       AND a.month >= %(from_month)s - %(window)s AND a.month + s.shift <= %(last_month)s
 ),
 changes AS (
@@ -73,6 +73,7 @@ SELECT s.customer_id, s.m AS month,
 FROM sided s LEFT JOIN active_before b ON b.customer_id = s.customer_id
 WHERE s.m >= %(from_month)s AND (s.v > 0 OR s.pv > 0)
 """
+CHANGES_SQL = CHANGES_TEMPLATE.format(customers="a.customer_id %% %(shards)s = %(shard)s")
 
 # The classification is kept for the length of one shard's computation, read twice (stored rows, sums),
 # in a temporary table: each connection has its own, so shards and organizations never meet.
@@ -117,8 +118,8 @@ WHERE organization_id = %(organization)s AND computation = %(computation)s
 # Two derivations from the classified change points of one shard: each class's count and value change
 # by its rule in PRODUCT.md, and the change in active customers and total value read from the values
 # alone. The identities compare them, so a movement put in the wrong class fails the computation.
-AGGREGATE_SQL = f"""
-SELECT s.month, c.segment, s.movement,
+AGGREGATE_TEMPLATE = """
+SELECT s.month, {segments}, s.movement,
        COUNT(*),
        SUM(CASE s.movement
                WHEN 'new' THEN s.value
@@ -129,9 +130,10 @@ SELECT s.month, c.segment, s.movement,
        SUM(CASE WHEN s.value > 0 THEN 1 ELSE 0 END - CASE WHEN s.previous_value > 0 THEN 1 ELSE 0 END),
        SUM(CASE WHEN s.value > 0 THEN s.value ELSE 0 END
            - CASE WHEN s.previous_value > 0 THEN s.previous_value ELSE 0 END)
-FROM {SCRATCH} s JOIN metrics_customer c ON c.id = s.customer_id
-GROUP BY s.month, c.segment, s.movement
+FROM {scratch} s JOIN {customers} c ON c.id = s.customer_id
+GROUP BY s.month, {segments}, s.movement
 """
+AGGREGATE_SQL = AGGREGATE_TEMPLATE.format(segments="c.segment", scratch=SCRATCH, customers="metrics_customer")
 
 
 @dataclass
@@ -195,6 +197,81 @@ def compute_shard(
             month_figures.value_change += int(value_change)
         cursor.execute(f"DROP TABLE {SCRATCH}")
     return figures
+
+
+# A customer's whole history counts in its segment of today (PRODUCT.md), and every stored row of a customer
+# carries the segment its figures were counted in. Those who changed segment since are moved, for the months
+# a computation keeps (before `from_month`): their figures of those months are classified again, from their
+# own activity alone, to be taken out of the segment they were counted in and added to today's.
+MOVED = "metrics_moved_customers"
+MOVED_SCRATCH = "metrics_moved_scratch"
+
+# One stored 'new' row per customer ever active: the customers with none before `from_month` have nothing in
+# the months kept.
+MOVED_SQL = f"""
+CREATE TEMPORARY TABLE {MOVED} AS
+SELECT m.customer_id AS id, m.segment AS counted_in, c.segment
+FROM metrics_customermovement m JOIN metrics_customer c ON c.id = m.customer_id
+WHERE m.organization_id = %(organization)s AND m.movement = 'new' AND m.month < %(from_month)s
+  AND m.segment <> c.segment
+"""
+
+MOVED_CHANGES_SQL = CHANGES_TEMPLATE.format(customers=f"a.customer_id IN (SELECT id FROM {MOVED})")
+
+MOVED_AGGREGATE_SQL = AGGREGATE_TEMPLATE.format(
+    segments="c.counted_in, c.segment", scratch=MOVED_SCRATCH, customers=MOVED
+)
+
+RESTAMP_SQL = f"""
+UPDATE metrics_customermovement
+SET segment = (SELECT moved.segment FROM {MOVED} moved WHERE moved.id = metrics_customermovement.customer_id)
+WHERE organization_id = %(organization)s AND month < %(from_month)s AND customer_id IN (SELECT id FROM {MOVED})
+"""
+
+
+@dataclass
+class SegmentMoves:
+    """The figures, month by month, of the customers who changed segment: `leaving` under the segment they
+    were counted in, `arriving` under today's."""
+
+    leaving: ShardFigures = field(default_factory=dict)
+    arriving: ShardFigures = field(default_factory=dict)
+    customers: int = 0
+
+
+def move_segments(*, organization_id: int, window: int, first_month: int, from_month: int) -> SegmentMoves:
+    """Find the customers counted in another segment than today's in the months before `from_month`, restamp
+    their stored rows of those months with today's segment, and return their figures of those months (from
+    `first_month` on) to move between the segments' stored bridges."""
+    params = {
+        "organization": organization_id,
+        "window": window,
+        "from_month": first_month,
+        "last_month": from_month - 1,
+    }
+    moves = SegmentMoves()
+    # Raw SQL for the same reasons as the computation's: the classification is the same, for fewer customers.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {MOVED}")
+        cursor.execute(f"DROP TABLE IF EXISTS {MOVED_SCRATCH}")
+        cursor.execute(MOVED_SQL, {**params, "from_month": from_month})
+        cursor.execute(f"SELECT COUNT(*) FROM {MOVED}")
+        moves.customers = cursor.fetchone()[0]
+        if moves.customers:
+            cursor.execute(f"CREATE TEMPORARY TABLE {MOVED_SCRATCH} AS {MOVED_CHANGES_SQL}", params)
+            cursor.execute(MOVED_AGGREGATE_SQL)
+            rows = cursor.fetchall()
+            for month, counted_in, segment, movement, count, class_value, active_change, value_change in rows:
+                for figures, key in ((moves.leaving, (counted_in, month)), (moves.arriving, (segment, month))):
+                    month_figures = figures.setdefault(key, MonthFigures())
+                    month_figures.counts[movement] += count
+                    month_figures.values[movement] += int(class_value)
+                    month_figures.active_change += int(active_change)
+                    month_figures.value_change += int(value_change)
+            cursor.execute(RESTAMP_SQL, {**params, "from_month": from_month})
+            cursor.execute(f"DROP TABLE {MOVED_SCRATCH}")
+        cursor.execute(f"DROP TABLE {MOVED}")
+    return moves
 
 
 def publish_staged_movements(*, organization_id: int, computation: int, from_month: int) -> None:

@@ -1,6 +1,8 @@
 """A computation starts at the first month whose data changed, and gives what a full one gives, in one
 task or in a chord of 2 or 3 shards."""
 
+import itertools
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -10,7 +12,7 @@ from metrics.models import CustomerMovement, Dataset, ImportMode, Movement
 from metrics.months import parse_month_label
 from metrics.selectors import customers_behind
 from metrics.tasks import compute_movements_task
-from tests.metrics.activity import stored_bridge
+from tests.metrics.activity import stored_bridge, stored_movements
 from tests.metrics.import_files import csv_bytes, expected_activity, run
 from tests.metrics.movement_reference import reference_movements
 
@@ -44,12 +46,17 @@ def plan_of(organization):
     return plan_computation(organization, Dataset.objects.get(organization=organization))
 
 
-def full_result(organization) -> tuple[dict, set]:
-    """The bridge and stored customer rows of a computation from the first month (forgetting where the
-    data changed), for comparison."""
+def full_result(organization, *, segments: bool = False) -> tuple[dict, set]:
+    """The bridge and stored customer rows (with the segment each was counted in, if `segments`) of a
+    computation from the first month (forgetting where the data changed), for comparison."""
     Dataset.objects.filter(organization=organization).update(changed_from=None)
     compute_customer_movements(organization=organization)
-    return stored_bridge(organization), set(CustomerMovement.objects.values_list("customer_id", "month", "movement"))
+    fields = ("customer_id", "month", "movement", *(("segment",) if segments else ()))
+    return stored_bridge(organization), set(CustomerMovement.objects.values_list(*fields))
+
+
+def bob_id(organization) -> int:
+    return organization.customers.get(external_id="bob").pk
 
 
 def test_a_monthly_import_computes_from_its_month_only(organization, compute):
@@ -84,18 +91,39 @@ def test_replacing_an_earlier_month_computes_from_that_month(organization, compu
     assert Dataset.objects.get(organization=organization).changed_from is None
 
 
-def test_a_customer_changing_segment_recomputes_every_month(organization, compute):
-    """Bob moves from South to North in April: the segment rows of every month change with him, so the
-    computation starts at the first month."""
+def test_a_customer_changing_segment_takes_his_history_along(organization, compute):
+    """Bob moves from South to North in April: the computation still starts at April, and the segment rows
+    of every month before it count him in North, as a computation of every month does."""
     run(organization, csv_bytes([row for month in MONTHS[:3] for row in month]))
     compute(organization)
     april = [("bob", "2024-04", "80", "North")]
 
     run(organization, csv_bytes(april))
 
-    assert plan_of(organization).from_month == JAN
+    assert plan_of(organization).from_month == APR
     compute(organization)
-    assert stored_bridge(organization) == reference([row for month in MONTHS[:3] for row in month] + april)
+    incremental = stored_bridge(organization)
+    stored = set(CustomerMovement.objects.values_list("customer_id", "month", "movement", "segment"))
+    assert incremental == reference([row for month in MONTHS[:3] for row in month] + april)
+    assert {segment for *_, segment in stored} == {"North", "South"}
+    assert {segment for customer, *_, segment in stored if customer == bob_id(organization)} == {"North"}
+    assert (incremental, stored) == full_result(organization, segments=True)
+
+
+def test_the_last_customer_leaving_a_segment_empties_it(organization, compute):
+    """Cy and bob were South's only customers; both move to West: South's rows go, West holds their history."""
+    run(organization, csv_bytes([row for month in MONTHS[:3] for row in month]))
+    compute(organization)
+    april = [("bob", "2024-04", "80", "West"), ("cy", "2024-04", "5", "West")]
+
+    run(organization, csv_bytes(april))
+
+    assert plan_of(organization).from_month == APR
+    compute(organization)
+    incremental = stored_bridge(organization)
+    assert incremental == reference([row for month in MONTHS[:3] for row in month] + april)
+    assert {segment for segment, _ in incremental} == {None, "North", "West"}
+    assert incremental == full_result(organization)[0]
 
 
 def test_a_new_segment_gets_its_rows_from_the_first_month(organization, compute):
@@ -179,3 +207,48 @@ def test_any_history_imported_in_two_parts_gives_the_full_result(organization, c
 
     assert result == reference(rows, window)
     assert (result, stored) == full_result(organization)
+
+
+row = st.tuples(
+    st.sampled_from(["a", "b", "c", "d"]),
+    st.sampled_from(periods),
+    st.sampled_from(["0", "10", "-10", "25.5", "-40", "100"]),
+    st.sampled_from(["", "North", "South", "West"]),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(row, min_size=1, max_size=24),
+    splits=st.sets(st.sampled_from(periods[1:]), min_size=1, max_size=3),
+    revisit=st.lists(row, max_size=5),
+    window=st.integers(min_value=1, max_value=3),
+)
+@pytest.mark.django_db
+def test_customers_changing_segment_across_imports_give_the_full_result(
+    organization, compute, rows, splits, revisit, window
+):
+    """Random rows imported month range by month range (a customer's rows of a later range may name another
+    segment, which moves its whole history), then some months imported again in place of theirs: after every
+    import, the stored bridge equals the reference of the rows stored so far, and the bridge and customer
+    rows, each with the segment it was counted in, equal those of a computation of every month."""
+    CustomerMovement.objects.filter(organization=organization).delete()
+    Dataset.objects.filter(organization=organization).delete()
+    organization.customers.all().delete()
+    organization.activity_window = window
+    organization.save(update_fields=["activity_window"])
+    bounds = [periods[0], *sorted(splits), "9999-12"]
+    batches = [[r for r in rows if start <= r[1] < end] for start, end in itertools.pairwise(bounds)]
+    stored_rows: dict[str, list] = {}  # the rows of each month, as the imports (replacing their months) left them
+    for batch in [*batches, revisit]:
+        if not batch:
+            continue
+        assert run(organization, csv_bytes(batch)).status == "succeeded"
+        stored_rows.update({period: [r for r in batch if r[1] == period] for period in {r[1] for r in batch}})
+        compute(organization)
+
+        result, stored = stored_bridge(organization), stored_movements(organization)
+        assert result == reference([r for period in sorted(stored_rows) for r in stored_rows[period]], window)
+        Dataset.objects.filter(organization=organization).update(changed_from=None)
+        compute_customer_movements(organization=organization)
+        assert (result, stored) == (stored_bridge(organization), stored_movements(organization))
