@@ -7,8 +7,11 @@ missing and migrates it, empties it (the database's name must contain "bench"), 
 a fresh organization directly with COPY: this measures the computation, not the import. Then, for each
 window and shard count, it runs compute_customer_movements (the median of --runs runs for window 1, one
 run for the other windows) and DuckDB (2 threads, the same medians) on the same file, checks that every
-month's figures are exactly equal, overall and per segment, and prints a table. It prints figures; it
-asserts nothing about time.
+month's figures are exactly equal, overall and per segment, and prints a table. Last (--moves), at
+window 1, it times the computation after an import of the last month, alternately without and with 1%
+of all customers (among that month's) changing segment, and checks the figures then against a
+computation of every month.
+It prints figures; it asserts nothing about time.
 """
 
 import argparse
@@ -127,6 +130,67 @@ def time_postgres_recent(organization, months: int, runs: int) -> tuple[float, d
         compute_customer_movements(organization=organization, shards=1)
         times.append(time.perf_counter() - started)
     return statistics.median(times), postgres_figures(organization)
+
+
+def move_segments(organization, month: int, count: int, turn: int) -> int:
+    """What an import of `month` leaves when `count` of that month's customers name another segment (the
+    next one in name order; each turn moves other customers): their segment and that month's. Returns how
+    many customers moved."""
+    from django.db import connection, transaction
+
+    from metrics.models import Customer
+
+    segments = sorted(Customer.objects.filter(organization=organization).values_list("segment", flat=True).distinct())
+    following = " ".join("WHEN %s THEN %s" for _ in segments)
+    pairs = [value for i, segment in enumerate(segments) for value in (segment, segments[(i + 1) % len(segments)])]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bench_moved ON COMMIT DROP AS SELECT customer_id FROM metrics_customeractivity"
+            " WHERE organization_id = %s AND month = %s ORDER BY customer_id LIMIT %s OFFSET %s",
+            [organization.pk, month, count, turn * count],
+        )
+        cursor.execute(
+            f"UPDATE metrics_customer SET segment = CASE segment {following} END"
+            " WHERE id IN (SELECT customer_id FROM bench_moved)",
+            pairs,
+        )
+        moved = cursor.rowcount
+        cursor.execute(
+            "UPDATE metrics_customeractivity a SET segment = c.segment FROM metrics_customer c"
+            " WHERE a.customer_id IN (SELECT customer_id FROM bench_moved) AND a.month = %s AND c.id = a.customer_id",
+            [month],
+        )
+    return moved
+
+
+def time_segment_moves(organization, share: float, runs: int) -> tuple[float, float, int, int]:
+    """After an import of the last month, the computation without segment moves and with `share` of that
+    month's customers moved to another segment, alternated within one run (each run moves other customers).
+    Returns both medians, the customers moved per run, and the segment-months whose figures then differ from
+    a computation of every month."""
+    from django.db.models import Max
+
+    from metrics.computation import compute_customer_movements
+    from metrics.models import Customer, CustomerActivity, Dataset
+
+    last = CustomerActivity.objects.filter(organization=organization).aggregate(last=Max("month"))["last"]
+    dataset = Dataset.objects.filter(organization=organization)
+    count = round(share * Customer.objects.filter(organization=organization).count())
+    timings: dict[bool, list[float]] = {False: [], True: []}
+    moved = 0
+    for turn in range(runs):
+        for moves in (False, True):
+            if moves:
+                moved = move_segments(organization, last, count, turn)
+            dataset.update(changed_from=last)
+            started = time.perf_counter()
+            compute_customer_movements(organization=organization, shards=1)
+            timings[moves].append(time.perf_counter() - started)
+    incremental = postgres_figures(organization)
+    dataset.update(changed_from=None)
+    compute_customer_movements(organization=organization, shards=1)
+    differences = compare(incremental, postgres_figures(organization), f"{share:.0%} moved vs every month computed")
+    return statistics.median(timings[False]), statistics.median(timings[True]), moved, differences
 
 
 DUCKDB_LOAD = """
@@ -309,6 +373,13 @@ def main(argv=None) -> None:
     parser.add_argument("--shards", default="1,2")
     parser.add_argument("--recent", default="1,3", help="also time a computation after an import of the last N months")
     parser.add_argument("--runs", type=int, default=3, help="runs of window 1 (median); other windows run once")
+    parser.add_argument(
+        "--moves",
+        type=float,
+        default=0.01,
+        help="also time, at window 1, an import of the last month in which this share of all customers change"
+        " segment, beside the same import without (0: skip)",
+    )
     args = parser.parse_args(argv)
     database_url = os.environ.get("DATABASE_URL")
     if not database_url:
@@ -347,13 +418,37 @@ def main(argv=None) -> None:
             failures += compare(ours, duck, f"window {window} {label}")
             results.append((label, customers, rows, window, 1, runs, seconds, seconds / duck_seconds))
 
+    moves = None
+    if args.moves:
+        organization.activity_window = 1
+        organization.save(update_fields=["activity_window"])
+        time_postgres(organization, 1, 1, 1)  # every month at window 1, as the monthly imports find them
+        # What autovacuum does after a table is rewritten (a development server may run without it): with no
+        # statistics at all, PostgreSQL reads every stored movement to find a few customers' rows.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE metrics_customermovement")
+        moves = time_segment_moves(organization, args.moves, args.runs)
+        failures += moves[3]
+
     print()
     print("| engine | customers | rows | window | shards | runs | seconds | ratio to the faster DuckDB |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for engine, n, r, window, shards, runs, seconds, ratio in results:
         print(f"| {engine} | {n:,} | {r:,} | {window} | {shards} | {runs} | {seconds:.2f} | {ratio:.1f} |")
+    if moves:
+        without, with_moves, moved, _ = moves
+        print()
+        print("| postgres, window 1, after an import of the last month | customers moved | runs | seconds | ratio |")
+        print("|---|---:|---:|---:|---:|")
+        print(f"| no customer changes segment | 0 | {args.runs} | {without:.2f} | 1.00 |")
+        print(
+            f"| {args.moves:.0%} of the customers change segment | {moved:,} | {args.runs} | {with_moves:.2f}"
+            f" | {with_moves / without:.2f} |"
+        )
     if failures:
-        sys.exit(f"{failures} segment-months differ between PostgreSQL and DuckDB")
+        sys.exit(f"{failures} segment-months differ between PostgreSQL and DuckDB or a computation of every month")
     print("\nEvery month's figures, overall and per segment, are equal in both engines.")
 
 

@@ -5,7 +5,8 @@ is rolled back (the stored movements are left as they were).
 
 It uses the organization that bench/movements.py loaded last (or --organization), with its window (or
 --window), and times the steps of one shard's computation from the first month (or from --from YYYY-MM,
-as after an import of that month): the check that no customer changed segment, deleting the stored
+as after an import of that month): moving the customers who changed segment (found, their months before
+it classified again, their rows restamped; nothing to do from the first month), deleting the stored
 movements, the classification alone (CHANGES_SQL, counted), the classification into the temporary
 table, the INSERT of the new, reactivated and lost rows, and the sums per segment and month.
 """
@@ -43,7 +44,6 @@ def main(argv=None) -> None:
 
     from cco_portal.organizations.models import Organization
     from metrics import movements
-    from metrics.computation import _segments_changed_before
     from metrics.months import parse_month_label
 
     organization = Organization.objects.get(pk=args.organization) if args.organization else Organization.objects.last()
@@ -83,8 +83,10 @@ def main(argv=None) -> None:
                 else:
                     cursor.execute(f"DROP INDEX {name}")
         started = time.perf_counter()
-        _segments_changed_before(organization, from_month)
-        print(f"{'segment check':<40} {time.perf_counter() - started:7.2f} s", flush=True)
+        moves = movements.move_segments(
+            organization_id=organization.pk, window=window, first_month=first_month, from_month=from_month
+        )
+        print(f"{'segment moves':<40} {time.perf_counter() - started:7.2f} s ({moves.customers} customers)", flush=True)
         step("delete stored movements", movements.CLEAR_SQL)
         step("classification alone (count)", f"SELECT COUNT(*) FROM ({movements.CHANGES_SQL}) AS changes", fetch=True)
         if args.explain:

@@ -216,17 +216,14 @@ WHERE m.organization_id = %(organization)s AND m.movement = 'new' AND m.month < 
   AND m.segment <> c.segment
 """
 
+# Customers named in one UPDATE, well under SQLite's limit of bound parameters.
+RESTAMP_BATCH = 2000
+
 MOVED_CHANGES_SQL = CHANGES_TEMPLATE.format(customers=f"a.customer_id IN (SELECT id FROM {MOVED})")
 
 MOVED_AGGREGATE_SQL = AGGREGATE_TEMPLATE.format(
     segments="c.counted_in, c.segment", scratch=MOVED_SCRATCH, customers=MOVED
 )
-
-RESTAMP_SQL = f"""
-UPDATE metrics_customermovement
-SET segment = (SELECT moved.segment FROM {MOVED} moved WHERE moved.id = metrics_customermovement.customer_id)
-WHERE organization_id = %(organization)s AND month < %(from_month)s AND customer_id IN (SELECT id FROM {MOVED})
-"""
 
 
 @dataclass
@@ -250,6 +247,7 @@ def move_segments(*, organization_id: int, window: int, first_month: int, from_m
         "last_month": from_month - 1,
     }
     moves = SegmentMoves()
+    restamp: list[tuple[int, str]] = []
     # Raw SQL for the same reasons as the computation's: the classification is the same, for fewer customers.
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {MOVED}")
@@ -268,10 +266,25 @@ def move_segments(*, organization_id: int, window: int, first_month: int, from_m
                     month_figures.values[movement] += int(class_value)
                     month_figures.active_change += int(active_change)
                     month_figures.value_change += int(value_change)
-            cursor.execute(RESTAMP_SQL, {**params, "from_month": from_month})
+            cursor.execute(f"SELECT id, segment FROM {MOVED}")
+            restamp = cursor.fetchall()
             cursor.execute(f"DROP TABLE {MOVED_SCRATCH}")
         cursor.execute(f"DROP TABLE {MOVED}")
+    _restamp(organization_id, restamp)
     return moves
+
+
+def _restamp(organization_id: int, customers: list[tuple[int, str]]) -> None:
+    """Stamp every stored row of these (customer, segment) pairs with the segment, not only those of the months
+    kept: the later ones are written (or published) with today's segment anyway, and naming the customers
+    lets the primary key (customer, month) find their rows, where a join would read every stored row."""
+    by_segment: dict[str, list[int]] = {}
+    for customer, segment in customers:
+        by_segment.setdefault(segment, []).append(customer)
+    rows = CustomerMovement.objects.filter(organization_id=organization_id)
+    for segment, ids in by_segment.items():
+        for start in range(0, len(ids), RESTAMP_BATCH):
+            rows.filter(customer_id__in=ids[start : start + RESTAMP_BATCH]).update(segment=segment)
 
 
 def publish_staged_movements(*, organization_id: int, computation: int, from_month: int) -> None:
