@@ -5,9 +5,8 @@ stays as it was), or at the first month of the data when the window changed or w
 yet. Customers who changed segment take their whole history with them (PRODUCT.md): their figures of the
 months kept are classified again, for them alone, and moved from the segment they were counted in to
 today's, so that a month's import where some customers change region costs about what one without does.
-Its work is
-split over shards of customers whose figures add up; run in one transaction here, or over Celery
-workers in a chord (tasks.py), which share the three steps below: plan, compute the shards, finish.
+Its work is split over shards of customers whose figures add up; run in one transaction here, or over
+Celery workers in a chord (tasks.py), which share the three steps below: plan, compute the shards, finish.
 
 A chord's shards commit apart, so they stage their customers' rows under the computation's number, and its
 last step publishes them with the bridge in one transaction: all of its months change at once or none does.
