@@ -22,7 +22,6 @@ from .values import (
     parse_period,
     parse_revenue,
     parse_text,
-    plain_revenue,
     quoted,
 )
 
@@ -184,13 +183,7 @@ def _read_rows(text, stream, layout: Layout, report: Report, on_batch, batch_siz
                     months.add(month)
                     if len(periods) < PERIOD_CACHE:
                         periods[raw_period] = month
-                if i_revenue is None:
-                    units = 0
-                else:
-                    raw_revenue = cells[i_revenue]
-                    units = plain_revenue(raw_revenue)
-                    if units is None:
-                        units = parse_revenue(raw_revenue)
+                units = parse_revenue(cells[i_revenue]) if i_revenue is not None else 0
                 usual = (
                     key
                     # A cell the portal's export guarded with an apostrophe is read by parse_text.

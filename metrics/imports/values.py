@@ -116,23 +116,6 @@ def parse_period(value: str) -> int:
     return year * 12 + month - 1
 
 
-# The amounts nearly every file holds: digits, at most one point, at most DECIMALS decimals, no sign but a
-# minus. plain_revenue reads them without the checks parse_revenue makes of everything else.
-_PLAIN_AMOUNT = re.compile(rf"-?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{1,{DECIMALS}}})?").fullmatch
-_DECIMAL_SCALES = tuple(REVENUE_SCALE // 10**decimals for decimals in range(DECIMALS + 1))
-
-
-def plain_revenue(value: str) -> int | None:
-    """parse_revenue's result for a plain amount (84.59, -20, 0.0125), a good deal quicker; None for any
-    other value, which parse_revenue then reads or explains."""
-    if _PLAIN_AMOUNT(value) is None:
-        return None
-    point = value.find(".")
-    if point < 0:
-        return int(value) * REVENUE_SCALE
-    return int(value[:point] + value[point + 1 :]) * _DECIMAL_SCALES[len(value) - point - 1]
-
-
 def parse_revenue(value: str) -> int:
     """An amount such as 1234.5, -20 or +0.0125 in ten-thousandths; a leading + or - is allowed, and zeros
     after the fourth decimal, but no thousands separators, decimal commas, currency signs or exponents."""

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from cco_portal.csv_export import csv_text
 from metrics.imports import MAX_REPORTED, read_file
-from metrics.imports.values import parse_revenue, plain_revenue
 from metrics.models import Dataset, ImportKind, ImportStatus
 from tests.metrics.import_files import REASONS_HEADER, csv_bytes, expected_activity, run, stored_activity
 
@@ -392,18 +391,3 @@ def test_a_file_written_by_the_portals_csv_export_imports_as_it_was_written(orga
     assert imported.status == "succeeded", imported.errors
     written = [(key, period, str(amount), label) for key, period, amount, label in rows]
     assert stored_activity(organization) == expected_activity(written)[0]
-
-
-@given(
-    st.one_of(
-        st.from_regex(r"-?[0-9]{1,14}(\.[0-9]{0,6})?", fullmatch=True),
-        st.text(alphabet="0123456789.-+ ,e'٣", max_size=16),
-    )
-)
-def test_a_plain_amount_reads_as_parse_revenue_reads_it(value):
-    """The reader's quick path for plain amounts gives exactly what parse_revenue gives, and leaves every
-    other value (signs, spaces, too many digits or decimals, other scripts' digits) to parse_revenue."""
-    quick = plain_revenue(value)
-
-    if quick is not None:
-        assert quick == parse_revenue(value)
