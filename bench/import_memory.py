@@ -26,7 +26,8 @@ from common import setup_django  # noqa: E402
 from generate import default_path, generate  # noqa: E402
 
 SIZES = (100_000, 1_000_000)
-UNREAD_QUEUE = "redis://127.0.0.1:6379/9"
+# A Redis database that no worker reads; UNREAD_BROKER_URL names another one, for a machine where 9 is in use.
+UNREAD_QUEUE = os.environ.get("UNREAD_BROKER_URL", "redis://127.0.0.1:6379/9")
 # Runs manage.py with the arguments after it, then writes the process's own peak to stderr, last.
 PEAK = """
 import runpy, sys

@@ -9,6 +9,10 @@ must contain "bench"). Then, --runs times each: COPY of the file into a table wi
 columns and no index or key ("raw COPY"), and run_import of the same file for a fresh organization,
 with the movements it asks for left unrun (they are measured by bench/movements.py). It prints the
 medians, the ratio, and where the import's time went. It asserts nothing about time.
+
+Beside the wall time it prints the CPU seconds each spent, this process's and its PostgreSQL backend's
+(read from /proc, so PostgreSQL must run on this machine): on a shared, busy machine wall time mostly
+measures the other processes, CPU time much less.
 """
 
 import argparse
@@ -27,11 +31,37 @@ from common import setup_django  # noqa: E402
 from generate import default_path, generate  # noqa: E402
 
 
-def raw_copy(path: Path) -> float:
-    """Seconds to COPY the file into a bare table, committed."""
+def backend_cpu() -> float:
+    """CPU seconds this connection's PostgreSQL backend has used (user + system), from /proc."""
     from django.db import connection
 
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Cpu:
+    """CPU seconds of this process and of its PostgreSQL backend between entry and exit."""
+
+    def __enter__(self) -> "Cpu":
+        self.python, self.postgresql = time.process_time(), backend_cpu()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.python, self.postgresql = time.process_time() - self.python, backend_cpu() - self.postgresql
+
+    @property
+    def total(self) -> float:
+        return self.python + self.postgresql
+
+
+def raw_copy(path: Path, cpus: list) -> float:
+    """Seconds to COPY the file into a bare table, committed."""
+    from django.db import connection
+
+    with connection.cursor() as cursor, Cpu() as cpu:
         cursor.execute("DROP TABLE IF EXISTS bench_raw_activity")
         cursor.execute("CREATE TABLE bench_raw_activity (customer_id text, period text, revenue numeric, segment text)")
         started = time.perf_counter()
@@ -40,6 +70,7 @@ def raw_copy(path: Path) -> float:
                 copy.write(chunk)
         elapsed = time.perf_counter() - started
         cursor.execute("DROP TABLE bench_raw_activity")
+    cpus.append(cpu)
     return elapsed
 
 
@@ -50,7 +81,7 @@ class Phases(logging.Handler):
         self.read, self.load = record.args[-2], record.args[-1]
 
 
-def import_run(path: Path, run: int, phases: Phases) -> tuple[float, int]:
+def import_run(path: Path, run: int, phases: Phases, cpus: list) -> tuple[float, int]:
     """Seconds for start_import + run_import of the file for a fresh organization, and the rows it read."""
     from django.core.files import File
     from django.db import connection
@@ -63,11 +94,13 @@ def import_run(path: Path, run: int, phases: Phases) -> tuple[float, int]:
         cursor.execute(f"TRUNCATE {Organization._meta.db_table} CASCADE")
         cursor.execute("CHECKPOINT")
     organization = Organization.objects.create(name=f"Bench {run}", slug=f"bench-{run}")
-    started = time.perf_counter()
-    with path.open("rb") as source:
-        queued = services.start_import(organization=organization, uploaded_file=File(source, name=path.name))
-    activity_import = services.run_import(activity_import=queued)
-    elapsed = time.perf_counter() - started
+    with Cpu() as cpu:
+        started = time.perf_counter()
+        with path.open("rb") as source:
+            queued = services.start_import(organization=organization, uploaded_file=File(source, name=path.name))
+        activity_import = services.run_import(activity_import=queued)
+        elapsed = time.perf_counter() - started
+    cpus.append(cpu)
     if activity_import.status != ImportStatus.SUCCEEDED:
         sys.exit(f"The import failed: {activity_import.errors[:3]}")
     return elapsed, activity_import.rows_total
@@ -96,10 +129,12 @@ def main(argv=None) -> None:
 
     phases = Phases()
     logging.getLogger("metrics.services").addHandler(phases)
-    copies = [raw_copy(path) for _ in range(args.runs)]
+    copy_cpus: list[Cpu] = []
+    import_cpus: list[Cpu] = []
+    copies = [raw_copy(path, copy_cpus) for _ in range(args.runs)]
     imports, reads, loads = [], [], []
     for run in range(args.runs):
-        elapsed, rows = import_run(path, run, phases)
+        elapsed, rows = import_run(path, run, phases, import_cpus)
         imports.append(elapsed)
         reads.append(phases.read)
         loads.append(phases.load)
@@ -110,6 +145,15 @@ def main(argv=None) -> None:
     print(f"  read, check and stage     {statistics.median(reads):6.2f} s")
     print(f"  merge and commit          {statistics.median(loads):6.2f} s")
     print(f"import / raw COPY           {import_rate / copy_rate:6.2f}")
+
+    def cpu(cpus: list[Cpu]) -> str:
+        python, postgresql = (statistics.median(getattr(c, part) for c in cpus) for part in ("python", "postgresql"))
+        return f"{python + postgresql:6.2f} s  (Python {python:.2f} s, PostgreSQL {postgresql:.2f} s)"
+
+    print(f"CPU, raw COPY               {cpu(copy_cpus)}")
+    print(f"CPU, run_import             {cpu(import_cpus)}")
+    copy_total, import_total = (statistics.median(c.total for c in cpus) for cpus in (copy_cpus, import_cpus))
+    print(f"raw COPY / import, by CPU   {copy_total / import_total:6.2f}")
 
 
 if __name__ == "__main__":

@@ -232,7 +232,10 @@ def _run(activity_import: ActivityImport, on_progress: Callable[[int], None] | N
         staging.analyze()
         if activity_import.kind == ImportKind.ACTIVITY and (
             too_large := sum_problems(
-                connection, organization_id=activity_import.organization_id, mode=activity_import.mode
+                connection,
+                organization_id=activity_import.organization_id,
+                mode=activity_import.mode,
+                magnitude=report.magnitude,
             )
         ):
             _finish(

@@ -173,12 +173,34 @@ MONTH_TOTALS = f"""
 """
 
 
-def sum_problems(connection: BaseDatabaseWrapper, *, organization_id: int, mode: str) -> list[tuple[int, str]]:
+# What the months of the staged rows already hold, every amount taken positive (appending adds to it).
+KEPT_MAGNITUDE = f"""
+    SELECT COALESCE(SUM(ABS(existing.revenue * 1.0)), 0) FROM {ACTIVITY} AS existing
+    WHERE existing.organization_id = %s AND existing.month IN ({STAGED_MONTHS})
+"""
+
+
+def sum_problems(
+    connection: BaseDatabaseWrapper, *, organization_id: int, mode: str, magnitude: int | None = None
+) -> list[tuple[int, str]]:
     """Sums of the staged activity (with what is kept, when appending) that the figures could not hold, as
-    (line, message): refused at the import rather than found in a later computation."""
-    params = {"org": organization_id, "append": mode == ImportMode.APPEND}
+    (line, message): refused at the import rather than found in a later computation.
+
+    `magnitude` is the sum of the staged amounts each taken positive (Report.magnitude), when known. No
+    customer's month and no month's total can exceed it plus what appending keeps, so when that is within
+    the limits the two grouping queries over every staged row (1.5 s of an 11 s import of 1M rows)
+    cannot find anything and are not run."""
+    append = mode == ImportMode.APPEND
+    params = {"org": organization_id, "append": append}
     problems = []
     with connection.cursor() as cursor:
+        if magnitude is not None:
+            kept = 0
+            if append:
+                cursor.execute(KEPT_MAGNITUDE, [organization_id])
+                kept = cursor.fetchone()[0]
+            if magnitude + kept <= min(MAX_CUSTOMER_MONTH, MAX_MONTH_TOTAL):
+                return []
         cursor.execute(CUSTOMER_MONTH_SUMS, {**params, "limit": MAX_CUSTOMER_MONTH})
         for key, month, first_line, last_line, _ in cursor.fetchall():
             lines = f"lines {first_line} to {last_line}" if first_line != last_line else f"line {first_line}"

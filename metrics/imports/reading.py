@@ -61,6 +61,8 @@ class Report:
     months: set[int] = field(default_factory=set)
     errors: list[Problem] = field(default_factory=list)
     error_count: int = 0
+    # Every row's revenue taken positive, added up (ten-thousandths): the most any sum of the rows can be.
+    magnitude: int = 0
 
     def add(self, problem: Problem) -> None:
         self.error_count += 1
@@ -150,6 +152,7 @@ def _read_rows(text, stream, layout: Layout, report: Report, on_batch, batch_siz
         periods: dict[str, int] = {}
         months = report.months
         next_progress, last_line = PROGRESS_EVERY, reader.line_num
+        magnitude = 0
 
         for cells in reader:
             line, last_line = last_line + 1, reader.line_num
@@ -204,11 +207,13 @@ def _read_rows(text, stream, layout: Layout, report: Report, on_batch, batch_siz
                     continue
                 key, month, units, label = row
                 months.add(month)
+            magnitude += units if units >= 0 else -units
             if on_batch is not None:
                 batch.append((line, key, month, units, label))
                 if len(batch) >= batch_size:
                     on_batch(batch)
                     batch = []
+        report.magnitude = magnitude
     except csv.Error as error:
         raise Stop(_csv_problem(error, reader.line_num, row_start=last_line + 1)) from None
 

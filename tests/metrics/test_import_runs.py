@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from metrics import services
 from metrics.imports import CopyStaging, Staging, merge_activity, read_file
@@ -219,3 +220,24 @@ def test_appending_past_what_a_customers_month_holds_is_refused(organization):
     assert rejected.status == ImportStatus.FAILED
     assert "adds up to more than 10,000,000,000,000" in rejected.errors[0]["message"]
     assert stored_activity(organization)[("ann", "2024-01")][0] == 6 * 9_999_999_999_999_900
+
+
+def test_the_sums_are_checked_only_when_the_amounts_could_pass_the_limit(organization):
+    """The two grouping queries that look for sums past the limit are skipped when the file's amounts, all
+    taken positive and added to what appending keeps, stay within it; the file is stored all the same."""
+    # given: a file whose amounts add up to far below the limit, and one whose amounts could pass it
+    small = csv_bytes(JANUARY)
+    large = csv_bytes([("ann", "2024-01", "999999999999.99", ""), ("bob", "2024-01", "-999999999999.99", "")] * 6)
+
+    # when
+    with CaptureQueriesContext(connection) as small_queries:
+        stored = run(organization, small)
+    with CaptureQueriesContext(connection) as large_queries:
+        large_import = run(organization, large, mode=ImportMode.APPEND)
+
+    # then: the large file's sums are looked at, and none of its customer-months passes the limit
+    assert stored.status == ImportStatus.SUCCEEDED
+    assert not [query for query in small_queries.captured_queries if "HAVING ABS" in query["sql"]]
+    assert [query for query in large_queries.captured_queries if "HAVING ABS" in query["sql"]]
+    assert large_import.status == ImportStatus.SUCCEEDED
+    assert stored_activity(organization)[("ann", "2024-01")][0] == 100 * 10_000 + 6 * 9_999_999_999_999_900
