@@ -318,6 +318,25 @@ PERIOD_REASON = """(
 )"""
 
 
+def lost_by_reason(
+    organization: Organization, length: int, period: int, *, segment: str | None = ALL_SEGMENTS
+) -> list[dict]:
+    """The customers lost in a period counted by the reason recorded for them in the period's months, "unknown"
+    where none was given; most frequent first."""
+    lines = customers_behind_period(organization, length, period, "lost", segment=segment)
+    return lines.by_reason("-previous_value", top=None)
+
+
+def reason_month(length: int, period: int, data_last_month: int) -> int:
+    """The month a reason written on a customer of the period is recorded in: the period's last month, or the
+    last month with data while the period is open."""
+    return min(last_month(period, length), data_last_month)
+
+
+def data_last_month(organization: Organization) -> int | None:
+    return _bounds(organization)[1]
+
+
 def customers_behind_period(
     organization: Organization, length: int, period: int, figure: str, *, segment: str | None = ALL_SEGMENTS
 ) -> CustomerLines:
@@ -348,7 +367,7 @@ def customers_behind_period(
     segment_filter = "" if segment is ALL_SEGMENTS else "AND c.segment = %(segment)s"
     sql = f"""
         {CLASSIFIED}
-        SELECT c.external_id, c.segment, k.v, k.pv, {PERIOD_REASON} AS reason
+        SELECT c.external_id, c.segment, k.v AS value, k.pv AS previous_value, {PERIOD_REASON} AS reason
         FROM classified k JOIN metrics_customer c ON c.id = k.customer_id
         WHERE k.p = %(period)s AND {condition} {segment_filter}
     """
