@@ -89,9 +89,13 @@ class PeriodSegmentForm(MonthSegmentForm):
         self.fields["period"].choices = [
             (period_label(p, self.length), period_name(p, self.length)) for p in reversed(self.periods)
         ]
-        self.fields["period"].label = dict(BY_CHOICES)[self.by]
         self._errors = None
         self.is_valid()
+
+    @property
+    def period_label(self) -> str:
+        """What the period field is called: Quarter or Year."""
+        return str(dict(BY_CHOICES)[self.by])
 
     def clean_period(self) -> int | None:
         label = self.cleaned_data["period"]
