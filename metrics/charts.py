@@ -61,9 +61,38 @@ def trend_chart(rows: Sequence[MonthlyMovement], *, measure: str, width: int = 7
     return geometry.stacked_columns(columns, tick_label=lambda n: compact(n, is_money=is_money), width=width)
 
 
-def _segments(row: MonthlyMovement, kinds: Sequence[str], *, measure: str, sign: int) -> list[geometry.Segment]:
-    """The parts of a month's column, each with its tooltip: "March 2024: 12 new"."""
-    month = date_format(month_start(row.month), "F Y")
+def period_trend_chart(rows: Sequence, *, measure: str, width: int = 720) -> Chart:
+    """trend_chart for the bridges of quarters or years (metrics.periods.PeriodBridge): each column named by its
+    period (Q1 with its year under the first quarter of each year shown; a year by itself)."""
+    is_money = measure == "value"
+    columns = [
+        geometry.Column(
+            month_start(row.first_month),
+            _segments(row, GAINS, measure=measure, sign=1, name=row.name),
+            _segments(row, LOSSES, measure=measure, sign=-1, name=row.name),
+        )
+        for row in rows
+    ]
+    chart = geometry.stacked_columns(columns, tick_label=lambda n: compact(n, is_money=is_money), width=width)
+    slot = (chart.right - chart.left) / max(len(rows), 1)
+    labels, years_named = [], set()
+    for index, row in enumerate(rows):
+        center = chart.left + (index + 0.5) * slot
+        if row.length == 12:
+            labels.append(geometry.AxisLabel(center, str(row.period)))
+            continue
+        year = row.period // 4
+        labels.append(geometry.AxisLabel(center, f"Q{row.period % 4 + 1}", "" if year in years_named else str(year)))
+        years_named.add(year)
+    chart.labels = labels
+    return chart
+
+
+def _segments(
+    row: MonthlyMovement, kinds: Sequence[str], *, measure: str, sign: int, name: str | None = None
+) -> list[geometry.Segment]:
+    """The parts of a month's (or a period's) column, each with its tooltip: "March 2024: 12 new"."""
+    month = name or date_format(month_start(row.month), "F Y")
     segments = []
     for kind in kinds:
         size = abs(getattr(row, f"{kind}_{measure}"))

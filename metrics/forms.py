@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import ALL_SEGMENTS, ImportKind, ImportMode
 from .months import month_label, month_start, parse_month_label
+from .periods import LENGTHS, MONTH, QUARTER, YEAR, parse_period_label, period_label, period_name
 
 # How the segment of customers without one is written in addresses ("" already means every segment).
 NO_SEGMENT = "__none__"
@@ -64,10 +65,70 @@ class MonthSegmentForm(forms.Form):
         return self.cleaned_data.get("segment", ALL_SEGMENTS)
 
 
-class DrillDownForm(MonthSegmentForm):
+# How the bridge can be read: the monthly bridge, or periods of three or twelve months (metrics/periods.py).
+BY_CHOICES = [(MONTH, _("Month")), (QUARTER, _("Quarter")), (YEAR, _("Year"))]
+
+
+class PeriodSegmentForm(MonthSegmentForm):
+    """Which month, quarter or year and which segment to show. `by` chooses the length; the month field serves
+    the monthly bridge, the period field (2024-Q1, 2024) quarters and years, each falling back to the last."""
+
+    by = forms.ChoiceField(label=_("Show by"), choices=BY_CHOICES, required=False)
+    period = forms.ChoiceField(label=_("Period"), required=False)
+
+    field_order = ["by", "month", "period", "segment"]
+
+    def __init__(self, data, *, months: list[int], segments: list[str], periods_of=None):
+        self.by = data.get("by") if data.get("by") in LENGTHS and periods_of else MONTH
+        self.length = LENGTHS[self.by]
+        self.periods: list[int] = periods_of(self.length) if self.length > 1 else []
+        if self.length > 1 and "month" in data:
+            data = data.copy()
+            del data["month"]  # a month left in the address by the monthly view says nothing about quarters
+        super().__init__(data, months=months, segments=segments)
+        self.fields["period"].choices = [
+            (period_label(p, self.length), period_name(p, self.length)) for p in reversed(self.periods)
+        ]
+        self._errors = None
+        self.is_valid()
+
+    @property
+    def period_label(self) -> str:
+        """What the period field is called: Quarter or Year."""
+        return str(dict(BY_CHOICES)[self.by])
+
+    def clean_period(self) -> int | None:
+        label = self.cleaned_data["period"]
+        return parse_period_label(label, self.length) if label and self.length > 1 else None
+
+    @property
+    def selected_period(self) -> int | None:
+        """The chosen period: a month for the monthly bridge, else a quarter or a year."""
+        if self.length == 1:
+            return self.selected_month
+        return self.cleaned_data.get("period") or (self.periods[-1] if self.periods else None)
+
+    @property
+    def selected_name(self) -> str:
+        if self.selected_period is None:
+            return ""
+        if self.length == 1:
+            return date_format(month_start(self.selected_period), "F Y")
+        return period_name(self.selected_period, self.length)
+
+    def query(self, **extra) -> dict:
+        """The address parameters that show the same selection on another page."""
+        if self.length == 1:
+            chosen = {"month": month_label(self.selected_period)} if self.selected_period is not None else {}
+        else:
+            chosen = {"by": self.by, "period": period_label(self.selected_period, self.length)}
+        return {**chosen, "segment": segment_param(self.selected_segment), **extra}
+
+
+class DrillDownForm(PeriodSegmentForm):
     figure = forms.ChoiceField(label="Customers", choices=FIGURES, required=False)
 
-    field_order = ["month", "figure", "segment"]
+    field_order = ["by", "month", "period", "figure", "segment"]
 
     def __init__(self, data, **kwargs):
         # No figure asked for shows the customers active at the end, and the selector must say so too.

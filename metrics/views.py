@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -26,16 +27,15 @@ from cco_portal.csv_export import csv_response
 from cco_portal.organizations.roles import MANAGERS
 from cco_portal.organizations.scoping import OrganizationMixin
 
-from . import charts, selectors, services
+from . import charts, periods, selectors, services
 from .computation import change_activity_window
 from .forms import (
     FIGURES,
     ActivityWindowForm,
     DrillDownForm,
     ImportForm,
-    MonthSegmentForm,
+    PeriodSegmentForm,
     ReasonForm,
-    segment_param,
 )
 from .models import ActivityImport, ImportStatus, to_amount
 from .months import month_label, parse_month_label
@@ -44,6 +44,10 @@ from .uploads import TakesCustomerFiles
 PAGE_SIZE = 100
 IMPORTS_PAGE_SIZE = 25
 TREND_MONTHS = 24
+# The periods of the trend beside a quarter's or a year's bridge: two years of quarters, up to ten years.
+TREND_PERIODS = {"quarter": 8, "year": 10}
+# What a period is called in the pages' sentences ("the month before", "quarter by quarter").
+UNITS = {"month": _lazy("month"), "quarter": _lazy("quarter"), "year": _lazy("year")}
 
 
 class MetricsMixin(OrganizationMixin):
@@ -58,15 +62,23 @@ class MetricsMixin(OrganizationMixin):
 
 
 class DashboardView(MetricsMixin, TemplateView):
-    """A month's bridge in customers and value, the trend of the 24 months up to it, and lost customers
+    """A month's, quarter's or year's bridge in customers and value, the trend up to it, and lost customers
     by reason; for every customer or one segment."""
 
     template_name = "metrics/dashboard.html"
 
     def get_context_data(self, **kwargs):
         months = selectors.months(self.organization)
-        form = MonthSegmentForm(self.request.GET, months=months, segments=selectors.segments(self.organization))
-        context = {"dataset": selectors.dataset(self.organization), "form": form}
+        form = PeriodSegmentForm(
+            self.request.GET,
+            months=months,
+            segments=selectors.segments(self.organization),
+            periods_of=lambda length: periods.periods(self.organization, length),
+        )
+        context = {"dataset": selectors.dataset(self.organization), "form": form, "unit": UNITS[form.by]}
+        if form.length > 1:
+            context.update(self.period_context(form) if months else {})
+            return super().get_context_data(**context, **kwargs)
         bridge = months and selectors.bridge(self.organization, form.selected_month, segment=form.selected_segment)
         if bridge:
             trend = list(
@@ -79,6 +91,7 @@ class DashboardView(MetricsMixin, TemplateView):
             )
             context.update(
                 bridge=bridge,
+                bridge_name=form.selected_name,
                 figures=charts.bridge_figures(bridge),
                 waterfalls=charts.bridge_waterfalls(bridge),
                 trend=trend,
@@ -87,11 +100,33 @@ class DashboardView(MetricsMixin, TemplateView):
                 lost_reasons=selectors.lost_by_reason(
                     self.organization, form.selected_month, segment=form.selected_segment
                 ),
-                drill_query=urlencode(
-                    {"month": month_label(form.selected_month), "segment": segment_param(form.selected_segment)}
-                ),
+                drill_query=urlencode(form.query()),
             )
         return super().get_context_data(**context, **kwargs)
+
+    def period_context(self, form: PeriodSegmentForm) -> dict:
+        """The bridge of a quarter or a year, read from the activity (metrics/periods.py), and those before it."""
+        series = periods.period_bridges(self.organization, form.length).get(form.selected_segment, [])
+        chosen = [index for index, bridge in enumerate(series) if bridge.period == form.selected_period]
+        if not chosen:
+            return {}
+        bridge = series[chosen[0]]
+        trend = series[max(0, chosen[0] - TREND_PERIODS[form.by] + 1) : chosen[0] + 1]
+        return {
+            "bridge": bridge,
+            "bridge_name": form.selected_name,
+            "data_last_month": periods.data_last_month(self.organization),
+            "period_span": max(periods.window(self.organization), form.length),
+            "figures": charts.bridge_figures(bridge),
+            "waterfalls": charts.bridge_waterfalls(bridge),
+            "trend": trend,
+            "count_trend": charts.period_trend_chart(trend, measure="count"),
+            "value_trend": charts.period_trend_chart(trend, measure="value"),
+            "lost_reasons": periods.lost_by_reason(
+                self.organization, form.length, bridge.period, segment=form.selected_segment
+            ),
+            "drill_query": urlencode(form.query()),
+        }
 
 
 class DrillDownMixin(MetricsMixin):
@@ -103,6 +138,7 @@ class DrillDownMixin(MetricsMixin):
             self.request.GET,
             months=selectors.months(self.organization),
             segments=selectors.segments(self.organization),
+            periods_of=lambda length: periods.periods(self.organization, length),
         )
 
     def no_reason(self) -> str:
@@ -110,11 +146,29 @@ class DrillDownMixin(MetricsMixin):
         return selectors.UNKNOWN_REASON if self.form.selected_figure == "lost" else ""
 
     def lines(self) -> list[selectors.CustomerLine]:
-        if self.form.selected_month is None:
+        form = self.form
+        # No list before there are computed months: the lists follow the figures shown beside them.
+        if form.selected_month is None or form.selected_period is None:
             return []
+        if form.length > 1:
+            return periods.customers_behind_period(
+                self.organization,
+                form.length,
+                form.selected_period,
+                form.selected_figure,
+                segment=form.selected_segment,
+            )
         return selectors.customers_behind(
-            self.organization, self.form.selected_month, self.form.selected_figure, segment=self.form.selected_segment
+            self.organization, form.selected_month, form.selected_figure, segment=form.selected_segment
         )
+
+    def reason_month(self) -> int | None:
+        """The month a reason written from this list is recorded in."""
+        form = self.form
+        if form.length == 1 or form.selected_period is None:
+            return form.selected_month
+        last = periods.data_last_month(self.organization)
+        return periods.reason_month(form.length, form.selected_period, last) if last is not None else None
 
 
 class CustomersView(DrillDownMixin, TemplateView):
@@ -130,6 +184,9 @@ class CustomersView(DrillDownMixin, TemplateView):
             page_range=page.paginator.get_elided_page_range(page.number),
             figure_label=dict(FIGURES)[self.form.selected_figure],
             no_reason=self.no_reason(),
+            reason_month=self.reason_month(),
+            unit=UNITS[self.form.by],
+            dashboard_query=urlencode({k: v for k, v in self.form.query().items() if v}),
             window=getattr(selectors.dataset(self.organization), "computed_window", 1),
             **kwargs,
         )
@@ -185,7 +242,13 @@ class CustomersCsvView(DrillDownMixin, View):
     HEADER = ["customer_id", "segment", "value_before", "value_now", "change", "reason"]
 
     def get(self, request, *args, **kwargs):
-        month = month_label(self.form.selected_month) if self.form.selected_month is not None else "none"
+        form = self.form
+        if form.selected_period is None:
+            month = "none"
+        elif form.length == 1:
+            month = month_label(form.selected_period)
+        else:
+            month = periods.period_label(form.selected_period, form.length)
         no_reason = self.no_reason()
         rows = (
             [

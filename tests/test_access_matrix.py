@@ -229,6 +229,10 @@ ACCESS = {
     ("api-movements", "get"): Access(ANY_MEMBER, 200),
     ("api-movement-customers", "get"): Access(ANY_MEMBER, 200, {"month": "2024-01", "figure": "new"}),
     ("api-movement-reasons", "get"): Access(ANY_MEMBER, 200, {"month": "2024-01"}),
+    ("api-period-movements", "get"): Access(ANY_MEMBER, 200, {"length": "quarter"}),
+    ("api-period-movement-customers", "get"): Access(
+        ANY_MEMBER, 200, {"length": "quarter", "period": "2024-Q1", "figure": "new"}
+    ),
     ("api-metrics-settings", "get"): Access(ANY_MEMBER, 200),
     ("api-metrics-settings", "patch"): Access(MANAGERS, 200, {"activity_window": 12}),
     ("metrics:sources", "get"): Access(MANAGERS, 200),

@@ -229,6 +229,16 @@ LIST_CHECKS = {
         "customer",
         lambda a, organization: set(a["customers"]),
     ),
+    "/api/v1/orgs/{org_slug}/movements/periods/": (
+        {"length": "quarter"},
+        "period",
+        lambda a, organization: {f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}" for month in a["months"]},
+    ),
+    "/api/v1/orgs/{org_slug}/movements/periods/customers/": (
+        {"length": "year", "period": "2024", "figure": "active"},
+        "customer",
+        lambda a, organization: set(a["customers"]),
+    ),
     "/api/v1/orgs/{org_slug}/movements/reasons/": (
         {"month": "2024-02"},
         "reason",

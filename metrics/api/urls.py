@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import charter, owners, sources, views
+from . import charter, owners, periods, sources, views
 
 router = SimpleRouter()
 router.register("imports", views.ImportViewSet, basename="api-import")
@@ -12,6 +12,12 @@ urlpatterns = [
     path("movements/", views.MovementListView.as_view(), name="api-movements"),
     path("movements/customers/", views.CustomersBehindView.as_view(), name="api-movement-customers"),
     path("movements/reasons/", views.LostByReasonView.as_view(), name="api-movement-reasons"),
+    path("movements/periods/", periods.PeriodMovementListView.as_view(), name="api-period-movements"),
+    path(
+        "movements/periods/customers/",
+        periods.PeriodCustomersBehindView.as_view(),
+        name="api-period-movement-customers",
+    ),
     path("column-mapping/", sources.ColumnMappingView.as_view(), name="api-column-mapping"),
     path("metrics-settings/", views.MetricsSettingsView.as_view(), name="api-metrics-settings"),
     path("reasons/", views.ReasonView.as_view(), name="api-reason"),

@@ -45,6 +45,12 @@ def month_name(index) -> str:
 
 
 @register.filter
+def row_name(row) -> str:
+    """The name of a trend row: a stored month's (March 2024), or a quarter's or a year's (Q1 2024, 2024)."""
+    return row.name if hasattr(row, "period") else month_name(row.month)
+
+
+@register.filter
 def month_param(index) -> str:
     """A month index as the pages' addresses write it: 2024-03."""
     return month_label(index)
