@@ -19,6 +19,7 @@ from cco_portal.organizations.roles import roles_allow
 
 from .. import actions
 from .models import Candidate, CandidateStatus, Meeting, Ranking
+from .record import refuse_if_closed
 from .selectors import PROPOSERS
 
 
@@ -43,6 +44,7 @@ def _locked(meeting: Meeting) -> Meeting:
 
 
 def _refuse_unless_open(meeting: Meeting) -> None:
+    refuse_if_closed(meeting)
     if meeting.is_cancelled:
         raise ValidationError(_("This meeting is cancelled."))
     if meeting.is_decided:

@@ -27,6 +27,7 @@ from .models import (
     Weekday,
     meeting_month_of,
 )
+from .record import refuse_if_closed
 
 # Report months a meeting may discuss: from the portal's first month of data to the current month, whose
 # meeting is held next month.
@@ -192,6 +193,7 @@ def schedule_next_meeting(*, organization: Organization, scheduled_by, now: date
 
 
 def _refuse_changes(meeting: Meeting) -> None:
+    refuse_if_closed(meeting)
     if meeting.is_cancelled:
         raise ValidationError(_("This meeting is cancelled: schedule another instead."))
     if meeting.has_started:
