@@ -16,6 +16,7 @@ from cco_portal.organizations.roles import ANY_MEMBER, MANAGERS
 from cco_portal.service_errors import add_service_errors
 
 from .. import charts
+from ..accountability import accountability
 from ..views_manage import ManageMixin
 from . import calendar, decision, minutes, record, selectors, services
 from .forms import (
@@ -51,6 +52,7 @@ class MeetingListView(MeetingMixin, TemplateView):
         return super().get_context_data(
             series=selectors.series_of(self.organization),
             meetings=selectors.meeting_list(self.organization),
+            accountability=accountability(self.organization),
             **kwargs,
         )
 
