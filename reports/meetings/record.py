@@ -158,9 +158,10 @@ def record_attendance(*, meeting: Meeting, recorded_by, present: list) -> list[A
 
 
 @transaction.atomic
-def close_meeting(*, meeting: Meeting, closed_by) -> Meeting:
+def close_meeting(*, meeting: Meeting, closed_by, notify: bool = True) -> Meeting:
     """Close the meeting once the room has met and its attendance is recorded: it takes no more edits, and its
-    minutes (attendance, decision, actions, stories) go to every invited leader as a PDF."""
+    minutes (attendance, decision, actions, stories) go to every invited leader as a PDF (unless not `notify`:
+    the demo's sample meetings send nothing)."""
     meeting = _locked(meeting)
     _refuse_unless_open(meeting)
     if not meeting.has_started:
@@ -170,6 +171,8 @@ def close_meeting(*, meeting: Meeting, closed_by) -> Meeting:
     meeting.closed_at, meeting.closed_by = timezone.now(), closed_by
     meeting.save(update_fields=["closed_at", "closed_by", "updated_at"])
     _audit(meeting, closed_by, "meeting closed")
+    if not notify:
+        return meeting
     from ..tasks import send_minutes_email_task
 
     for user_id in meeting.invited.values_list("pk", flat=True):
