@@ -6,6 +6,7 @@ them."""
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,22 +118,25 @@ def meeting_record(
     organization: Organization, *, as_of: date, month: int | None = None
 ) -> tuple[int, int, tuple[LeaderAttendance, ...]]:
     """Of the meetings on the reports up to `month` whose day had come by `as_of`: how many, how many were held
-    on schedule (closed, and held in the month after their report's, as the series meant), and each leader's
-    attendance at the meetings held, by name."""
+    on schedule (closed, and held in the month after their report's, as the series meant; one held early counts
+    as due once closed), and each leader's attendance at the meetings held, by name."""
+
+    def closed_by_then(meeting: Meeting) -> bool:
+        return meeting.is_closed and timezone.localdate(meeting.closed_at) <= as_of
+
+    def held_on(meeting: Meeting) -> date:
+        # The day the room met: the CCO may open it before its time, when everyone is there.
+        return (meeting.started_at or meeting.starts_at).astimezone(ZoneInfo(meeting.time_zone)).date()
+
     meetings = [
         meeting
         for meeting in Meeting.objects.for_organization(organization).filter(
             report_month__lte=month if month is not None else month_index(as_of)
         )
-        if meeting.local_starts_at.date() <= as_of
+        if meeting.local_starts_at.date() <= as_of or closed_by_then(meeting)
     ]
-    held = [meeting for meeting in meetings if meeting.is_closed and timezone.localdate(meeting.closed_at) <= as_of]
-    on_schedule = sum(
-        1
-        for meeting in held
-        if not meeting.is_cancelled
-        and month_index(meeting.local_starts_at.date()) == meeting_month_of(meeting.report_month)
-    )
+    held = [meeting for meeting in meetings if closed_by_then(meeting)]
+    on_schedule = sum(1 for meeting in held if month_index(held_on(meeting)) == meeting_month_of(meeting.report_month))
     present, invited = Counter[str](), Counter[str]()
     for row in (
         Attendance.objects.for_organization(organization)

@@ -54,8 +54,8 @@ def meetings(organization: Organization) -> MeetingQuerySet:
 
 @dataclass(frozen=True)
 class MeetingList:
-    """The meetings page: the next meeting (the first scheduled one not yet over), the later ones, and the past
-    and cancelled ones, latest first."""
+    """The meetings page: the next meeting (the first scheduled one not yet over or closed), the later ones, and
+    the past, closed and cancelled ones, latest first."""
 
     next_meeting: Meeting | None
     later: list[Meeting]
@@ -66,7 +66,7 @@ def meeting_list(organization: Organization, *, now: datetime | None = None) -> 
     now = now or timezone.now()
     upcoming, past = [], []
     for meeting in meetings(organization).order_by("starts_at", "pk"):
-        if meeting.is_cancelled or meeting.ends_at <= now:
+        if meeting.is_cancelled or meeting.is_closed or meeting.ends_at <= now:
             past.append(meeting)
         else:
             upcoming.append(meeting)
