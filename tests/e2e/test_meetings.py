@@ -13,10 +13,13 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from cco_portal.organizations.roles import Role
+from metrics import selectors as metric_selectors
+from metrics.months import month_label
 from reports.meetings import services
 from reports.meetings.models import Candidate
 from tests.e2e.conftest import ARTIFACTS, PHONE
 from tests.reports.meetings.factories import set_series
+from tests.reports.snapshots import done_report, load_customer_data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -173,13 +176,26 @@ def test_one_meeting_from_invitation_to_minutes(
     lee = member_of(Role.LEADERSHIP, full_name="Lee Leadership", email="lee@example.com")
     eve = member_of(Role.EXECUTIVE, full_name="Eve Executive", email="eve@example.com")
     max_ = member_of(Role.EXECUTIVE, full_name="Max Absent", email="max@example.com")
-    set_series(organization, invited=[lee, eve, max_])
+    series = set_series(organization, invited=[lee, eve, max_])
     meetings_path = reverse("reports:meetings", kwargs={"org_slug": organization.slug})
+    # Two years of customers up to the month after the meeting's report: the report it discusses, and the next one.
+    report_month = services.next_report_month(series, organization)
+    load_customer_data(organization, first=month_label(report_month - 22), months=24)
+    done_report(organization, month_label(report_month))
+    lost = metric_selectors.customers_behind(organization, report_month, "lost")[:1][0].customer
 
     sign_in(page, cco, meetings_path)
     page.get_by_role("button", name="Schedule the next meeting").click()
     expect(page.get_by_text("The meeting is scheduled and its invitation sent")).to_be_visible()
     meeting_path = page.url.removeprefix(live_server.url)
+    page.get_by_role("link", name="Lost", exact=True).click()
+    expect(page.get_by_role("cell", name=lost, exact=True)).to_be_visible()
+    page.go_back()
+    page.get_by_label("Customer key").fill(lost)
+    page.get_by_label("Your note").fill("Twenty years with us; left after three late deliveries.")
+    page.get_by_role("button", name="Pick as a story").click()
+    expect(page.get_by_text(f"{lost} is a story of this meeting.")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile(f"^The value of {lost}, month by month"))).to_be_visible()
 
     lee_page = new_page()
     sign_in(lee_page, lee, meeting_path)
@@ -220,7 +236,9 @@ def test_one_meeting_from_invitation_to_minutes(
     expect(page.get_by_text("is now a milestone on the roadmap")).to_be_visible()
     page.goto(live_server.url + meeting_path)
     screenshot(page, "minutes-before-closing-cco")
-    page.get_by_role("button", name="Close the meeting and send the minutes").click()
+    # Celery runs in the request here (eagerly): closing renders each invited leader's minutes PDF before answering.
+    page.set_default_navigation_timeout(60_000)
+    page.get_by_role("button", name="Close the meeting and send the minutes").click(timeout=60_000)
     expect(page.get_by_text("The meeting is closed: its minutes are sent")).to_be_visible()
     expect(page.get_by_role("button", name="Record attendance")).to_have_count(0)
     page.get_by_label("Correction").fill("Max sent his apologies in advance.")
@@ -246,5 +264,10 @@ def test_one_meeting_from_invitation_to_minutes(
     expect(max_page.get_by_text("Of the 1 customer-room meeting due, 1 was held on schedule.")).to_be_visible()
     expect(max_page.get_by_text("Max Absent (0 of 1)")).to_be_visible()
     screenshot(max_page, "minutes-record-leader")
-    max_page.goto(live_server.url + reverse("reports:latest", kwargs={"org_slug": organization.slug}))
+    done_report(organization, month_label(report_month + 1))
+    max_page.goto(
+        live_server.url
+        + reverse("reports:dashboard", kwargs={"org_slug": organization.slug, "month": month_label(report_month + 1)})
+    )
+    expect(max_page.get_by_text("Of the 1 customer-room meeting due, 1 was held on schedule.")).to_be_visible()
     screenshot(max_page, "minutes-next-report-leader")
