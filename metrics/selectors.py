@@ -16,6 +16,8 @@ from .charter.selectors import charter_statement as charter_statement
 from .models import (
     ALL_SEGMENTS,
     ActivityImport,
+    Customer,
+    CustomerActivity,
     CustomerMovement,
     Dataset,
     ImportKind,
@@ -355,3 +357,45 @@ def months_imported_since(organization: Organization, since) -> list[int] | None
     if not activity.exists():
         return None
     return [parse_month_label(label) for row in activity.values_list("months", flat=True) for label in row]
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    """One customer's value month by month up to a month, and how it moved in that month."""
+
+    customer: str
+    segment: str
+    values: list[tuple[int, int]]  # (month, value) oldest first, value in ten-thousandths
+    movement: str | None  # a Movement value, or None when the customer was inactive in both months
+
+
+# Months a customer's history shows: a year, and the month before it for the first change.
+HISTORY_MONTHS = 13
+
+
+def customer_history(
+    organization: Organization, customer: str, month: int, *, months: int = HISTORY_MONTHS
+) -> CustomerHistory | None:
+    """The value of the customer of key `customer` (summed over the computed activity window, as every figure)
+    in each of the `months` months up to `month`, and its movement in `month`; None when no such customer."""
+    found = Customer.objects.for_organization(organization).filter(external_id=customer).first()
+    if found is None:
+        return None
+    window: int = getattr(dataset(organization), "computed_window", None) or organization.activity_window
+    first = month - months + 1
+    revenue = dict(
+        CustomerActivity.objects.for_organization(organization)
+        .filter(customer=found, month__gt=first - window, month__lte=month)
+        .values_list("month", "revenue")
+    )
+    values = [(m, sum(revenue.get(k, 0) for k in range(m - window + 1, m + 1))) for m in range(first, month + 1)]
+    stored = (
+        CustomerMovement.objects.for_organization(organization)
+        .filter(customer=found, month=month)
+        .values_list("movement", flat=True)
+        .first()
+    )
+    value, previous = values[-1][1], values[-2][1] if len(values) > 1 else 0
+    if stored is None and value > 0 and previous > 0:
+        stored = Movement.INCREASED if value > previous else Movement.DECREASED if value < previous else Movement.STABLE
+    return CustomerHistory(customer=found.external_id, segment=found.segment, values=values, movement=stored)

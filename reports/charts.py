@@ -9,9 +9,11 @@ take, and adds the bars of lost customers by reason.
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.utils.formats import date_format
+
 from cco_portal.charts import geometry
 from metrics import charts as metric_charts
-from metrics.months import parse_month_label
+from metrics.months import month_start, parse_month_label
 from metrics.selectors import REVENUE_SCALE, UNKNOWN_REASON
 
 MOVEMENTS = ("new", "reactivated", "lost", "increased", "decreased")
@@ -81,3 +83,15 @@ def reason_chart(lost_by_reason: list[dict]) -> geometry.HorizontalBarChart:
         customers = row["customers"]
         rows.append((reason, customers, f"{reason}: {customers:,} customer{'s' if customers != 1 else ''}"))
     return geometry.horizontal_bars(rows, kind="reason")
+
+
+def story_chart(history: list[list], *, width: int = 360) -> geometry.Chart:
+    """A customer story's value month by month (its [YYYY-MM, units] pairs), as columns from the zero line: a
+    refund that leaves a month below zero goes under it."""
+    columns = []
+    for label, value in history:
+        month = month_start(parse_month_label(label))
+        title = f"{date_format(month, 'F Y')}: {metric_charts.compact(value, is_money=True)}"
+        segment = geometry.Segment("total" if value >= 0 else "loss", abs(value), title)
+        columns.append(geometry.Column(month, [segment] if value >= 0 else [], [segment] if value < 0 else []))
+    return geometry.stacked_columns(columns, tick_label=lambda n: metric_charts.compact(n, is_money=True), width=width)

@@ -55,9 +55,10 @@ def _competency_five(organization) -> list[Evidence]:
 
 
 def _record(organization) -> Evidence:
+    record = accountability(organization)
     return Evidence(
         title=_("From the customer room's record"),
-        lines=_record_lines(accountability(organization)),
+        lines=_meeting_lines(record) + _record_lines(record),
         url=reverse("reports:actions", kwargs={"org_slug": organization.slug}),
     )
 
@@ -84,4 +85,26 @@ def _record_lines(record) -> list[str]:
             lines.append(_("Overdue, by owner: %(owners)s.") % {"owners": owners})
     else:
         lines = [_("No customer-room action has come due yet.")]
+    return lines
+
+
+def _meeting_lines(record) -> list[str]:
+    """Whether the forum meets as scheduled, and who comes: the customer-room meetings held and attended."""
+    if not record.meetings_due:
+        return [_("No customer-room meeting was due yet.")]
+    lines = [
+        ngettext(
+            "Of the %(due)s customer-room meeting due, %(held)s was held on schedule.",
+            "Of the %(due)s customer-room meetings due, %(held)s were held on schedule.",
+            record.meetings_due,
+        )
+        % {"due": record.meetings_due, "held": record.meetings_on_schedule}
+    ]
+    if record.attendance_by_leader:
+        leaders = ", ".join(
+            _("%(name)s (%(present)s of %(invited)s)")
+            % {"name": leader.name, "present": leader.present, "invited": leader.invited}
+            for leader in record.attendance_by_leader
+        )
+        lines.append(_("Attendance, by leader: %(leaders)s.") % {"leaders": leaders})
     return lines

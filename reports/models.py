@@ -204,4 +204,12 @@ class CustomerRoomAction(models.Model):
 
 
 # The meeting's models live beside its code; imported here so that they belong to this app.
-from .meetings.models import Candidate, Meeting, MeetingSeries, Ranking  # noqa: E402, F401
+from .meetings.models import (  # noqa: E402, F401
+    Attendance,
+    Candidate,
+    CustomerStory,
+    Meeting,
+    MeetingSeries,
+    MinutesCorrection,
+    Ranking,
+)

@@ -15,6 +15,7 @@ from cco_portal.organizations.models import Organization
 
 from . import emails, schedule, selectors, services
 from .meetings import emails as meeting_emails
+from .meetings import minutes
 from .models import Meeting, Report
 
 logger = logging.getLogger(__name__)
@@ -143,4 +144,21 @@ def send_meeting_invitation_task(self, meeting_id: int, user_id: int, withdrawn:
         organization=meeting.organization,
         to=user.email,
         what=f"the invitation to the customer room of {meeting.report_month_label}",
+    )
+
+
+@shared_task(bind=True)
+def send_minutes_email_task(self, meeting_id: int, user_id: int) -> bool:
+    """One invited leader's email with the minutes of a closed customer-room meeting."""
+    # Given only the ids, the task learns the organization from the meeting itself.
+    meeting = Meeting.objects.unscoped().select_related("organization").filter(pk=meeting_id).first()
+    if meeting is None:
+        return False
+    user = get_user_model().objects.get(pk=user_id)
+    return deliver(
+        self,
+        lambda: minutes.send_minutes(meeting=meeting, user=user),
+        organization=meeting.organization,
+        to=user.email,
+        what=f"the minutes of the customer room of {meeting.report_month_label}",
     )

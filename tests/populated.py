@@ -19,6 +19,7 @@ from metrics.models import ImportKind
 from metrics.months import parse_month_label
 from metrics.owners.services import set_figure_owner
 from reports.meetings.decision import propose_candidate
+from reports.meetings.models import CustomerStory
 from reports.meetings.services import schedule_next_meeting, set_meeting_series
 from roadmap.journey.models import JourneyVersion
 from roadmap.journey.services import (
@@ -141,6 +142,15 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
         "meeting": (meeting := schedule_next_meeting(organization=organization, scheduled_by=admin)),
         "candidate": propose_candidate(
             meeting=meeting, proposed_by=member, roles={Role.EXECUTIVE}, title=f"{tag} call the lost"
+        ),
+        # Picked straight into the table: the meeting's month has no customer data to pick from.
+        "story": CustomerStory.objects.create(
+            organization=organization,
+            meeting=meeting,
+            customer=customers[0],
+            movement="lost",
+            history=[[months[0], 1000000], [months[1], 0]],
+            picked_by=admin,
         ),
         "customers": customers,
         "months": months,

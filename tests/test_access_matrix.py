@@ -22,6 +22,7 @@ from cco_portal.organizations.scoping import OrganizationMixin, OrganizationScop
 from metrics.charter.selectors import SIGNERS
 from metrics.charter.services import propose_charter
 from reports.meetings.decision import propose_candidate
+from reports.meetings.models import CustomerStory
 from reports.meetings.selectors import PROPOSERS, leaders
 from reports.meetings.services import schedule_next_meeting, set_meeting_series
 from reports.models import CustomerRoomAction, Report, ReportStatus
@@ -377,6 +378,28 @@ ACCESS = {
     ("api-meeting-ranking", "put"): Access(PROPOSERS, 200, {"candidates": []}),
     ("api-meeting-start", "post"): Access(MANAGERS, 200),
     ("api-meeting-decision", "post"): Access(MANAGERS, 400, {"agreed": []}),
+    # The meeting's record: every member reads it; the CCO and admins pick stories, record attendance, close it and
+    # correct its minutes. The meeting under test has not begun and its month has no data: a customer is refused
+    # as a story, attendance and closing wait for the meeting, a correction for its closing (the page again, or a
+    # message), and its minutes are not published yet.
+    ("reports:meeting_story_pick", "post"): Access(MANAGERS, 200, {"customer": "nobody"}),
+    ("reports:meeting_story_note", "post"): Access(MANAGERS, 302, {"note": "Left for a cheaper offer"}),
+    ("reports:meeting_story_remove", "post"): Access(MANAGERS, 302),
+    ("reports:meeting_attendance", "post"): Access(MANAGERS, 200, {}),
+    ("reports:meeting_close", "post"): Access(MANAGERS, 302),
+    ("reports:meeting_correct", "post"): Access(MANAGERS, 200, {"text": "Eve was there"}),
+    ("reports:meeting_minutes", "get"): Access(ANY_MEMBER, 302),
+    ("api-meeting-stories", "get"): Access(ANY_MEMBER, 200),
+    ("api-meeting-stories", "post"): Access(MANAGERS, 400, {"customer": "nobody"}),
+    ("api-meeting-story", "get"): Access(ANY_MEMBER, 200),
+    ("api-meeting-story", "patch"): Access(MANAGERS, 200, {"note": "Left for a cheaper offer"}),
+    ("api-meeting-story", "delete"): Access(MANAGERS, 204),
+    ("api-meeting-attendance", "get"): Access(ANY_MEMBER, 200),
+    ("api-meeting-attendance", "put"): Access(MANAGERS, 400, {"present": []}),
+    ("api-meeting-close", "post"): Access(MANAGERS, 400),
+    ("api-meeting-corrections", "get"): Access(ANY_MEMBER, 200),
+    ("api-meeting-corrections", "post"): Access(MANAGERS, 400, {"text": "Eve was there"}),
+    ("api-meeting-minutes", "get"): Access(ANY_MEMBER, 404),
     ("audit:log", "get"): Access(ADMINS, 200),
     ("audit:csv", "get"): Access(ADMINS, 200),
     ("api-audit-events", "get"): Access(ADMINS, 200),
@@ -398,6 +421,7 @@ OBJECT_KWARGS = {
     "action_id": lambda objects: objects["action"].pk,
     "meeting_id": lambda objects: objects["meeting"].pk,
     "candidate_id": lambda objects: objects["candidate"].pk,
+    "story_id": lambda objects: objects["story"].pk,
     "version": lambda objects: objects["charter"].version,
     "stage_id": lambda objects: objects["stage"].pk,
     "touchpoint_id": lambda objects: objects["touchpoint"].pk,
@@ -500,7 +524,11 @@ def _meeting_of(organization, leader) -> dict:
     )
     meeting = schedule_next_meeting(organization=organization, scheduled_by=None)
     candidate = propose_candidate(meeting=meeting, proposed_by=leader, roles={Role.EXECUTIVE}, title="Call them")
-    return {"series": series, "meeting": meeting, "candidate": candidate}
+    # Picked straight into the table: the meeting's month has no customer data to pick from.
+    story = CustomerStory.objects.create(
+        organization=organization, meeting=meeting, customer="ann", movement="lost", history=[["2024-01", 0]]
+    )
+    return {"series": series, "meeting": meeting, "candidate": candidate, "story": story}
 
 
 @pytest.fixture

@@ -51,6 +51,7 @@ PATH_OBJECTS = {
     "priority_id": "priority",
     "meeting_id": "meeting",
     "candidate_id": "candidate",
+    "story_id": "story",
 }
 
 

@@ -54,6 +54,7 @@ OBJECT_KWARGS = {
     "action_id": lambda b, name: b["action"].pk,
     "meeting_id": lambda b, name: b["meeting"].pk,
     "candidate_id": lambda b, name: b["candidate"].pk,
+    "story_id": lambda b, name: b["story"].pk,
     "version": lambda b, name: b["charter"].version,
     "stage_id": lambda b, name: b["stage"].pk,
     "touchpoint_id": lambda b, name: b["touchpoint"].pk,
@@ -464,6 +465,9 @@ REFERENCES = {
             lambda b: {"agreed": [{"candidate": b["candidate"].pk, "owner": b["member"].pk, "due_date": "2099-01-31"}]},
         ),
     ],
+    ("AttendanceInputSerializer", "present"): [
+        ("api-meeting-attendance", "put", {"meeting_id": "meeting"}, lambda b: {"present": [b["member"].pk]}),
+    ],
     ("RescheduleSerializer", "invited"): [
         (
             "api-meeting-detail",
@@ -635,6 +639,9 @@ FORM_REFERENCES = {
     ],
     ("SeriesForm", "invited"): [
         ("reports:meeting_series", {}, lambda a, b: {**SERIES_API, "rule": "weekday", "invited": [b["member"].pk]}),
+    ],
+    ("AttendanceForm", "present"): [
+        ("reports:meeting_attendance", {"meeting_id": "meeting"}, lambda a, b: {"present": [b["member"].pk]}),
     ],
     ("RescheduleForm", "invited"): [
         (

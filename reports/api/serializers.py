@@ -46,6 +46,19 @@ ACCOUNTABILITY_SCHEMA = {
             "type": "array",
             "items": {"type": "object", "properties": {"owner": {"type": "string"}, "overdue": {"type": "integer"}}},
         },
+        "meetings_due": {"type": "integer", "description": "Customer-room meetings whose day had come."},
+        "meetings_on_schedule": {"type": "integer", "description": "Of them, held and closed in their month."},
+        "attendance_by_leader": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "leader": {"type": "string"},
+                    "present": {"type": "integer"},
+                    "invited": {"type": "integer", "description": "Meetings held that the leader was invited to."},
+                },
+            },
+        },
     },
 }
 
@@ -154,7 +167,8 @@ class ReportSerializer(ReportRunSerializer):
     accountability = serializers.SerializerMethodField(
         help_text=(
             "As of the month's last day (or today): the actions agreed up to the month that were due before it, "
-            "those done by their due date, and the overdue ones per owner."
+            "those done by their due date, and the overdue ones per owner; the customer-room meetings held on "
+            "schedule, and each leader's attendance."
         )
     )
 

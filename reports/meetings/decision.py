@@ -19,6 +19,7 @@ from cco_portal.organizations.roles import roles_allow
 
 from .. import actions
 from .models import Candidate, CandidateStatus, Meeting, Ranking
+from .record import refuse_if_closed
 from .selectors import PROPOSERS
 
 
@@ -43,6 +44,7 @@ def _locked(meeting: Meeting) -> Meeting:
 
 
 def _refuse_unless_open(meeting: Meeting) -> None:
+    refuse_if_closed(meeting)
     if meeting.is_cancelled:
         raise ValidationError(_("This meeting is cancelled."))
     if meeting.is_decided:
@@ -162,7 +164,8 @@ def start_meeting(*, meeting: Meeting, started_by) -> Meeting:
     """The CCO opens the meeting (before its time if the room is gathered): the combined ranking shows to all."""
     meeting = _locked(meeting)
     _refuse_unless_open(meeting)
-    if meeting.started_at is None:
+    # Once its time has come it has started by itself: started_at stays the day it was opened early, if ever.
+    if not meeting.has_started:
         meeting.started_at = timezone.now()
         meeting.save(update_fields=["started_at", "updated_at"])
         _audit(meeting, started_by, "meeting started")

@@ -173,3 +173,45 @@ class DecisionForm(forms.Form):
             for c in self.candidates
             if self.cleaned_data.get(f"agree_{c.pk}")
         ]
+
+
+class StoryForm(forms.Form):
+    customer = forms.CharField(
+        label=_("Customer key"),
+        max_length=200,
+        help_text=_("As the lists behind the lost, reactivated and decreased figures show it."),
+    )
+    note = forms.CharField(
+        label=_("Your note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What the room should see in this customer's shoes."),
+    )
+
+
+class StoryNoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttendanceForm(forms.Form):
+    present = LeadersField(
+        label=_("Present"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The invited leaders not ticked are recorded as absent."),
+    )
+
+    def __init__(self, *args, invited, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = invited
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Correction"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The minutes keep what they said; this entry is added beside it, with your name and the date."),
+    )

@@ -146,6 +146,12 @@ class Meeting(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Closed by the CCO once the room has met: its minutes go out, and the meeting takes no more edits; a
+    # correction is a new, dated entry (MinutesCorrection).
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -188,6 +194,10 @@ class Meeting(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.decided_at is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class CandidateStatus(models.TextChoices):
@@ -255,3 +265,86 @@ class Ranking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} #{self.position}: {self.candidate}"
+
+
+class StoryMovement(models.TextChoices):
+    """The movements a customer story is picked from: the customers who put leaders in the customer's shoes."""
+
+    LOST = "lost", _("Lost")
+    REACTIVATED = "reactivated", _("Reactivated")
+    DECREASED = "decreased", _("Decreased")
+
+
+class CustomerStory(models.Model):
+    """A customer the CCO picks from the drill-down of the meeting's report month (agenda item 4): its value month
+    by month as it stood when picked, its reason, and a note the CCO writes."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="stories")
+    customer = models.CharField(max_length=200, help_text="The customer's key, as the organization's files name it.")
+    segment = models.CharField(max_length=200, blank=True)
+    movement = models.CharField(max_length=20, choices=StoryMovement.choices)
+    reason = models.CharField(max_length=200, blank=True, help_text="The reason recorded for the month, if any.")
+    note = models.TextField(max_length=2000, blank=True)
+    # [[YYYY-MM, value in ten-thousandths], ...], oldest first: kept so that the minutes show what the room saw.
+    history = models.JSONField(default=list)
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "customer stories"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "customer"], name="one_story_per_customer_and_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} ({self.movement})"
+
+    @property
+    def chart_id(self) -> str:
+        """The id of its chart on a page, which names the chart for screen readers."""
+        return f"story-{self.pk}"
+
+
+class Attendance(models.Model):
+    """Whether one invited leader was at the meeting, as the CCO records it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    present = models.BooleanField()
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "user"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="attend_a_meeting_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'present' if self.present else 'absent'}"
+
+
+class MinutesCorrection(models.Model):
+    """A correction to a closed meeting's minutes: the record itself never changes, a dated entry is added."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(max_length=2000)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

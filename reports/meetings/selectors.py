@@ -16,7 +16,17 @@ from cco_portal.organizations.roles import Role
 from .. import selectors as report_selectors
 from ..models import CustomerRoomAction, Report
 from ..presentation import bridge_lines
-from .models import Candidate, CandidateStatus, Meeting, MeetingQuerySet, MeetingSeries, Ranking
+from .models import (
+    Attendance,
+    Candidate,
+    CandidateStatus,
+    CustomerStory,
+    Meeting,
+    MeetingQuerySet,
+    MeetingSeries,
+    MinutesCorrection,
+    Ranking,
+)
 
 # Who a meeting may invite: the leaders of PRODUCT.md, who propose, rank and decide in the customer room.
 LEADER_ROLES = (Role.CCO, Role.EXECUTIVE, Role.LEADERSHIP, Role.ADMIN)
@@ -44,8 +54,8 @@ def meetings(organization: Organization) -> MeetingQuerySet:
 
 @dataclass(frozen=True)
 class MeetingList:
-    """The meetings page: the next meeting (the first scheduled one not yet over), the later ones, and the past
-    and cancelled ones, latest first."""
+    """The meetings page: the next meeting (the first scheduled one not yet over or closed), the later ones, and
+    the past, closed and cancelled ones, latest first."""
 
     next_meeting: Meeting | None
     later: list[Meeting]
@@ -56,7 +66,7 @@ def meeting_list(organization: Organization, *, now: datetime | None = None) -> 
     now = now or timezone.now()
     upcoming, past = [], []
     for meeting in meetings(organization).order_by("starts_at", "pk"):
-        if meeting.is_cancelled or meeting.ends_at <= now:
+        if meeting.is_cancelled or meeting.is_closed or meeting.ends_at <= now:
             past.append(meeting)
         else:
             upcoming.append(meeting)
@@ -164,3 +174,45 @@ def agenda(meeting: Meeting) -> Agenda:
         bridge_lines=bridge_lines(figures.get("bridge"), figures.get("year_ago")) if figures.get("bridge") else [],
         lost_by_reason=figures.get("lost_by_reason") or [],
     )
+
+
+def stories(meeting: Meeting) -> list[CustomerStory]:
+    """The customers the CCO picked as the meeting's stories, in the order picked."""
+    return list(
+        CustomerStory.objects.for_organization(meeting.organization_id)
+        .filter(meeting=meeting)
+        .select_related("picked_by")
+    )
+
+
+@dataclass(frozen=True)
+class AttendanceLine:
+    person: object
+    present: bool | None  # None until the CCO records it
+
+
+def attendance(meeting: Meeting) -> list[AttendanceLine]:
+    """Each invited leader, by name, and whether they attended (None while it is not recorded)."""
+    recorded = dict(
+        Attendance.objects.for_organization(meeting.organization_id)
+        .filter(meeting=meeting)
+        .values_list("user_id", "present")
+    )
+    return [
+        AttendanceLine(person, recorded.get(person.pk)) for person in meeting.invited.order_by("full_name", "email")
+    ]
+
+
+def corrections(meeting: Meeting) -> list[MinutesCorrection]:
+    """The corrections written after the meeting was closed, oldest first."""
+    return list(
+        MinutesCorrection.objects.for_organization(meeting.organization_id)
+        .filter(meeting=meeting)
+        .select_related("written_by")
+    )
+
+
+def story_movement_url(meeting: Meeting, movement: str) -> str:
+    """The drill-down of the meeting's report month behind one movement, where the CCO finds its customers."""
+    path = reverse("metrics:customers", kwargs={"org_slug": meeting.organization.slug})
+    return f"{path}?month={meeting.report_month_label}&figure={movement}"

@@ -27,6 +27,7 @@ from .models import (
     Weekday,
     meeting_month_of,
 )
+from .record import refuse_if_closed
 
 # Report months a meeting may discuss: from the portal's first month of data to the current month, whose
 # meeting is held next month.
@@ -126,9 +127,10 @@ def set_meeting_series(
 
 
 @transaction.atomic
-def schedule_meeting(*, organization: Organization, report_month: int, scheduled_by) -> Meeting:
+def schedule_meeting(*, organization: Organization, report_month: int, scheduled_by, notify: bool = True) -> Meeting:
     """Schedule the meeting that discusses the report of `report_month`, in the month after it, by the series'
-    rule and with its invited leaders, who are sent the invitation when the meeting is still to come."""
+    rule and with its invited leaders, who are sent the invitation when the meeting is still to come (and
+    `notify`: the demo's sample meetings send nothing)."""
     organization = _locked(organization)
     series = selectors.series_of(organization)
     if series is None:
@@ -160,7 +162,7 @@ def schedule_meeting(*, organization: Organization, report_month: int, scheduled
         starts_at=meeting.starts_at.isoformat(),
         invited=sorted(person.email for person in invited),
     )
-    if meeting.ends_at > timezone.now():
+    if notify and meeting.ends_at > timezone.now():
         _send_later(meeting, [person.pk for person in invited])
     return meeting
 
@@ -177,7 +179,9 @@ def next_report_month(series: MeetingSeries, organization: Organization, *, now:
 
 
 @transaction.atomic
-def schedule_next_meeting(*, organization: Organization, scheduled_by, now: datetime | None = None) -> Meeting:
+def schedule_next_meeting(
+    *, organization: Organization, scheduled_by, now: datetime | None = None, notify: bool = True
+) -> Meeting:
     """Schedule the series' next meeting that is not scheduled yet (see next_report_month)."""
     series = selectors.series_of(_locked(organization))
     if series is None:
@@ -188,10 +192,13 @@ def schedule_next_meeting(*, organization: Organization, scheduled_by, now: date
             _("The next meeting, on the report of %(month)s, is scheduled already.")
             % {"month": month_label(report_month - 1)}
         )
-    return schedule_meeting(organization=organization, report_month=report_month, scheduled_by=scheduled_by)
+    return schedule_meeting(
+        organization=organization, report_month=report_month, scheduled_by=scheduled_by, notify=notify
+    )
 
 
 def _refuse_changes(meeting: Meeting) -> None:
+    refuse_if_closed(meeting)
     if meeting.is_cancelled:
         raise ValidationError(_("This meeting is cancelled: schedule another instead."))
     if meeting.has_started:

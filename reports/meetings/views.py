@@ -15,10 +15,23 @@ from cco_portal.audit.services import audited_download
 from cco_portal.organizations.roles import ANY_MEMBER, MANAGERS
 from cco_portal.service_errors import add_service_errors
 
+from .. import charts
+from ..accountability import accountability
 from ..views_manage import ManageMixin
-from . import calendar, decision, selectors, services
-from .forms import CandidateForm, DecisionForm, RankingForm, RescheduleForm, Rule, SeriesForm
-from .models import Candidate, Meeting
+from . import calendar, decision, minutes, record, selectors, services
+from .forms import (
+    AttendanceForm,
+    CandidateForm,
+    CorrectionForm,
+    DecisionForm,
+    RankingForm,
+    RescheduleForm,
+    Rule,
+    SeriesForm,
+    StoryForm,
+    StoryNoteForm,
+)
+from .models import Candidate, CustomerStory, Meeting, StoryMovement
 
 
 class MeetingMixin(ManageMixin):
@@ -39,6 +52,7 @@ class MeetingListView(MeetingMixin, TemplateView):
         return super().get_context_data(
             series=selectors.series_of(self.organization),
             meetings=selectors.meeting_list(self.organization),
+            accountability=accountability(self.organization),
             **kwargs,
         )
 
@@ -112,7 +126,7 @@ class MeetingView(MeetingMixin, TemplateView):
         meeting = self.get_meeting()
         candidates = selectors.candidates(meeting)
         may_propose = self.has_role(*selectors.PROPOSERS)
-        is_open = not meeting.is_cancelled and not meeting.is_decided
+        is_open = not meeting.is_cancelled and not meeting.is_decided and not meeting.is_closed
         own = selectors.own_ranking(meeting, self.request.user)
         places = {candidate.pk: place for place, candidate in enumerate(own, start=1)}
         kwargs.setdefault("candidate_form", CandidateForm())
@@ -123,9 +137,29 @@ class MeetingView(MeetingMixin, TemplateView):
         kwargs.setdefault(
             "decision_form", DecisionForm(candidates=candidates, members=selectors.leaders(self.organization))
         )
+        kwargs.setdefault("story_form", StoryForm())
+        kwargs.setdefault(
+            "attendance_form",
+            AttendanceForm(
+                invited=meeting.invited.all(),
+                initial={"present": [line.person for line in selectors.attendance(meeting) if line.present]},
+            ),
+        )
+        kwargs.setdefault("correction_form", CorrectionForm())
+        may_run = self.is_manager and not meeting.is_cancelled and not meeting.is_closed
         return super().get_context_data(
             meeting=meeting,
             invited=list(meeting.invited.order_by("full_name", "email")),
+            stories=[(story, charts.story_chart(story.history)) for story in selectors.stories(meeting)],
+            story_lists=[
+                (label, selectors.story_movement_url(meeting, value)) for value, label in StoryMovement.choices
+            ],
+            attendance=selectors.attendance(meeting),
+            corrections=selectors.corrections(meeting),
+            may_pick_stories=may_run,
+            may_record_attendance=may_run and meeting.has_started,
+            may_close=may_run and meeting.has_started,
+            may_correct=self.is_manager and meeting.is_closed,
             agenda=selectors.agenda(meeting),
             candidates=candidates,
             own_ranking=own,
@@ -133,7 +167,7 @@ class MeetingView(MeetingMixin, TemplateView):
             not_chosen_before=selectors.not_chosen_before(meeting) if is_open else [],
             may_propose=may_propose and is_open,
             may_decide=self.is_manager and is_open and meeting.has_started,
-            may_start=self.is_manager and is_open and not meeting.has_started,
+            may_start=self.is_manager and is_open and not meeting.has_started and not meeting.is_closed,
             max_actions=self.organization.customer_room_max_actions,
             **kwargs,
         )
@@ -331,3 +365,117 @@ class MeetingCancelView(MeetingMixin, View):
         else:
             messages.success(request, _("The meeting is cancelled and the invited leaders are sent the cancellation."))
         return redirect(self.reports_url("meeting", meeting_id=meeting.pk))
+
+
+class StoryPickView(MeetingWriteView):
+    """Pick a customer from the drill-down of the meeting's month as one of its stories."""
+
+    write_roles = MANAGERS
+
+    def post(self, request, *args, **kwargs):
+        form = StoryForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(story_form=form))
+        try:
+            story = record.pick_story(meeting=self.get_meeting(), picked_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            return self.refused(error, story_form=form)
+        messages.success(request, _("%(customer)s is a story of this meeting.") % {"customer": story.customer})
+        return redirect(self.meeting_url() + "#stories")
+
+
+class StoryWriteView(MeetingWriteView):
+    write_roles = MANAGERS
+
+    def get_story(self) -> CustomerStory:
+        return get_object_or_404(
+            CustomerStory.objects.for_organization(self.organization).filter(meeting=self.get_meeting()),
+            pk=self.kwargs["story_id"],
+        )
+
+
+class StoryNoteView(StoryWriteView):
+    def post(self, request, *args, **kwargs):
+        story = self.get_story()
+        form = StoryNoteForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("A note is at most 2000 characters."))
+            return redirect(self.meeting_url() + "#stories")
+        try:
+            record.write_story_note(story=story, written_by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            return self.refused(error)
+        messages.success(request, _("The note on %(customer)s is saved.") % {"customer": story.customer})
+        return redirect(self.meeting_url() + "#stories")
+
+
+class StoryRemoveView(StoryWriteView):
+    def post(self, request, *args, **kwargs):
+        try:
+            record.remove_story(story=self.get_story(), removed_by=request.user)
+        except ValidationError as error:
+            return self.refused(error)
+        messages.success(request, _("The story is removed."))
+        return redirect(self.meeting_url() + "#stories")
+
+
+class AttendanceView(MeetingWriteView):
+    write_roles = MANAGERS
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        form = AttendanceForm(request.POST, invited=meeting.invited.all())
+        if not form.is_valid():
+            # Also as `form`, the name the pages' forms go by when they come back with what to fix.
+            return self.render_to_response(self.get_context_data(attendance_form=form, form=form))
+        try:
+            record.record_attendance(
+                meeting=meeting, recorded_by=request.user, present=list(form.cleaned_data["present"])
+            )
+        except ValidationError as error:
+            return self.refused(error, attendance_form=form)
+        messages.success(request, _("Attendance is recorded."))
+        return redirect(self.meeting_url() + "#attendance")
+
+
+class CloseView(MeetingWriteView):
+    write_roles = MANAGERS
+
+    def post(self, request, *args, **kwargs):
+        try:
+            record.close_meeting(meeting=self.get_meeting(), closed_by=request.user)
+        except ValidationError as error:
+            return self.refused(error)
+        messages.success(request, _("The meeting is closed: its minutes are sent to the invited leaders."))
+        return redirect(self.meeting_url())
+
+
+class CorrectionView(MeetingWriteView):
+    write_roles = MANAGERS
+
+    def post(self, request, *args, **kwargs):
+        form = CorrectionForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(correction_form=form))
+        try:
+            record.correct_minutes(meeting=self.get_meeting(), written_by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            return self.refused(error, correction_form=form)
+        messages.success(request, _("The correction is added to the minutes."))
+        return redirect(self.meeting_url() + "#corrections")
+
+
+class MinutesPdfView(MeetingMixin, View):
+    """The meeting's minutes as a PDF, with the corrections written since it was closed."""
+
+    required_roles = ANY_MEMBER
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        if not meeting.is_closed:
+            messages.error(request, _("The minutes are published when the CCO closes the meeting."))
+            return redirect(self.reports_url("meeting", meeting_id=meeting.pk))
+        response = HttpResponse(minutes.minutes_pdf(meeting), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{minutes.file_name(meeting)}"'
+        return audited_download(request, self.organization, response, "customer-room meeting minutes")

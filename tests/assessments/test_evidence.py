@@ -47,6 +47,7 @@ def test_only_the_forums_question_carries_the_record(review):
 
     assert list(shown) == [forums.pk]
     assert shown[forums.pk][0].lines == [
+        "No customer-room meeting was due yet.",
         f"Of the 2 customer-room actions due before {timezone.localdate():%-d %B %Y}, 1 (50%) were done by their "
         "due date.",
         "Overdue, by owner: Ann Archer (1).",

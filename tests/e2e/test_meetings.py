@@ -6,16 +6,20 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
 from cco_portal.organizations.roles import Role
+from metrics import selectors as metric_selectors
+from metrics.months import month_label
 from reports.meetings import services
 from reports.meetings.models import Candidate
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import ARTIFACTS, PHONE
 from tests.reports.meetings.factories import set_series
+from tests.reports.snapshots import done_report, load_customer_data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -159,3 +163,111 @@ def test_two_leaders_propose_and_rank_and_the_room_agrees_two_actions(
     lee_page.reload()
     expect(lee_page.get_by_text("The room decided on")).to_be_visible()
     screenshot(lee_page, "meetings-decided-leader")
+
+
+def test_one_meeting_from_invitation_to_minutes(
+    page, new_page, live_server, sign_in, organization, member_of, screenshot
+):
+    """Four people, each in their own browser: the CCO schedules the meeting; Lee and Eve (on a phone) propose and
+    rank; the CCO starts it, records that Lee and Eve came and Max did not, agrees two actions and turns one into a
+    roadmap milestone, and closes the meeting, which then refuses changes and sends the minutes; Max opens the
+    minutes PDF and the record on the meetings page and the next report. Screenshots: tests/artifacts/e2e-minutes-*."""
+    cco = member_of(Role.CCO, full_name="Casey Customer")
+    lee = member_of(Role.LEADERSHIP, full_name="Lee Leadership", email="lee@example.com")
+    eve = member_of(Role.EXECUTIVE, full_name="Eve Executive", email="eve@example.com")
+    max_ = member_of(Role.EXECUTIVE, full_name="Max Absent", email="max@example.com")
+    series = set_series(organization, invited=[lee, eve, max_])
+    meetings_path = reverse("reports:meetings", kwargs={"org_slug": organization.slug})
+    # Two years of customers up to the month after the meeting's report: the report it discusses, and the next one.
+    report_month = services.next_report_month(series, organization)
+    load_customer_data(organization, first=month_label(report_month - 22), months=24)
+    done_report(organization, month_label(report_month))
+    lost = metric_selectors.customers_behind(organization, report_month, "lost")[:1][0].customer
+
+    sign_in(page, cco, meetings_path)
+    page.get_by_role("button", name="Schedule the next meeting").click()
+    expect(page.get_by_text("The meeting is scheduled and its invitation sent")).to_be_visible()
+    meeting_path = page.url.removeprefix(live_server.url)
+    page.get_by_role("link", name="Lost", exact=True).click()
+    expect(page.get_by_role("cell", name=lost, exact=True)).to_be_visible()
+    page.go_back()
+    page.get_by_label("Customer key").fill(lost)
+    page.get_by_label("Your note").fill("Twenty years with us; left after three late deliveries.")
+    page.get_by_role("button", name="Pick as a story").click()
+    expect(page.get_by_text(f"{lost} is a story of this meeting.")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile(f"^The value of {lost}, month by month"))).to_be_visible()
+
+    lee_page = new_page()
+    sign_in(lee_page, lee, meeting_path)
+    for title in ("Call every customer lost to price", "Fix the billing errors"):
+        lee_page.get_by_label("Candidate action").fill(title)
+        lee_page.get_by_role("button", name="Propose", exact=True).click()
+        expect(lee_page.get_by_text("Your candidate is proposed.")).to_be_visible()
+    lee_page.get_by_label("Call every customer lost to price").fill("1")
+    lee_page.get_by_label("Fix the billing errors").fill("2")
+    lee_page.get_by_role("button", name="Save my ranking").click()
+    expect(lee_page.get_by_text("Your ranking is saved.")).to_be_visible()
+
+    eve_phone = new_page(PHONE)
+    sign_in(eve_phone, eve, meeting_path)
+    eve_phone.get_by_label("Fix the billing errors").fill("1")
+    eve_phone.get_by_label("Call every customer lost to price").fill("2")
+    eve_phone.get_by_role("button", name="Save my ranking").click()
+    expect(eve_phone.get_by_text("Your ranking is saved.")).to_be_visible()
+    # Nobody changes another's proposal: Eve has no Withdraw button for Lee's candidates.
+    expect(eve_phone.get_by_role("button", name=re.compile("^Withdraw"))).to_have_count(0)
+
+    page.reload()
+    page.get_by_role("button", name="Start the meeting").click()
+    page.get_by_label("Lee Leadership (lee@example.com)").check()
+    page.get_by_label("Eve Executive (eve@example.com)").check()
+    page.get_by_role("button", name="Record attendance").click()
+    expect(page.get_by_text("Attendance is recorded.")).to_be_visible()
+    due = (timezone.localdate() + timedelta(days=30)).isoformat()
+    for title, owner in (("Fix the billing errors", eve), ("Call every customer lost to price", lee)):
+        candidate = Candidate.objects.get(title=title)
+        page.get_by_role("checkbox", name=title).check()
+        page.locator(f"#id_owner_{candidate.pk}").select_option(label=owner.display_name)
+        page.locator(f"#id_due_{candidate.pk}").fill(due)
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("The room agreed 2 actions")).to_be_visible()
+    page.goto(live_server.url + reverse("reports:actions", kwargs={"org_slug": organization.slug}))
+    page.get_by_role("button", name="Make it a milestone “Fix the billing errors”").click()
+    expect(page.get_by_text("is now a milestone on the roadmap")).to_be_visible()
+    page.goto(live_server.url + meeting_path)
+    screenshot(page, "minutes-before-closing-cco")
+    # Celery runs in the request here (eagerly): closing renders each invited leader's minutes PDF before answering.
+    page.set_default_navigation_timeout(60_000)
+    page.get_by_role("button", name="Close the meeting and send the minutes").click(timeout=60_000)
+    expect(page.get_by_text("The meeting is closed: its minutes are sent")).to_be_visible()
+    expect(page.get_by_role("button", name="Record attendance")).to_have_count(0)
+    page.get_by_label("Correction").fill("Max sent his apologies in advance.")
+    page.get_by_role("button", name="Add the correction").click()
+    expect(page.get_by_text("Max sent his apologies in advance.")).to_be_visible()
+    screenshot(page, "minutes-closed-cco")
+    assert sorted(message.to[0] for message in mail.outbox if "Minutes" in message.subject) == [
+        "eve@example.com",
+        "lee@example.com",
+        "max@example.com",
+    ]
+
+    max_page = new_page()
+    sign_in(max_page, max_, meeting_path)
+    expect(max_page.get_by_text("Closed on")).to_be_visible()
+    with max_page.expect_download() as download:
+        max_page.get_by_role("link", name="Download the minutes (PDF)").click()
+    minutes = download.value.path().read_bytes()
+    assert minutes.startswith(b"%PDF")
+    (ARTIFACTS / "e2e-minutes.pdf").write_bytes(minutes)
+    screenshot(max_page, "minutes-meeting-leader")
+    max_page.goto(live_server.url + meetings_path)
+    expect(max_page.get_by_text("Of the 1 customer-room meeting due, 1 was held on schedule.")).to_be_visible()
+    expect(max_page.get_by_text("Max Absent (0 of 1)")).to_be_visible()
+    screenshot(max_page, "minutes-record-leader")
+    done_report(organization, month_label(report_month + 1))
+    max_page.goto(
+        live_server.url
+        + reverse("reports:dashboard", kwargs={"org_slug": organization.slug, "month": month_label(report_month + 1)})
+    )
+    expect(max_page.get_by_text("Of the 1 customer-room meeting due, 1 was held on schedule.")).to_be_visible()
+    screenshot(max_page, "minutes-next-report-leader")

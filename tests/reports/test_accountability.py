@@ -106,5 +106,8 @@ def test_the_actions_page_and_the_report_api_show_the_record(client, api_client,
         "on_time": 2,
         "on_time_percent": 50,
         "overdue_by_owner": [{"owner": "Ann Archer", "overdue": 1}],
+        "meetings_due": 0,
+        "meetings_on_schedule": 0,
+        "attendance_by_leader": [],
     }
     assert april.pk == answer.data["id"]

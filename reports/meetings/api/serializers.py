@@ -9,8 +9,19 @@ from rest_framework.reverse import reverse
 from cco_portal.dates import ApiDateField
 from cco_portal.organizations.api.fields import MemberField
 from metrics.api.serializers import MonthField
+from metrics.selectors import to_amount
 
-from ..models import MAX_DURATION, MIN_DURATION, Candidate, Meeting, MeetingSeries, Weekday, WeekOfMonth
+from ..models import (
+    MAX_DURATION,
+    MIN_DURATION,
+    Candidate,
+    CustomerStory,
+    Meeting,
+    MeetingSeries,
+    MinutesCorrection,
+    Weekday,
+    WeekOfMonth,
+)
 from ..selectors import LEADER_ROLES
 
 
@@ -71,6 +82,7 @@ class SeriesInputSerializer(serializers.Serializer):
 class MeetingSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     calendar_url = serializers.SerializerMethodField(help_text="The invitation as an .ics file.")
+    minutes_url = serializers.SerializerMethodField()
     report_month = MonthField(read_only=True)
     ends_at = serializers.DateTimeField(read_only=True)
     invited = LeaderSerializer(many=True, read_only=True)
@@ -91,6 +103,10 @@ class MeetingSerializer(serializers.ModelSerializer):
             "calendar_sequence",
             "calendar_url",
             "cancelled_at",
+            "started_at",
+            "decided_at",
+            "closed_at",
+            "minutes_url",
         ]
         read_only_fields = fields
 
@@ -103,6 +119,10 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     def get_calendar_url(self, meeting: Meeting) -> str:
         return self._reverse("api-meeting-calendar", meeting)
+
+    @extend_schema_field(serializers.URLField(allow_null=True, help_text="The minutes as a PDF, once closed."))
+    def get_minutes_url(self, meeting: Meeting) -> str | None:
+        return self._reverse("api-meeting-minutes", meeting) if meeting.is_closed else None
 
 
 class ScheduleMeetingSerializer(serializers.Serializer):
@@ -178,3 +198,58 @@ class DecisionChoiceSerializer(serializers.Serializer):
 
 class DecisionInputSerializer(serializers.Serializer):
     agreed = DecisionChoiceSerializer(many=True, help_text="At most the organization's customer_room_max_actions.")
+
+
+class StorySerializer(serializers.ModelSerializer):
+    picked_by = LeaderSerializer(read_only=True, allow_null=True)
+    history = serializers.SerializerMethodField(
+        help_text="The customer's value month by month up to the report's month, as it stood when picked."
+    )
+
+    class Meta:
+        model = CustomerStory
+        fields = ["id", "customer", "segment", "movement", "reason", "note", "history", "picked_by", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"month": {"type": "string", "example": "2024-03"}, "value": {"type": "string"}},
+            },
+        }
+    )
+    def get_history(self, story: CustomerStory) -> list[dict]:
+        return [{"month": month, "value": str(to_amount(value))} for month, value in story.history]
+
+
+class StoryInputSerializer(serializers.Serializer):
+    customer = serializers.CharField(max_length=200, help_text="A customer lost, reactivated or decreased that month.")
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class StoryNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class AttendanceLineSerializer(serializers.Serializer):
+    person = LeaderSerializer()
+    present = serializers.BooleanField(allow_null=True, help_text="Null until the CCO records it.")
+
+
+class AttendanceInputSerializer(serializers.Serializer):
+    present = LeaderField(many=True, help_text="User ids of the invited leaders present; the others are absent.")
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    written_by = LeaderSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = MinutesCorrection
+        fields = ["id", "text", "written_by", "written_at"]
+        read_only_fields = fields
+
+
+class CorrectionInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000)

@@ -21,4 +21,10 @@ urlpatterns = [
     path("<int:meeting_id>/ranking/", views.RankingView.as_view(), name="api-meeting-ranking"),
     path("<int:meeting_id>/start/", views.StartView.as_view(), name="api-meeting-start"),
     path("<int:meeting_id>/decision/", views.DecisionView.as_view(), name="api-meeting-decision"),
+    path("<int:meeting_id>/stories/", views.StoryListView.as_view(), name="api-meeting-stories"),
+    path("<int:meeting_id>/stories/<int:story_id>/", views.StoryView.as_view(), name="api-meeting-story"),
+    path("<int:meeting_id>/attendance/", views.AttendanceView.as_view(), name="api-meeting-attendance"),
+    path("<int:meeting_id>/close/", views.CloseView.as_view(), name="api-meeting-close"),
+    path("<int:meeting_id>/corrections/", views.CorrectionListView.as_view(), name="api-meeting-corrections"),
+    path("<int:meeting_id>/minutes.pdf", views.MinutesView.as_view(), name="api-meeting-minutes"),
 ]

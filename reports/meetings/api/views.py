@@ -3,7 +3,7 @@ changing and cancelling one, its calendar invitation, its candidate actions, ran
 reads; the CCO and admins run the meeting, leaders propose and rank their own candidates; writes go through
 reports.meetings.services and reports.meetings.decision."""
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -14,11 +14,15 @@ from cco_portal.audit.services import audited_download
 from cco_portal.organizations.roles import MANAGERS
 from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
 
-from .. import calendar, decision, selectors, services
-from ..models import Candidate, Meeting
+from .. import calendar, decision, minutes, record, selectors, services
+from ..models import Candidate, CustomerStory, Meeting
 from .serializers import (
+    AttendanceInputSerializer,
+    AttendanceLineSerializer,
     CandidateInputSerializer,
     CandidateSerializer,
+    CorrectionInputSerializer,
+    CorrectionSerializer,
     DecisionInputSerializer,
     MeetingSerializer,
     RankingInputSerializer,
@@ -27,6 +31,9 @@ from .serializers import (
     ScheduleMeetingSerializer,
     SeriesInputSerializer,
     SeriesSerializer,
+    StoryInputSerializer,
+    StoryNoteSerializer,
+    StorySerializer,
 )
 
 
@@ -250,3 +257,117 @@ class DecisionView(MeetingObjectMixin, generics.GenericAPIView):
         meeting = self.get_meeting()
         decision.record_decision(meeting=meeting, decided_by=request.user, agreed=data.validated_data["agreed"])
         return Response(self.get_serializer(selectors.candidates(meeting), many=True).data, status=201)
+
+
+class StoryListView(MeetingObjectMixin, generics.GenericAPIView):
+    """The meeting's customer stories (agenda item 4); the CCO and admins pick a customer lost, reactivated or
+    decreased in the report's month."""
+
+    serializer_class = StorySerializer
+    write_roles = MANAGERS
+    # A meeting tells a few stories: answered whole.
+    pagination_class = None
+
+    @extend_schema(responses=StorySerializer(many=True))
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(selectors.stories(self.get_meeting()), many=True).data)
+
+    @extend_schema(request=StoryInputSerializer, responses={201: StorySerializer})
+    def post(self, request, *args, **kwargs):
+        data = StoryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        story = record.pick_story(meeting=self.get_meeting(), picked_by=request.user, **data.validated_data)
+        return Response(self.get_serializer(story).data, status=status.HTTP_201_CREATED)
+
+
+class StoryView(MeetingObjectMixin, generics.GenericAPIView):
+    """One story: the CCO and admins write its note or remove it until the meeting is closed."""
+
+    serializer_class = StorySerializer
+    write_roles = MANAGERS
+
+    def get_story(self) -> CustomerStory:
+        return get_object_or_404(
+            CustomerStory.objects.for_organization(self.organization).filter(meeting=self.get_meeting()),
+            pk=self.kwargs["story_id"],
+        )
+
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_story()).data)
+
+    @extend_schema(request=StoryNoteSerializer, responses=StorySerializer)
+    def patch(self, request, *args, **kwargs):
+        data = StoryNoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        story = record.write_story_note(story=self.get_story(), written_by=request.user, **data.validated_data)
+        return Response(self.get_serializer(story).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, *args, **kwargs):
+        record.remove_story(story=self.get_story(), removed_by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AttendanceView(MeetingObjectMixin, generics.GenericAPIView):
+    """Each invited leader and whether they attended; the CCO and admins record it once the meeting started."""
+
+    serializer_class = AttendanceLineSerializer
+    write_roles = MANAGERS
+    pagination_class = None
+
+    @extend_schema(responses=AttendanceLineSerializer(many=True))
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(selectors.attendance(self.get_meeting()), many=True).data)
+
+    @extend_schema(request=AttendanceInputSerializer, responses=AttendanceLineSerializer(many=True))
+    def put(self, request, *args, **kwargs):
+        data = AttendanceInputSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        meeting = self.get_meeting()
+        record.record_attendance(meeting=meeting, recorded_by=request.user, present=data.validated_data["present"])
+        return Response(self.get_serializer(selectors.attendance(meeting), many=True).data)
+
+
+class CloseView(MeetingObjectMixin, generics.GenericAPIView):
+    """Close the meeting: no more edits, and the minutes go to the invited leaders."""
+
+    serializer_class = MeetingSerializer
+    read_roles = MANAGERS
+    write_roles = MANAGERS
+
+    @extend_schema(request=None, responses=MeetingSerializer)
+    def post(self, request, *args, **kwargs):
+        meeting = record.close_meeting(meeting=self.get_meeting(), closed_by=request.user)
+        return Response(self.get_serializer(meeting).data)
+
+
+class CorrectionListView(MeetingObjectMixin, generics.GenericAPIView):
+    """The corrections to a closed meeting's minutes, each a dated entry; the CCO and admins add them."""
+
+    serializer_class = CorrectionSerializer
+    write_roles = MANAGERS
+    pagination_class = None
+
+    @extend_schema(responses=CorrectionSerializer(many=True))
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(selectors.corrections(self.get_meeting()), many=True).data)
+
+    @extend_schema(request=CorrectionInputSerializer, responses={201: CorrectionSerializer})
+    def post(self, request, *args, **kwargs):
+        data = CorrectionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        correction = record.correct_minutes(meeting=self.get_meeting(), written_by=request.user, **data.validated_data)
+        return Response(self.get_serializer(correction).data, status=status.HTTP_201_CREATED)
+
+
+class MinutesView(MeetingObjectMixin, generics.GenericAPIView):
+    """The closed meeting's minutes as a PDF, corrections included; 404 while it is open."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF")})
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        if not meeting.is_closed:
+            raise Http404("The minutes are published when the meeting is closed.")
+        response = HttpResponse(minutes.minutes_pdf(meeting), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{minutes.file_name(meeting)}"'
+        return audited_download(request, self.organization, response, "customer-room meeting minutes")
