@@ -38,6 +38,8 @@ class Action(models.TextChoices):
     MEETING_RESCHEDULED = "meeting.rescheduled", "Customer-room meeting changed"
     MEETING_CANCELLED = "meeting.cancelled", "Customer-room meeting cancelled"
     MEETING_DECISION = "meeting.decision", "Customer-room candidates and decision"
+    RELIABILITY_ISSUE_CHANGED = "reliability.issue_changed", "Reliability issue changed"
+    MOMENT_OF_TRUTH_CHANGED = "reliability.moment_changed", "Moment of truth changed"
 
     @property
     def kind(self) -> str:
@@ -56,6 +58,7 @@ KINDS = {
     "journey": "Journey map",
     "email": "Email",
     "meeting": "Customer-room meetings",
+    "reliability": "Reliability and moments of truth",
 }
 
 # Sign-in events belong to no organization: they happen before one is chosen.
