@@ -60,6 +60,8 @@ OBJECT_KWARGS = {
     # B's map has more versions than A's: its newest number names a version A lacks.
     "map_version": lambda b, name: b["journey_version"].number,
     "priority_id": lambda b, name: b["priority"].pk,
+    "issue_id": lambda b, name: b["issue"].pk,
+    "moment_id": lambda b, name: b["moment"].pk,
     "pk": lambda b, name: b[PK_OBJECTS[name]].pk,
 }
 # Router routes name their object `pk`: which object that is, by route name.
@@ -304,7 +306,12 @@ SERIALIZER_MODULES = [
     "metrics.api.charter",
     "roadmap.api.journey",
 ]
-FORM_MODULES = [*(f"{app}.forms" for app in APPS), "metrics.charter.forms", "roadmap.journey.forms"]
+FORM_MODULES = [
+    *(f"{app}.forms" for app in APPS),
+    "metrics.charter.forms",
+    "roadmap.journey.forms",
+    "roadmap.reliability.forms",
+]
 
 
 def _api_serializers():
@@ -527,6 +534,8 @@ SHARED_FORM_REFERENCES = {
     ("MilestoneFilterForm", "competency"): "the five competencies",
     ("MilestoneFilterForm", "owner"): "a filter of a page that reads A's milestones only",
     ("MilestoneFilterForm", "area"): "a filter of a page that reads A's milestones only",
+    ("IssueFilterForm", "touchpoint"): "a filter of a page that reads A's reliability issues only",
+    ("IssueFilterForm", "area"): "a filter of a page that reads A's reliability issues only",
 }
 
 # (url name, url kwargs from A's objects, form data naming B's row) per form field.
@@ -621,6 +630,40 @@ FORM_REFERENCES = {
             "reports:action",
             {"action_id": "action"},
             lambda a, b: {**ACTION_FORM, "month": a["months"][1], "owner": b["member"].pk},
+        ),
+    ],
+    ("IssueForm", "touchpoint"): [
+        (
+            "roadmap:reliability",
+            {},
+            lambda a, b: {"title": "x", "customers_touched": 0, "touchpoint": b["touchpoint"].pk},
+        ),
+        (
+            "roadmap:reliability_issue",
+            {"issue_id": "issue"},
+            lambda a, b: {"title": "x", "customers_touched": 0, "touchpoint": b["touchpoint"].pk},
+        ),
+    ],
+    ("IssueForm", "area"): [
+        ("roadmap:reliability", {}, lambda a, b: {"title": "x", "customers_touched": 0, "area": b["area"].pk}),
+        (
+            "roadmap:reliability_issue",
+            {"issue_id": "issue"},
+            lambda a, b: {"title": "x", "customers_touched": 0, "area": b["area"].pk},
+        ),
+    ],
+    ("MomentForm", "touchpoint"): [
+        (
+            "roadmap:reliability_moments",
+            {},
+            lambda a, b: {"intended_experience": "x", "touchpoint": b["touchpoint"].pk},
+        ),
+    ],
+    ("LinkMilestoneForm", "milestone"): [
+        (
+            "roadmap:reliability_moment_link",
+            {"moment_id": "moment"},
+            lambda a, b: {f"link-{a['moment'].pk}-milestone": b["milestone"].pk},
         ),
     ],
     ("SeriesForm", "invited"): [
