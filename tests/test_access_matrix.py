@@ -333,6 +333,24 @@ ACCESS = {
     ("api-journey-touchpoint-detail", "delete"): Access(MANAGERS, 204),
     ("api-journey-version-list", "get"): Access(ANY_MEMBER, 200),
     ("api-journey-version-detail", "get"): Access(ANY_MEMBER, 200),
+    ("api-reliability-issue-list", "get"): Access(ANY_MEMBER, 200),
+    ("api-reliability-issue-list", "post"): Access(MANAGERS, 201, {"title": "Parcels left at the wrong door"}),
+    # As on the page: the service lets the CCO, admins and the issue's area leader (none here) write.
+    ("api-reliability-issue-detail", "get"): Access(ANY_MEMBER, 200),
+    ("api-reliability-issue-detail", "patch"): Access(MANAGERS, 200, {"customers_touched": 3}),
+    ("api-reliability-issue-status", "post"): Access(MANAGERS, 200, {"status": "investigating"}),
+    ("api-reliability-issue-occurrences", "post"): Access(MANAGERS, 200, {"month": "2026-01", "count": 4}),
+    # The issue is open, so a recurrence is refused with the reason; recurring: tests/roadmap/reliability.
+    ("api-reliability-issue-recurrence", "post"): Access(MANAGERS, 400, {"note": "Back again"}),
+    ("api-reliability-moment-list", "get"): Access(ANY_MEMBER, 200),
+    # Without a touchpoint it is refused with the reason; choosing: tests/roadmap/reliability/test_api.py.
+    ("api-reliability-moment-list", "post"): Access(MANAGERS, 400, {"intended_experience": "On the day"}),
+    ("api-reliability-moment-detail", "get"): Access(ANY_MEMBER, 200),
+    ("api-reliability-moment-detail", "patch"): Access(MANAGERS, 200, {"intended_experience": "On the day"}),
+    ("api-reliability-moment-detail", "delete"): Access(MANAGERS, 204),
+    ("api-reliability-moment-link", "post"): Access(
+        MANAGERS, 200, lambda organization: {"milestone": Milestone.objects.for_organization(organization).first().pk}
+    ),
     ("roadmap:reliability", "get"): Access(ANY_MEMBER, 200),
     ("roadmap:reliability", "post"): Access(MANAGERS, 302, {"title": "Parcels left at the wrong door"}),
     # Writing an issue is open to every member's request; the service lets the CCO, admins and the leader of the

@@ -211,6 +211,8 @@ LIST_CHECKS = {
     "/api/v1/orgs/{org_slug}/roadmap/maturity/": ({}, "id", _model_ids("roadmap.MaturityAssessment")),
     "/api/v1/orgs/{org_slug}/roadmap/milestones/": ({}, "id", _model_ids("roadmap.Milestone")),
     "/api/v1/orgs/{org_slug}/roadmap/journey/priorities/": ({}, "id", _model_ids("roadmap.Priority")),
+    "/api/v1/orgs/{org_slug}/roadmap/reliability/issues/": ({}, "id", _model_ids("roadmap.ReliabilityIssue")),
+    "/api/v1/orgs/{org_slug}/roadmap/reliability/moments/": ({}, "id", _model_ids("roadmap.MomentOfTruth")),
     # Version numbers are counted per organization; what changed names A's own stages and touchpoints.
     "/api/v1/orgs/{org_slug}/roadmap/journey/versions/": (
         {},
@@ -305,6 +307,7 @@ SERIALIZER_MODULES = [
     *(f"{app}.api.serializers" for app in APPS),
     "metrics.api.charter",
     "roadmap.api.journey",
+    "roadmap.api.reliability",
 ]
 FORM_MODULES = [
     *(f"{app}.forms" for app in APPS),
@@ -371,6 +374,25 @@ REFERENCES = {
             {"touchpoint_id": "touchpoint"},
             lambda b: {"area": b["area"].pk},
         ),
+    ],
+    ("IssueInputSerializer", "touchpoint"): [
+        ("api-reliability-issue-list", "post", {}, lambda b: {"title": "x", "touchpoint": b["touchpoint"].pk}),
+        ("api-reliability-issue-detail", "patch", {"issue_id": "issue"}, lambda b: {"touchpoint": b["touchpoint"].pk}),
+    ],
+    ("IssueInputSerializer", "area"): [
+        ("api-reliability-issue-list", "post", {}, lambda b: {"title": "x", "area": b["area"].pk}),
+        ("api-reliability-issue-detail", "patch", {"issue_id": "issue"}, lambda b: {"area": b["area"].pk}),
+    ],
+    ("MomentInputSerializer", "touchpoint"): [
+        (
+            "api-reliability-moment-list",
+            "post",
+            {},
+            lambda b: {"intended_experience": "x", "touchpoint": b["touchpoint"].pk},
+        ),
+    ],
+    ("LinkMilestoneInputSerializer", "milestone"): [
+        ("api-reliability-moment-link", "post", {"moment_id": "moment"}, lambda b: {"milestone": b["milestone"].pk}),
     ],
     ("PriorityInputSerializer", "touchpoint"): [
         ("api-journey-priority-list", "post", {}, lambda b: {"experience": "x", "touchpoint": b["touchpoint"].pk}),
