@@ -21,7 +21,12 @@ def can_update_issue(roles: Iterable[str], user, issue: ReliabilityIssue) -> boo
     """The CCO and admins, and the leader of the area that owns the issue, keep it up to date."""
     if can_manage(roles):
         return True
-    return issue.area is not None and issue.area.leader_id is not None and issue.area.leader_id == user.pk
+    return (
+        user is not None
+        and issue.area is not None
+        and issue.area.leader_id is not None
+        and issue.area.leader_id == user.pk
+    )
 
 
 @dataclass(frozen=True)
