@@ -83,6 +83,8 @@ class IssueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status")), *IssueStatus.choices], required=False)
 
     def __init__(self, *args, organization: Organization, **kwargs):
+        # Its own ids: the page also holds the issue form, whose fields have the same names.
+        kwargs.setdefault("auto_id", "filter_%s")
         super().__init__(*args, **kwargs)
         self.fields["touchpoint"].queryset = _touchpoints(organization)
         self.fields["area"].queryset = OperationalArea.objects.for_organization(organization).order_by("name")
@@ -97,6 +99,10 @@ class StatusForm(forms.Form):
         max_length=2000,
         help_text=_("Needed to resolve: say what fixed it."),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "status_%s")
+        super().__init__(*args, **kwargs)
 
 
 class OccurrencesForm(forms.Form):
@@ -114,6 +120,10 @@ class OccurrencesForm(forms.Form):
         help_text=_("Optional: said if the count reopens a resolved issue."),
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "count_%s")
+        super().__init__(*args, **kwargs)
+
 
 class RecurrenceForm(forms.Form):
     note = forms.CharField(
@@ -122,6 +132,10 @@ class RecurrenceForm(forms.Form):
         max_length=2000,
         help_text=_("When, where, who saw it."),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "recurrence_%s")
+        super().__init__(*args, **kwargs)
 
 
 class MomentForm(forms.Form):
