@@ -128,3 +128,17 @@ def test_the_cco_chooses_a_moment_and_links_a_milestone(client, organization, cc
     assert f"?competency=4&amp;touchpoint={delivery.pk}" in page
     form = client.get(url(organization, "milestone_create") + f"?competency=4&touchpoint={delivery.pk}").context["form"]
     assert str(form["touchpoint"].value()) == str(delivery.pk)
+
+
+def test_a_milestone_linked_to_a_moment_shows_the_touchpoint_in_its_history(client, organization, cco_user, delivery):
+    """Given a milestone linked to the Delivery moment of truth, when its page is opened, then its history names
+    the touchpoint it now points at (the touchpoint is looked up within the organization)."""
+    moment = services.choose_moment(
+        organization=organization, touchpoint=delivery, intended_experience="On the day", chosen_by=cco_user
+    )
+    milestone = MilestoneFactory(organization=organization, title="Track every parcel")
+    services.link_milestone(moment=moment, milestone=milestone, changed_by=cco_user)
+    client.force_login(cco_user)
+    response = client.get(url(organization, "milestone", milestone_id=milestone.pk))
+    assert response.status_code == 200
+    assert "Delivery" in response.content.decode()
