@@ -27,7 +27,7 @@ FILTERS = [
 
 
 class OccurrencesSerializer(serializers.ModelSerializer):
-    month = serializers.DateField(format="%Y-%m", help_text="The month counted, YYYY-MM.")
+    month = serializers.DateField(format="%Y-%m", read_only=True, help_text="The month counted, YYYY-MM.")
 
     class Meta:
         model = IssueOccurrences
