@@ -11,6 +11,7 @@ from cco_portal.organizations.roles import Role
 from . import services
 from .journey.demo import seed_journey
 from .models import Competency, MaturityAssessment, Milestone, OperationalArea, Stage, Status
+from .reliability.demo import seed_reliability
 
 AREAS = ["Sales", "Marketing", "Operations", "Customer service", "Finance", "IT"]
 BEGUN_WEEKS_AGO = 17
@@ -168,6 +169,8 @@ def seed_demo(*, organization, people) -> None:
             **{"blocked_reason" if progress.status == Status.BLOCKED else "notes": progress.note},
         )
         _backdate(organization, since=mark, to=now - timedelta(days=progress.days_ago))
+
+    seed_reliability(organization=organization, people=people, touchpoints=touchpoints)
 
     # The demo's people hear about late milestones from this page, not from a pile of console emails.
     Milestone.objects.for_organization(organization).overdue().update(overdue_notified_at=now)

@@ -159,7 +159,11 @@ def milestone_history(milestone: Milestone) -> list[Change]:
         else:
             delta = record.diff_against(previous)
             fields = [
-                (str(_recorded_field(c.field).verbose_name), _show(c.field, c.old), _show(c.field, c.new))
+                (
+                    str(_recorded_field(c.field).verbose_name),
+                    _show(c.field, c.old, milestone.organization),
+                    _show(c.field, c.new, milestone.organization),
+                )
                 for c in delta.changes
             ]
             if fields:
@@ -177,8 +181,9 @@ def _recorded_field(field_name: str) -> Field:
     return field
 
 
-def _show(field_name: str, value: object) -> str:
-    """A recorded value as a person reads it: choice labels, related objects by name, lists by count."""
+def _show(field_name: str, value: object, organization: Organization) -> str:
+    """A recorded value as a person reads it: choice labels, related objects by name, lists by count. A related
+    row of an organization's own (a touchpoint, a stage) is looked up within the milestone's organization."""
     field = _recorded_field(field_name)
     related_model = field.related_model if isinstance(field.related_model, type) else None
     if value in (None, ""):
@@ -189,7 +194,9 @@ def _show(field_name: str, value: object) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if related_model is not None:
-        related = related_model._default_manager.filter(pk=value).first()
+        manager = related_model._default_manager
+        rows = manager.for_organization(organization) if hasattr(manager, "for_organization") else manager.all()
+        related = rows.filter(pk=value).first()
         return str(related) if related else "(removed)"
     return str(value)
 

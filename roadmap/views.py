@@ -214,7 +214,13 @@ class MilestoneCreateView(RoadmapMixin, FormView):
         return {**super().get_form_kwargs(), "organization": self.organization}
 
     def get_initial(self):
-        return {"competency": self.request.GET.get("competency") or 1, "status": Status.PLANNED}
+        # A moment of truth's "Create a milestone" names the touchpoint it improves; the form's choices are the
+        # organization's own, so another's id is simply not chosen.
+        return {
+            "competency": self.request.GET.get("competency") or 1,
+            "status": Status.PLANNED,
+            "touchpoint": self.request.GET.get("touchpoint"),
+        }
 
     def form_valid(self, form):
         try:

@@ -4,7 +4,7 @@ The cross-organization tests aim one organization's routes at another's objects,
 runs against real rows; both need every kind present, created the way the portal creates it.
 """
 
-from datetime import time
+from datetime import date, time
 
 from django.apps import apps
 from knox.models import AuthToken
@@ -30,6 +30,7 @@ from roadmap.journey.services import (
     start_with_example_stages,
     update_stage,
 )
+from roadmap.reliability import services as reliability
 from tests.assessments.factories import InviteeFactory, RoundFactory, respond
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 from tests.metrics.factories import DataSourceFactory
@@ -105,6 +106,20 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
     set_stance(organization=organization, priority=priority, user=member, roles={Role.EXECUTIVE}, stance="commit")
     for number in range(3, journey_versions):
         update_stage(stage=stage, name=f"{tag} choose {number}", changed_by=admin)
+    issue = reliability.report_issue(
+        organization=organization,
+        title=f"{tag} parcels at the wrong door",
+        touchpoint=touchpoint,
+        customers_touched=12,
+        reported_by=admin,
+    )
+    reliability.record_occurrences(
+        issue=issue, month=date(2024, 1, 1), count=7, recorded_by=member, roles={Role.EXECUTIVE}
+    )
+    moment = reliability.choose_moment(
+        organization=organization, touchpoint=touchpoint, intended_experience=f"{tag} on time", chosen_by=admin
+    )
+    reliability.link_milestone(moment=moment, milestone=milestone, changed_by=admin)
     set_meeting_series(
         organization=organization,
         changed_by=admin,
@@ -139,6 +154,8 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
         "touchpoint": touchpoint,
         "priority": priority,
         "journey_version": JourneyVersion.objects.for_organization(organization).first(),
+        "issue": issue,
+        "moment": moment,
         "meeting": (meeting := schedule_next_meeting(organization=organization, scheduled_by=admin)),
         "candidate": propose_candidate(
             meeting=meeting, proposed_by=member, roles={Role.EXECUTIVE}, title=f"{tag} call the lost"

@@ -28,6 +28,9 @@ from reports.meetings.services import schedule_next_meeting, set_meeting_series
 from reports.models import CustomerRoomAction, Report, ReportStatus
 from roadmap.journey.selectors import LEADERS, current_version
 from roadmap.journey.services import add_stage, add_touchpoint, propose_priority
+from roadmap.models import Milestone
+from roadmap.reliability.models import MomentOfTruth
+from roadmap.reliability.services import choose_moment, report_issue
 from tests.assessments.factories import InviteeFactory, RoundFactory
 from tests.factories import InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
 from tests.metrics.factories import ActivityImportFactory, DataSourceFactory
@@ -335,6 +338,47 @@ ACCESS = {
     ("api-journey-touchpoint-detail", "delete"): Access(MANAGERS, 204),
     ("api-journey-version-list", "get"): Access(ANY_MEMBER, 200),
     ("api-journey-version-detail", "get"): Access(ANY_MEMBER, 200),
+    ("api-reliability-issue-list", "get"): Access(ANY_MEMBER, 200),
+    ("api-reliability-issue-list", "post"): Access(MANAGERS, 201, {"title": "Parcels left at the wrong door"}),
+    # As on the page: the service lets the CCO, admins and the issue's area leader (none here) write.
+    ("api-reliability-issue-detail", "get"): Access(ANY_MEMBER, 200),
+    ("api-reliability-issue-detail", "patch"): Access(MANAGERS, 200, {"customers_touched": 3}),
+    ("api-reliability-issue-status", "post"): Access(MANAGERS, 200, {"status": "investigating"}),
+    ("api-reliability-issue-occurrences", "post"): Access(MANAGERS, 200, {"month": "2026-01", "count": 4}),
+    # The issue is open, so a recurrence is refused with the reason; recurring: tests/roadmap/reliability.
+    ("api-reliability-issue-recurrence", "post"): Access(MANAGERS, 400, {"note": "Back again"}),
+    ("api-reliability-moment-list", "get"): Access(ANY_MEMBER, 200),
+    # Without a touchpoint it is refused with the reason; choosing: tests/roadmap/reliability/test_api.py.
+    ("api-reliability-moment-list", "post"): Access(MANAGERS, 400, {"intended_experience": "On the day"}),
+    ("api-reliability-moment-detail", "get"): Access(ANY_MEMBER, 200),
+    ("api-reliability-moment-detail", "patch"): Access(MANAGERS, 200, {"intended_experience": "On the day"}),
+    ("api-reliability-moment-detail", "delete"): Access(MANAGERS, 204),
+    ("api-reliability-moment-link", "post"): Access(
+        MANAGERS, 200, lambda organization: {"milestone": Milestone.objects.for_organization(organization).first().pk}
+    ),
+    ("roadmap:reliability", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:reliability", "post"): Access(MANAGERS, 302, {"title": "Parcels left at the wrong door"}),
+    # Writing an issue is open to every member's request; the service lets the CCO, admins and the leader of the
+    # issue's area through (the issue here has no area, so no leader), and refuses anyone else with 403.
+    ("roadmap:reliability_issue", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:reliability_issue", "post"): Access(MANAGERS, 302, {"title": "Late", "customers_touched": 3}),
+    ("roadmap:reliability_issue_status", "post"): Access(MANAGERS, 302, {"status": "investigating"}),
+    ("roadmap:reliability_issue_occurrences", "post"): Access(MANAGERS, 302, {"month": "2026-01", "count": 4}),
+    # The issue is open, so the recurrence comes back with what to fix; recurring: tests/roadmap/reliability.
+    ("roadmap:reliability_issue_recurrence", "post"): Access(MANAGERS, 200, {"note": "Back again"}),
+    ("roadmap:reliability_moments", "get"): Access(ANY_MEMBER, 200),
+    # Without a touchpoint the form comes back with what to fix; choosing: tests/roadmap/reliability.
+    ("roadmap:reliability_moments", "post"): Access(MANAGERS, 200, {"intended_experience": "On the day"}),
+    ("roadmap:reliability_moment", "post"): Access(MANAGERS, 302, {"action": "remove"}),
+    ("roadmap:reliability_moment_link", "post"): Access(
+        MANAGERS,
+        302,
+        lambda organization: {
+            f"link-{MomentOfTruth.objects.for_organization(organization).first().pk}-milestone": (
+                Milestone.objects.for_organization(organization).first().pk
+            )
+        },
+    ),
     # The customer-room meeting: every member reads; the CCO and admins set the series and run the meetings.
     ("reports:meetings", "get"): Access(ANY_MEMBER, 200),
     ("reports:meeting_series", "get"): Access(MANAGERS, 200),
@@ -427,6 +471,8 @@ OBJECT_KWARGS = {
     "touchpoint_id": lambda objects: objects["touchpoint"].pk,
     "map_version": lambda objects: objects["journey_version"].number,
     "priority_id": lambda objects: objects["priority"].pk,
+    "issue_id": lambda objects: objects["issue"].pk,
+    "moment_id": lambda objects: objects["moment"].pk,
     "number": lambda objects: objects["milestone"].competency.number,
     "kind": lambda objects: objects.get("kind", Kind.READINESS.value),
     "pk": lambda objects: objects[("invitation" if "invitation" in objects["_name"] else "target")].pk,
@@ -510,6 +556,10 @@ def _journey_of(organization) -> dict:
         "touchpoint": touchpoint,
         "journey_version": current_version(organization),
         "priority": priority,
+        "issue": report_issue(organization=organization, title="Late", touchpoint=touchpoint, reported_by=None),
+        "moment": choose_moment(
+            organization=organization, touchpoint=touchpoint, intended_experience="Found at once", chosen_by=None
+        ),
     }
 
 

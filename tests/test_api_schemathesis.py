@@ -49,6 +49,8 @@ PATH_OBJECTS = {
     "stage_id": "stage",
     "touchpoint_id": "touchpoint",
     "priority_id": "priority",
+    "issue_id": "issue",
+    "moment_id": "moment",
     "meeting_id": "meeting",
     "candidate_id": "candidate",
     "story_id": "story",

@@ -61,6 +61,8 @@ OBJECT_KWARGS = {
     # B's map has more versions than A's: its newest number names a version A lacks.
     "map_version": lambda b, name: b["journey_version"].number,
     "priority_id": lambda b, name: b["priority"].pk,
+    "issue_id": lambda b, name: b["issue"].pk,
+    "moment_id": lambda b, name: b["moment"].pk,
     "pk": lambda b, name: b[PK_OBJECTS[name]].pk,
 }
 # Router routes name their object `pk`: which object that is, by route name.
@@ -210,6 +212,8 @@ LIST_CHECKS = {
     "/api/v1/orgs/{org_slug}/roadmap/maturity/": ({}, "id", _model_ids("roadmap.MaturityAssessment")),
     "/api/v1/orgs/{org_slug}/roadmap/milestones/": ({}, "id", _model_ids("roadmap.Milestone")),
     "/api/v1/orgs/{org_slug}/roadmap/journey/priorities/": ({}, "id", _model_ids("roadmap.Priority")),
+    "/api/v1/orgs/{org_slug}/roadmap/reliability/issues/": ({}, "id", _model_ids("roadmap.ReliabilityIssue")),
+    "/api/v1/orgs/{org_slug}/roadmap/reliability/moments/": ({}, "id", _model_ids("roadmap.MomentOfTruth")),
     # Version numbers are counted per organization; what changed names A's own stages and touchpoints.
     "/api/v1/orgs/{org_slug}/roadmap/journey/versions/": (
         {},
@@ -314,8 +318,14 @@ SERIALIZER_MODULES = [
     *(f"{app}.api.serializers" for app in APPS),
     "metrics.api.charter",
     "roadmap.api.journey",
+    "roadmap.api.reliability",
 ]
-FORM_MODULES = [*(f"{app}.forms" for app in APPS), "metrics.charter.forms", "roadmap.journey.forms"]
+FORM_MODULES = [
+    *(f"{app}.forms" for app in APPS),
+    "metrics.charter.forms",
+    "roadmap.journey.forms",
+    "roadmap.reliability.forms",
+]
 
 
 def _api_serializers():
@@ -375,6 +385,25 @@ REFERENCES = {
             {"touchpoint_id": "touchpoint"},
             lambda b: {"area": b["area"].pk},
         ),
+    ],
+    ("IssueInputSerializer", "touchpoint"): [
+        ("api-reliability-issue-list", "post", {}, lambda b: {"title": "x", "touchpoint": b["touchpoint"].pk}),
+        ("api-reliability-issue-detail", "patch", {"issue_id": "issue"}, lambda b: {"touchpoint": b["touchpoint"].pk}),
+    ],
+    ("IssueInputSerializer", "area"): [
+        ("api-reliability-issue-list", "post", {}, lambda b: {"title": "x", "area": b["area"].pk}),
+        ("api-reliability-issue-detail", "patch", {"issue_id": "issue"}, lambda b: {"area": b["area"].pk}),
+    ],
+    ("MomentInputSerializer", "touchpoint"): [
+        (
+            "api-reliability-moment-list",
+            "post",
+            {},
+            lambda b: {"intended_experience": "x", "touchpoint": b["touchpoint"].pk},
+        ),
+    ],
+    ("LinkMilestoneInputSerializer", "milestone"): [
+        ("api-reliability-moment-link", "post", {"moment_id": "moment"}, lambda b: {"milestone": b["milestone"].pk}),
     ],
     ("PriorityInputSerializer", "touchpoint"): [
         ("api-journey-priority-list", "post", {}, lambda b: {"experience": "x", "touchpoint": b["touchpoint"].pk}),
@@ -541,6 +570,8 @@ SHARED_FORM_REFERENCES = {
     ("MilestoneFilterForm", "competency"): "the five competencies",
     ("MilestoneFilterForm", "owner"): "a filter of a page that reads A's milestones only",
     ("MilestoneFilterForm", "area"): "a filter of a page that reads A's milestones only",
+    ("IssueFilterForm", "touchpoint"): "a filter of a page that reads A's reliability issues only",
+    ("IssueFilterForm", "area"): "a filter of a page that reads A's reliability issues only",
 }
 
 # (url name, url kwargs from A's objects, form data naming B's row) per form field.
@@ -635,6 +666,40 @@ FORM_REFERENCES = {
             "reports:action",
             {"action_id": "action"},
             lambda a, b: {**ACTION_FORM, "month": a["months"][1], "owner": b["member"].pk},
+        ),
+    ],
+    ("IssueForm", "touchpoint"): [
+        (
+            "roadmap:reliability",
+            {},
+            lambda a, b: {"title": "x", "customers_touched": 0, "touchpoint": b["touchpoint"].pk},
+        ),
+        (
+            "roadmap:reliability_issue",
+            {"issue_id": "issue"},
+            lambda a, b: {"title": "x", "customers_touched": 0, "touchpoint": b["touchpoint"].pk},
+        ),
+    ],
+    ("IssueForm", "area"): [
+        ("roadmap:reliability", {}, lambda a, b: {"title": "x", "customers_touched": 0, "area": b["area"].pk}),
+        (
+            "roadmap:reliability_issue",
+            {"issue_id": "issue"},
+            lambda a, b: {"title": "x", "customers_touched": 0, "area": b["area"].pk},
+        ),
+    ],
+    ("MomentForm", "touchpoint"): [
+        (
+            "roadmap:reliability_moments",
+            {},
+            lambda a, b: {"intended_experience": "x", "touchpoint": b["touchpoint"].pk},
+        ),
+    ],
+    ("LinkMilestoneForm", "milestone"): [
+        (
+            "roadmap:reliability_moment_link",
+            {"moment_id": "moment"},
+            lambda a, b: {f"link-{a['moment'].pk}-milestone": b["milestone"].pk},
         ),
     ],
     ("SeriesForm", "invited"): [

@@ -39,6 +39,8 @@ class Action(models.TextChoices):
     MEETING_CANCELLED = "meeting.cancelled", "Customer-room meeting cancelled"
     MEETING_DECISION = "meeting.decision", "Customer-room candidates and decision"
     MEETING_RECORD = "meeting.record", "Customer-room stories, attendance and minutes"
+    RELIABILITY_ISSUE_CHANGED = "reliability.issue_changed", "Reliability issue changed"
+    MOMENT_OF_TRUTH_CHANGED = "reliability.moment_changed", "Moment of truth changed"
 
     @property
     def kind(self) -> str:
@@ -57,6 +59,7 @@ KINDS = {
     "journey": "Journey map",
     "email": "Email",
     "meeting": "Customer-room meetings",
+    "reliability": "Reliability and moments of truth",
 }
 
 # Sign-in events belong to no organization: they happen before one is chosen.

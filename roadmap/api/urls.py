@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import journey, views
+from . import journey, reliability, views
 
 router = SimpleRouter()
 router.register("maturity", views.MaturityAssessmentViewSet, basename="api-maturity")
@@ -40,4 +40,36 @@ urlpatterns = [
         name="api-journey-priority-decision",
     ),
     path("journey/versions/<int:map_version>/", journey.VersionDetailView.as_view(), name="api-journey-version-detail"),
+    path("reliability/issues/", reliability.IssueListView.as_view(), name="api-reliability-issue-list"),
+    path(
+        "reliability/issues/<int:issue_id>/",
+        reliability.IssueDetailView.as_view(),
+        name="api-reliability-issue-detail",
+    ),
+    path(
+        "reliability/issues/<int:issue_id>/status/",
+        reliability.IssueStatusView.as_view(),
+        name="api-reliability-issue-status",
+    ),
+    path(
+        "reliability/issues/<int:issue_id>/occurrences/",
+        reliability.IssueOccurrencesView.as_view(),
+        name="api-reliability-issue-occurrences",
+    ),
+    path(
+        "reliability/issues/<int:issue_id>/recurrence/",
+        reliability.IssueRecurrenceView.as_view(),
+        name="api-reliability-issue-recurrence",
+    ),
+    path("reliability/moments/", reliability.MomentListView.as_view(), name="api-reliability-moment-list"),
+    path(
+        "reliability/moments/<int:moment_id>/",
+        reliability.MomentDetailView.as_view(),
+        name="api-reliability-moment-detail",
+    ),
+    path(
+        "reliability/moments/<int:moment_id>/milestones/",
+        reliability.MomentLinkView.as_view(),
+        name="api-reliability-moment-link",
+    ),
 ]

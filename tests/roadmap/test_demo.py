@@ -70,4 +70,5 @@ def test_the_demo_journey_map_has_leaders_and_priorities(organization, people):
     assert all(p.stances.count() >= 2 for p in priorities)
     chosen = [p["experience"] for s in journey["stages"] for t in s["touchpoints"] for p in t["priorities"]]
     assert len(chosen) == 2
-    assert Milestone.objects.for_organization(organization).filter(touchpoint__isnull=False).count() == 3
+    # Three placed by the roadmap's demo, and the moment of truth's milestone linked to "Onboarding call".
+    assert Milestone.objects.for_organization(organization).filter(touchpoint__isnull=False).count() == 4
