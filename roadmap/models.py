@@ -173,3 +173,4 @@ class Milestone(models.Model):
 
 # The journey map's models live beside their code; imported here so that they belong to this app.
 from .journey.models import JourneyStage, JourneyVersion, Priority, PriorityStance, Touchpoint  # noqa: E402, F401
+from .listening.models import ListeningSource, SourceReport, StageFeed  # noqa: E402, F401

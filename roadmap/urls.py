@@ -17,4 +17,5 @@ urlpatterns = [
     path("milestones/<int:milestone_id>/delete/", views.MilestoneDeleteView.as_view(), name="milestone_delete"),
     path("areas/", views.AreasView.as_view(), name="areas"),
     path("journey/", include("roadmap.journey.urls")),
+    path("listening/", include("roadmap.listening.urls")),
 ]

@@ -4,7 +4,7 @@ The cross-organization tests aim one organization's routes at another's objects,
 runs against real rows; both need every kind present, created the way the portal creates it.
 """
 
-from datetime import time
+from datetime import date, time
 
 from django.apps import apps
 from knox.models import AuthToken
@@ -15,6 +15,7 @@ from cco_portal.audit.services import record_event
 from cco_portal.organizations.roles import Role
 from metrics.charter.services import propose_charter, sign_charter
 from metrics.computation import compute_customer_movements
+from metrics.feeds import feed_key
 from metrics.models import ImportKind
 from metrics.months import parse_month_label
 from metrics.owners.services import set_figure_owner
@@ -29,6 +30,7 @@ from roadmap.journey.services import (
     start_with_example_stages,
     update_stage,
 )
+from roadmap.listening.services import add_source, attach_feed, record_report
 from tests.assessments.factories import InviteeFactory, RoundFactory, respond
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 from tests.metrics.factories import DataSourceFactory
@@ -102,6 +104,26 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
         roles={Role.EXECUTIVE},
     )
     set_stance(organization=organization, priority=priority, user=member, roles={Role.EXECUTIVE}, stance="commit")
+    data_source = DataSourceFactory(organization=organization, name=f"{tag} billing")
+    listening_source = add_source(
+        organization=organization,
+        added_by=admin,
+        name=f"{tag} after-purchase survey",
+        kind="survey",
+        cadence_days=31,
+        stages=[stage],
+        owner=member,
+    )
+    record_report(
+        source=listening_source,
+        recorded_by=member,
+        roles={Role.EXECUTIVE},
+        reported_on=date(year, month, 1),
+        note=f"{tag} satisfaction 4.1",
+    )
+    stage_feed = attach_feed(
+        organization=organization, stage=stage, feed_key=feed_key(data_source.pk), attached_by=admin
+    )
     for number in range(3, journey_versions):
         update_stage(stage=stage, name=f"{tag} choose {number}", changed_by=admin)
     set_meeting_series(
@@ -128,7 +150,9 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
         "api_token": AuthToken.objects.create(user=member)[0],
         "response": respond(round_, member, "Y" * READINESS_QUESTIONS),
         "activity_import": activity_import,
-        "source": DataSourceFactory(organization=organization, name=f"{tag} billing"),
+        "source": data_source,
+        "listening_source": listening_source,
+        "stage_feed": stage_feed,
         "report": ReportFactory(organization=organization, month=parse_month_label(months[1])),
         "action": CustomerRoomActionFactory(
             organization=organization, owner=member, month=parse_month_label(months[1])

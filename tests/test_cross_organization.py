@@ -60,6 +60,8 @@ OBJECT_KWARGS = {
     # B's map has more versions than A's: its newest number names a version A lacks.
     "map_version": lambda b, name: b["journey_version"].number,
     "priority_id": lambda b, name: b["priority"].pk,
+    "listening_source_id": lambda b, name: b["listening_source"].pk,
+    "stage_feed_id": lambda b, name: b["stage_feed"].pk,
     "pk": lambda b, name: b[PK_OBJECTS[name]].pk,
 }
 # Router routes name their object `pk`: which object that is, by route name.
@@ -304,7 +306,12 @@ SERIALIZER_MODULES = [
     "metrics.api.charter",
     "roadmap.api.journey",
 ]
-FORM_MODULES = [*(f"{app}.forms" for app in APPS), "metrics.charter.forms", "roadmap.journey.forms"]
+FORM_MODULES = [
+    *(f"{app}.forms" for app in APPS),
+    "metrics.charter.forms",
+    "roadmap.journey.forms",
+    "roadmap.listening.forms",
+]
 
 
 def _api_serializers():
@@ -519,6 +526,7 @@ def _form_reference_fields() -> set[tuple[str, str]]:
 
 MILESTONE_FORM = {"competency": 1, "title": "x", "status": "planned", "percent_complete": 0}
 ACTION_FORM = {"title": "x", "status": "open"}
+SOURCE_FORM = {"name": "x", "kind": "survey", "cadence": "7"}
 MEETING_FORM = {"day": "2099-03-10", "start_time": "09:00", "duration_minutes": 60}
 
 # Form fields that choose the portal's shared content, or that only filter what a page shows.
@@ -574,6 +582,29 @@ FORM_REFERENCES = {
                 "new-touchpoint-stage": a["stage"].pk,
                 "new-touchpoint-area": b["area"].pk,
             },
+        ),
+    ],
+    ("SourceForm", "stages"): [
+        ("roadmap:listening_source_add", {}, lambda a, b: {**SOURCE_FORM, "stages": [b["stage"].pk]}),
+        (
+            "roadmap:listening_source",
+            {"listening_source_id": "listening_source"},
+            lambda a, b: {**SOURCE_FORM, "stages": [b["stage"].pk]},
+        ),
+    ],
+    ("SourceForm", "owner"): [
+        ("roadmap:listening_source_add", {}, lambda a, b: {**SOURCE_FORM, "owner": b["member"].pk}),
+        (
+            "roadmap:listening_source",
+            {"listening_source_id": "listening_source"},
+            lambda a, b: {**SOURCE_FORM, "owner": b["member"].pk},
+        ),
+    ],
+    ("FeedForm", "stage"): [
+        (
+            "roadmap:listening_feed_add",
+            {},
+            lambda a, b: {"stage": b["stage"].pk, "feed_key": f"data-source-{a['source'].pk}"},
         ),
     ],
     ("PriorityForm", "touchpoint"): [

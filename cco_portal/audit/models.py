@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     MEETING_RESCHEDULED = "meeting.rescheduled", "Customer-room meeting changed"
     MEETING_CANCELLED = "meeting.cancelled", "Customer-room meeting cancelled"
     MEETING_DECISION = "meeting.decision", "Customer-room candidates and decision"
+    LISTENING_CHANGED = "listening.changed", "Listening path changed"
 
     @property
     def kind(self) -> str:
