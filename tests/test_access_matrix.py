@@ -351,6 +351,26 @@ ACCESS = {
         },
     ),
     ("roadmap:listening_feed", "post"): Access(MANAGERS, 302),
+    ("api-listening", "get"): Access(ANY_MEMBER, 200),
+    ("api-listening-source-list", "get"): Access(ANY_MEMBER, 200),
+    ("api-listening-source-list", "post"): Access(
+        MANAGERS, 201, {"name": "Returns", "kind": "operational", "cadence_days": 31}
+    ),
+    ("api-listening-source-detail", "get"): Access(ANY_MEMBER, 200),
+    ("api-listening-source-detail", "patch"): Access(MANAGERS, 200, {"cadence_days": 92}),
+    ("api-listening-source-detail", "delete"): Access(MANAGERS, 204),
+    ("api-listening-source-reports", "get"): Access(ANY_MEMBER, 200),
+    ("api-listening-source-reports", "post"): Access(MANAGERS, 201, {"reported_on": "2024-01-31"}),
+    # Attached already: refused with the reason.
+    ("api-listening-feed-list", "post"): Access(
+        MANAGERS,
+        400,
+        lambda organization: {
+            "stage": organization.journey_stages.get().pk,
+            "feed_key": f"data-source-{organization.data_sources.get().pk}",
+        },
+    ),
+    ("api-listening-feed-detail", "delete"): Access(MANAGERS, 204),
     ("api-journey-version-detail", "get"): Access(ANY_MEMBER, 200),
     # The customer-room meeting: every member reads; the CCO and admins set the series and run the meetings.
     ("reports:meetings", "get"): Access(ANY_MEMBER, 200),

@@ -51,6 +51,8 @@ PATH_OBJECTS = {
     "priority_id": "priority",
     "meeting_id": "meeting",
     "candidate_id": "candidate",
+    "listening_source_id": "listening_source",
+    "stage_feed_id": "stage_feed",
 }
 
 

@@ -211,6 +211,7 @@ LIST_CHECKS = {
     "/api/v1/orgs/{org_slug}/roadmap/maturity/": ({}, "id", _model_ids("roadmap.MaturityAssessment")),
     "/api/v1/orgs/{org_slug}/roadmap/milestones/": ({}, "id", _model_ids("roadmap.Milestone")),
     "/api/v1/orgs/{org_slug}/roadmap/journey/priorities/": ({}, "id", _model_ids("roadmap.Priority")),
+    "/api/v1/orgs/{org_slug}/roadmap/listening/sources/": ({}, "id", _model_ids("roadmap.ListeningSource")),
     # Version numbers are counted per organization; what changed names A's own stages and touchpoints.
     "/api/v1/orgs/{org_slug}/roadmap/journey/versions/": (
         {},
@@ -305,6 +306,7 @@ SERIALIZER_MODULES = [
     *(f"{app}.api.serializers" for app in APPS),
     "metrics.api.charter",
     "roadmap.api.journey",
+    "roadmap.api.listening",
 ]
 FORM_MODULES = [
     *(f"{app}.forms" for app in APPS),
@@ -331,6 +333,9 @@ SHARED_REFERENCES = {
     ("MilestoneInputSerializer", "competency"): "the five competencies",
     ("MaturityAssessmentInputSerializer", "competency"): "the five competencies",
 }
+
+# A complete listening source in the API.
+SOURCE_BODY = {"name": "x", "kind": "survey", "cadence_days": 7}
 
 # (url name, method, url kwargs from A's objects, body naming B's object) per reference field.
 REFERENCES = {
@@ -370,6 +375,32 @@ REFERENCES = {
             "patch",
             {"touchpoint_id": "touchpoint"},
             lambda b: {"area": b["area"].pk},
+        ),
+    ],
+    ("SourceInputSerializer", "stages"): [
+        ("api-listening-source-list", "post", {}, lambda b: {**SOURCE_BODY, "stages": [b["stage"].pk]}),
+        (
+            "api-listening-source-detail",
+            "patch",
+            {"listening_source_id": "listening_source"},
+            lambda b: {"stages": [b["stage"].pk]},
+        ),
+    ],
+    ("SourceInputSerializer", "owner"): [
+        ("api-listening-source-list", "post", {}, lambda b: {**SOURCE_BODY, "owner": b["member"].pk}),
+        (
+            "api-listening-source-detail",
+            "patch",
+            {"listening_source_id": "listening_source"},
+            lambda b: {"owner": b["member"].pk},
+        ),
+    ],
+    ("FeedInputSerializer", "stage"): [
+        (
+            "api-listening-feed-list",
+            "post",
+            {},
+            lambda b: {"stage": b["stage"].pk, "feed_key": f"data-source-{b['source'].pk}"},
         ),
     ],
     ("PriorityInputSerializer", "touchpoint"): [

@@ -248,6 +248,7 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "reports.models.ReportStatus",
         "ActionStatusEnum": "reports.models.ActionStatus",
         "PriorityStatusEnum": "roadmap.journey.models.PriorityStatus",
+        "ListeningKindEnum": "roadmap.listening.models.SourceKind",
     },
 }
 

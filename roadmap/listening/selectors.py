@@ -44,6 +44,8 @@ def sources(organization: Organization) -> QuerySet[ListeningSource]:
         .select_related("owner")
         .prefetch_related(Prefetch("stages", queryset=stages))
         .annotate(last_reported_on=Max("reports__reported_on"))
+        # Meta.ordering is not applied to a query that groups.
+        .order_by("name", "pk")
     )
 
 
