@@ -10,6 +10,7 @@ from cco_portal.organizations.roles import Role
 
 from . import services
 from .journey.demo import seed_journey
+from .listening.demo import seed_listening
 from .models import Competency, MaturityAssessment, Milestone, OperationalArea, Stage, Status
 
 AREAS = ["Sales", "Marketing", "Operations", "Customer service", "Finance", "IT"]
@@ -134,6 +135,7 @@ def seed_demo(*, organization, people) -> None:
     begun = now - timedelta(weeks=BEGUN_WEEKS_AGO)
     areas = {name: _area(organization, name) for name in AREAS}
     touchpoints = seed_journey(organization=organization, people=people, areas=areas)
+    seed_listening(organization=organization, people=people)
 
     mark = timezone.now()
     milestones = {
