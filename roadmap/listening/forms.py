@@ -39,13 +39,13 @@ class SourceForm(forms.Form):
     owner = OwnerChoiceField(
         None, label=_("Owner"), required=False, empty_label=_("Nobody yet"), help_text=_("Records its reports.")
     )
-    cadence = forms.ChoiceField(label=_("Reports"), choices=CADENCES, initial=str(MONTHLY))
+    cadence = forms.ChoiceField(label=_("Cadence"), choices=CADENCES, initial=str(MONTHLY))
     other_days = forms.IntegerField(
-        label=_("Days between reports"),
+        label=_("Or every so many days"),
         min_value=1,
         max_value=LONGEST_CADENCE,
         required=False,
-        help_text=_("Only when it reports every so many days."),
+        help_text=_("Only with the cadence “every … days”."),
     )
     description = forms.CharField(
         label=_("What it tells"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -9,6 +9,7 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cco_portal.accounts.models import User
 from cco_portal.organizations import gathered_feeds
@@ -16,7 +17,7 @@ from cco_portal.organizations.models import Membership, Organization
 from cco_portal.organizations.roles import MANAGERS, roles_allow
 
 from ..journey.models import JourneyStage
-from .models import ListeningSource, SourceKind, SourceReport, StageFeed
+from .models import MONTHLY, QUARTERLY, WEEKLY, ListeningSource, SourceKind, SourceReport, StageFeed
 
 
 def can_manage(roles: Iterable[str]) -> bool:
@@ -33,6 +34,14 @@ def is_silent(last_reported_on: date, cadence_days: int, today: date) -> bool:
     """Silent once more than `cadence_days` days have passed since the last report: a weekly source that reported
     on a Monday is still speaking the next Monday, and silent on the Tuesday."""
     return today > last_reported_on + timedelta(days=cadence_days)
+
+
+def cadence_label(days: int | None) -> str:
+    """How often a source reports, in words: daily, weekly, monthly, quarterly, or every so many days."""
+    if days is None:
+        return _("on demand")
+    named = {1: _("daily"), WEEKLY: _("weekly"), MONTHLY: _("monthly"), QUARTERLY: _("quarterly")}
+    return named.get(days) or ngettext("every %(days)s day", "every %(days)s days", days) % {"days": days}
 
 
 def sources(organization: Organization) -> QuerySet[ListeningSource]:
@@ -80,6 +89,10 @@ class Heard:
     source: ListeningSource | None = None
     feed: gathered_feeds.Feed | None = None
     stage_names: list[str] = field(default_factory=list)
+
+    @property
+    def cadence_label(self) -> str:
+        return cadence_label(self.cadence_days)
 
     @property
     def key(self) -> str:
@@ -219,13 +232,13 @@ def _gaps(organization: Organization, path: list[StageListening], heard: list[He
         else:
             next_step = _("Give it an owner who records its reports.")
         if item.last_reported_on:
-            title = _("“%(name)s” has not reported since %(date)s (expected every %(days)s days).")
+            title = _("“%(name)s” has not reported since %(date)s (it reports %(cadence)s).")
         else:
-            title = _("“%(name)s” has not reported since it was added on %(date)s (expected every %(days)s days).")
+            title = _("“%(name)s” has not reported since it was added on %(date)s (it reports %(cadence)s).")
         gaps.append(
             Gap(
                 kind="silent",
-                title=title % {"name": item.name, "date": item.since.isoformat(), "days": item.cadence_days},
+                title=title % {"name": item.name, "date": item.since.isoformat(), "cadence": item.cadence_label},
                 next_step=next_step,
                 url=item.url,
                 heard=item,
