@@ -82,10 +82,10 @@ class Heard:
     kind_label: str
     cadence_days: int | None
     last_reported_on: date | None
-    since: date | None
+    since: date
     silent: bool
     url: str
-    owner: object = None
+    owner: User | None = None
     source: ListeningSource | None = None
     feed: gathered_feeds.Feed | None = None
     stage_names: list[str] = field(default_factory=list)
@@ -96,7 +96,9 @@ class Heard:
 
     @property
     def key(self) -> str:
-        return self.feed.key if self.feed else f"source-{self.source.pk}"
+        if self.feed is not None:
+            return self.feed.key
+        return f"source-{self.source.pk if self.source else ''}"
 
 
 @dataclass(frozen=True)
@@ -144,13 +146,15 @@ def _source_url(organization: Organization, source: ListeningSource) -> str:
 
 
 def _heard_source(organization: Organization, source: ListeningSource, today: date) -> Heard:
-    since = source.last_reported_on or timezone.localdate(source.created_at)
+    """`source` as `sources()` annotates it, with `last_reported_on`."""
+    last_reported_on: date | None = source.__dict__["last_reported_on"]
+    since = last_reported_on or timezone.localdate(source.created_at)
     return Heard(
         name=source.name,
         kind=source.kind,
-        kind_label=SourceKind(source.kind).label,
+        kind_label=str(SourceKind(source.kind).label),
         cadence_days=source.cadence_days,
-        last_reported_on=source.last_reported_on,
+        last_reported_on=last_reported_on,
         since=since,
         silent=is_silent(since, source.cadence_days, today),
         url=_source_url(organization, source),
@@ -166,7 +170,7 @@ def _heard_feed(feed: gathered_feeds.Feed, attached: list[StageFeed], today: dat
     return Heard(
         name=feed.name,
         kind=SourceKind.BEHAVIOURAL,
-        kind_label=SourceKind.BEHAVIOURAL.label,
+        kind_label=str(SourceKind.BEHAVIOURAL.label),
         cadence_days=feed.cadence_days,
         last_reported_on=delivered,
         since=since,

@@ -61,7 +61,7 @@ def add_source(
     name: str,
     kind: str,
     cadence_days: int,
-    stages: list[JourneyStage] = (),
+    stages: list[JourneyStage] | None = None,
     owner=None,
     description: str = "",
 ) -> ListeningSource:
@@ -69,7 +69,7 @@ def add_source(
     values = _clean(
         organization,
         None,
-        {"name": name, "kind": kind, "cadence_days": cadence_days, "stages": list(stages), "owner": owner},
+        {"name": name, "kind": kind, "cadence_days": cadence_days, "stages": list(stages or []), "owner": owner},
     )
     source = ListeningSource.objects.create(
         organization=organization,
