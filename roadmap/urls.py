@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .horizon.views import HorizonView
 
 app_name = "roadmap"
 
@@ -18,4 +19,5 @@ urlpatterns = [
     path("areas/", views.AreasView.as_view(), name="areas"),
     path("journey/", include("roadmap.journey.urls")),
     path("listening/", include("roadmap.listening.urls")),
+    path("horizon/", HorizonView.as_view(), name="horizon"),
 ]

@@ -21,6 +21,7 @@ from metrics.months import parse_month_label
 from metrics.owners.services import set_figure_owner
 from reports.meetings.decision import propose_candidate
 from reports.meetings.services import schedule_next_meeting, set_meeting_series
+from roadmap.horizon.services import set_yearly_goal
 from roadmap.journey.models import JourneyVersion
 from roadmap.journey.services import (
     add_touchpoint,
@@ -31,6 +32,7 @@ from roadmap.journey.services import (
     update_stage,
 )
 from roadmap.listening.services import add_source, attach_feed, record_report
+from roadmap.models import Competency
 from tests.assessments.factories import InviteeFactory, RoundFactory, respond
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 from tests.metrics.factories import DataSourceFactory
@@ -123,6 +125,14 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
     )
     stage_feed = attach_feed(
         organization=organization, stage=stage, feed_key=feed_key(data_source.pk), attached_by=admin
+    )
+    set_yearly_goal(
+        organization=organization,
+        competency=Competency.objects.get(number=3),
+        year=2,
+        goal=f"{tag} every stage heard",
+        target_stage=3,
+        set_by=admin,
     )
     for number in range(3, journey_versions):
         update_stage(stage=stage, name=f"{tag} choose {number}", changed_by=admin)

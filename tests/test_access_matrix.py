@@ -352,6 +352,11 @@ ACCESS = {
     ),
     ("roadmap:listening_feed", "post"): Access(MANAGERS, 302),
     ("api-listening", "get"): Access(ANY_MEMBER, 200),
+    # The five-year horizon: every member reads; the CCO and admins set the yearly goals.
+    ("roadmap:horizon", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:horizon", "post"): Access(MANAGERS, 302, {"competency": 3, "year": 2, "goal": "Every stage heard"}),
+    ("api-horizon", "get"): Access(ANY_MEMBER, 200),
+    ("api-horizon", "put"): Access(MANAGERS, 200, {"competency": 3, "year": 2, "goal": "Every stage heard"}),
     ("api-listening-source-list", "get"): Access(ANY_MEMBER, 200),
     ("api-listening-source-list", "post"): Access(
         MANAGERS, 201, {"name": "Returns", "kind": "operational", "cadence_days": 31}

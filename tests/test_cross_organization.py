@@ -307,12 +307,14 @@ SERIALIZER_MODULES = [
     "metrics.api.charter",
     "roadmap.api.journey",
     "roadmap.api.listening",
+    "roadmap.api.horizon",
 ]
 FORM_MODULES = [
     *(f"{app}.forms" for app in APPS),
     "metrics.charter.forms",
     "roadmap.journey.forms",
     "roadmap.listening.forms",
+    "roadmap.horizon.forms",
 ]
 
 
@@ -332,6 +334,7 @@ def _api_serializers():
 SHARED_REFERENCES = {
     ("MilestoneInputSerializer", "competency"): "the five competencies",
     ("MaturityAssessmentInputSerializer", "competency"): "the five competencies",
+    ("YearlyGoalInputSerializer", "competency"): "the five competencies",
 }
 
 # A complete listening source in the API.
@@ -563,6 +566,7 @@ MEETING_FORM = {"day": "2099-03-10", "start_time": "09:00", "duration_minutes": 
 # Form fields that choose the portal's shared content, or that only filter what a page shows.
 SHARED_FORM_REFERENCES = {
     ("MilestoneForm", "competency"): "the five competencies",
+    ("YearlyGoalForm", "competency"): "the five competencies",
     ("MilestoneFilterForm", "competency"): "the five competencies",
     ("MilestoneFilterForm", "owner"): "a filter of a page that reads A's milestones only",
     ("MilestoneFilterForm", "area"): "a filter of a page that reads A's milestones only",

@@ -39,6 +39,7 @@ class Action(models.TextChoices):
     MEETING_CANCELLED = "meeting.cancelled", "Customer-room meeting cancelled"
     MEETING_DECISION = "meeting.decision", "Customer-room candidates and decision"
     LISTENING_CHANGED = "listening.changed", "Listening path changed"
+    ROADMAP_GOAL_SET = "roadmap.goal_set", "Five-year goal set"
 
     @property
     def kind(self) -> str:

@@ -249,6 +249,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "reports.models.ActionStatus",
         "PriorityStatusEnum": "roadmap.journey.models.PriorityStatus",
         "ListeningKindEnum": "roadmap.listening.models.SourceKind",
+        "MaturityStageEnum": "roadmap.models.Stage",
     },
 }
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import journey, listening, views
+from . import horizon, journey, listening, views
 
 router = SimpleRouter()
 router.register("maturity", views.MaturityAssessmentViewSet, basename="api-maturity")
@@ -40,6 +40,7 @@ urlpatterns = [
         name="api-journey-priority-decision",
     ),
     path("journey/versions/<int:map_version>/", journey.VersionDetailView.as_view(), name="api-journey-version-detail"),
+    path("horizon/", horizon.HorizonView.as_view(), name="api-horizon"),
     path("listening/", listening.ListeningPathView.as_view(), name="api-listening"),
     path("listening/sources/", listening.SourceListView.as_view(), name="api-listening-source-list"),
     path(
