@@ -45,11 +45,6 @@ class Horizon:
     competencies: list[CompetencyHorizon]
 
     @property
-    def percent_through(self) -> int:
-        """How far through the five years the organization is, for the overview's bar."""
-        return round(100 * self.year / LAST_YEAR)
-
-    @property
     def goals_set(self) -> int:
         return sum(len(item.goals) for item in self.competencies)
 
