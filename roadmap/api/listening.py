@@ -88,6 +88,8 @@ class SourceInputSerializer(serializers.Serializer):
 
 
 class SourceReportSerializer(serializers.ModelSerializer):
+    # A URL, or empty when none was given: not described as a URI, which an empty string is not.
+    link = serializers.CharField(help_text="Where to read the report; empty when none was given.")
     recorded_by_name = serializers.CharField(source="recorded_by.display_name", allow_null=True, default=None)
 
     class Meta:
