@@ -33,7 +33,7 @@ class CompetencyHorizonSerializer(serializers.Serializer):
 
 
 class HorizonSerializer(serializers.Serializer):
-    start = serializers.DateField(help_text="The day the path began: the earliest milestone's date.")
+    start = serializers.DateField(read_only=True, help_text="The day the path began: the earliest milestone's date.")
     year = serializers.IntegerField(help_text="The year of the path today, 1 to 5.")
     competencies = CompetencyHorizonSerializer(many=True)
 

@@ -30,7 +30,7 @@ class HeardSerializer(serializers.Serializer):
     owner = serializers.IntegerField(source="owner.pk", allow_null=True, default=None)
     owner_name = serializers.CharField(source="owner.display_name", allow_null=True, default=None)
     cadence_days = serializers.IntegerField(allow_null=True, help_text="Null for a data source pulled on demand.")
-    last_reported_on = serializers.DateField(allow_null=True)
+    last_reported_on = serializers.DateField(allow_null=True, read_only=True)
     silent = serializers.BooleanField(help_text="More days than its cadence have passed since it last reported.")
 
 
@@ -50,14 +50,14 @@ class GapSerializer(serializers.Serializer):
 
 
 class ListeningPathSerializer(serializers.Serializer):
-    today = serializers.DateField(help_text="The day the silences are counted to.")
+    today = serializers.DateField(read_only=True, help_text="The day the silences are counted to.")
     stages = StageListeningSerializer(many=True)
     gaps = GapSerializer(many=True)
 
 
 class SourceSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.display_name", allow_null=True, default=None)
-    last_reported_on = serializers.DateField(allow_null=True)
+    last_reported_on = serializers.DateField(allow_null=True, read_only=True)
 
     class Meta:
         model = ListeningSource

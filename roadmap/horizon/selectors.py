@@ -1,6 +1,7 @@
 """Reads of the five-year horizon: where the organization stands on the path, and each competency's yearly goals
 beside the stage it has reached."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -8,10 +9,16 @@ from django.db.models import Min
 from django.utils import timezone
 
 from cco_portal.organizations.models import Organization
+from cco_portal.organizations.roles import MANAGERS, roles_allow
 
 from ..models import Milestone
 from ..selectors import CompetencyRollup, competency_rollup
 from .models import FIRST_GOAL_YEAR, LAST_YEAR, YearlyGoal
+
+
+def can_set_goals(roles: Iterable[str]) -> bool:
+    """The CCO and admins set the yearly goals."""
+    return roles_allow(roles, MANAGERS)
 
 
 def path_start(organization: Organization) -> date:

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from cco_portal.organizations.roles import ANY_MEMBER, MANAGERS, roles_allow
+from cco_portal.organizations.roles import ANY_MEMBER, MANAGERS
 from cco_portal.service_errors import add_service_errors
 
 from ..views import RoadmapMixin
@@ -22,7 +22,7 @@ class HorizonView(RoadmapMixin, TemplateView):
     write_roles = MANAGERS
 
     def get_context_data(self, form=None, **kwargs):
-        may_set = roles_allow(self.roles, MANAGERS)
+        may_set = selectors.can_set_goals(self.roles)
         return super().get_context_data(
             horizon=selectors.horizon(self.organization),
             form=(form or YearlyGoalForm()) if may_set else None,
