@@ -9,7 +9,9 @@ from django.utils import timezone
 from cco_portal.organizations.roles import Role
 
 from . import services
+from .horizon.demo import seed_horizon
 from .journey.demo import seed_journey
+from .listening.demo import seed_listening
 from .models import Competency, MaturityAssessment, Milestone, OperationalArea, Stage, Status
 from .reliability.demo import seed_reliability
 
@@ -135,6 +137,8 @@ def seed_demo(*, organization, people) -> None:
     begun = now - timedelta(weeks=BEGUN_WEEKS_AGO)
     areas = {name: _area(organization, name) for name in AREAS}
     touchpoints = seed_journey(organization=organization, people=people, areas=areas)
+    seed_listening(organization=organization, people=people)
+    seed_horizon(organization=organization, people=people)
 
     mark = timezone.now()
     milestones = {

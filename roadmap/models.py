@@ -171,6 +171,9 @@ class Milestone(models.Model):
         return self.due_date is not None and self.due_date < timezone.localdate() and not self.is_done
 
 
-# The journey map's models live beside their code; imported here so that they belong to this app.
+# The journey map's, listening path's and horizon's models live beside their code; imported here so that they
+# belong to this app.
+from .horizon.models import YearlyGoal  # noqa: E402, F401
 from .journey.models import JourneyStage, JourneyVersion, Priority, PriorityStance, Touchpoint  # noqa: E402, F401
+from .listening.models import ListeningSource, SourceReport, StageFeed  # noqa: E402, F401
 from .reliability.models import IssueEvent, IssueOccurrences, MomentOfTruth, ReliabilityIssue  # noqa: E402, F401

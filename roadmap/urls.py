@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .horizon.views import HorizonView
 
 app_name = "roadmap"
 
@@ -18,4 +19,6 @@ urlpatterns = [
     path("areas/", views.AreasView.as_view(), name="areas"),
     path("journey/", include("roadmap.journey.urls")),
     path("reliability/", include("roadmap.reliability.urls")),
+    path("listening/", include("roadmap.listening.urls")),
+    path("horizon/", HorizonView.as_view(), name="horizon"),
 ]

@@ -32,6 +32,7 @@ from .forms import (
     MilestoneForm,
     OwnerUpdateForm,
 )
+from .horizon import selectors as horizon_selectors
 from .journey import services as journey_services
 from .models import Competency, Milestone, OperationalArea, Stage, Status
 
@@ -66,7 +67,13 @@ class OverviewView(RoadmapMixin, TemplateView):
     def get_context_data(self, **kwargs):
         rollups = selectors.competency_rollup(self.organization)
         totals = {key: sum(getattr(r, key) for r in rollups) for key in ("total", "done", "overdue", "due_soon")}
-        return super().get_context_data(rollups=rollups, totals=totals, stages=Stage.values, **kwargs)
+        return super().get_context_data(
+            rollups=rollups,
+            totals=totals,
+            stages=Stage.values,
+            horizon=horizon_selectors.horizon(self.organization),
+            **kwargs,
+        )
 
 
 class StarterView(RoadmapMixin, View):

@@ -15,12 +15,14 @@ from cco_portal.audit.services import record_event
 from cco_portal.organizations.roles import Role
 from metrics.charter.services import propose_charter, sign_charter
 from metrics.computation import compute_customer_movements
+from metrics.feeds import feed_key
 from metrics.models import ImportKind
 from metrics.months import parse_month_label
 from metrics.owners.services import set_figure_owner
 from reports.meetings.decision import propose_candidate
 from reports.meetings.models import CustomerStory
 from reports.meetings.services import schedule_next_meeting, set_meeting_series
+from roadmap.horizon.services import set_yearly_goal
 from roadmap.journey.models import JourneyVersion
 from roadmap.journey.services import (
     add_touchpoint,
@@ -30,6 +32,8 @@ from roadmap.journey.services import (
     start_with_example_stages,
     update_stage,
 )
+from roadmap.listening.services import add_source, attach_feed, record_report
+from roadmap.models import Competency
 from roadmap.reliability import services as reliability
 from tests.assessments.factories import InviteeFactory, RoundFactory, respond
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
@@ -104,6 +108,34 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
         roles={Role.EXECUTIVE},
     )
     set_stance(organization=organization, priority=priority, user=member, roles={Role.EXECUTIVE}, stance="commit")
+    data_source = DataSourceFactory(organization=organization, name=f"{tag} billing")
+    listening_source = add_source(
+        organization=organization,
+        added_by=admin,
+        name=f"{tag} after-purchase survey",
+        kind="survey",
+        cadence_days=31,
+        stages=[stage],
+        owner=member,
+    )
+    record_report(
+        source=listening_source,
+        recorded_by=member,
+        roles={Role.EXECUTIVE},
+        reported_on=date(year, month, 1),
+        note=f"{tag} satisfaction 4.1",
+    )
+    stage_feed = attach_feed(
+        organization=organization, stage=stage, feed_key=feed_key(data_source.pk), attached_by=admin
+    )
+    set_yearly_goal(
+        organization=organization,
+        competency=Competency.objects.get(number=3),
+        year=2,
+        goal=f"{tag} every stage heard",
+        target_stage=3,
+        set_by=admin,
+    )
     for number in range(3, journey_versions):
         update_stage(stage=stage, name=f"{tag} choose {number}", changed_by=admin)
     issue = reliability.report_issue(
@@ -144,7 +176,9 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
         "api_token": AuthToken.objects.create(user=member)[0],
         "response": respond(round_, member, "Y" * READINESS_QUESTIONS),
         "activity_import": activity_import,
-        "source": DataSourceFactory(organization=organization, name=f"{tag} billing"),
+        "source": data_source,
+        "listening_source": listening_source,
+        "stage_feed": stage_feed,
         "report": ReportFactory(organization=organization, month=parse_month_label(months[1])),
         "action": CustomerRoomActionFactory(
             organization=organization, owner=member, month=parse_month_label(months[1])

@@ -21,6 +21,8 @@ from cco_portal.organizations.roles import ADMINS, ANY_MEMBER, MANAGERS, Role
 from cco_portal.organizations.scoping import OrganizationMixin, OrganizationScopedAPIMixin
 from metrics.charter.selectors import SIGNERS
 from metrics.charter.services import propose_charter
+from metrics.feeds import feed_key
+from metrics.sources.models import DataSource
 from reports.meetings.decision import propose_candidate
 from reports.meetings.models import CustomerStory
 from reports.meetings.selectors import PROPOSERS, leaders
@@ -28,6 +30,7 @@ from reports.meetings.services import schedule_next_meeting, set_meeting_series
 from reports.models import CustomerRoomAction, Report, ReportStatus
 from roadmap.journey.selectors import LEADERS, current_version
 from roadmap.journey.services import add_stage, add_touchpoint, propose_priority
+from roadmap.listening.services import add_source, attach_feed
 from roadmap.models import Milestone
 from roadmap.reliability.models import MomentOfTruth
 from roadmap.reliability.services import choose_moment, report_issue
@@ -337,6 +340,50 @@ ACCESS = {
     ("api-journey-touchpoint-detail", "patch"): Access(MANAGERS, 200, {"name": "Phone call"}),
     ("api-journey-touchpoint-detail", "delete"): Access(MANAGERS, 204),
     ("api-journey-version-list", "get"): Access(ANY_MEMBER, 200),
+    # The listening path: every member reads; the CCO and admins shape it; the source under test belongs to the
+    # target executive, so its report is the managers' to record here (its owner: tests/roadmap/listening/).
+    ("roadmap:listening", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:listening_source_add", "post"): Access(
+        MANAGERS, 302, {"name": "Returns", "kind": "operational", "cadence": "31"}
+    ),
+    ("roadmap:listening_source", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:listening_source", "post"): Access(MANAGERS, 302, {"action": "remove"}),
+    ("roadmap:listening_source_report", "post"): Access(MANAGERS, 302, {"reported_on": "2024-01-31"}),
+    # The data source under test is attached to the stage already: the form comes back with the reason.
+    ("roadmap:listening_feed_add", "post"): Access(
+        MANAGERS,
+        200,
+        lambda organization: {
+            "stage": organization.journey_stages.get().pk,
+            "feed_key": f"data-source-{organization.data_sources.get().pk}",
+        },
+    ),
+    ("roadmap:listening_feed", "post"): Access(MANAGERS, 302),
+    ("api-listening", "get"): Access(ANY_MEMBER, 200),
+    # The five-year horizon: every member reads; the CCO and admins set the yearly goals.
+    ("roadmap:horizon", "get"): Access(ANY_MEMBER, 200),
+    ("roadmap:horizon", "post"): Access(MANAGERS, 302, {"competency": 3, "year": 2, "goal": "Every stage heard"}),
+    ("api-horizon", "get"): Access(ANY_MEMBER, 200),
+    ("api-horizon", "put"): Access(MANAGERS, 200, {"competency": 3, "year": 2, "goal": "Every stage heard"}),
+    ("api-listening-source-list", "get"): Access(ANY_MEMBER, 200),
+    ("api-listening-source-list", "post"): Access(
+        MANAGERS, 201, {"name": "Returns", "kind": "operational", "cadence_days": 31}
+    ),
+    ("api-listening-source-detail", "get"): Access(ANY_MEMBER, 200),
+    ("api-listening-source-detail", "patch"): Access(MANAGERS, 200, {"cadence_days": 92}),
+    ("api-listening-source-detail", "delete"): Access(MANAGERS, 204),
+    ("api-listening-source-reports", "get"): Access(ANY_MEMBER, 200),
+    ("api-listening-source-reports", "post"): Access(MANAGERS, 201, {"reported_on": "2024-01-31"}),
+    # Attached already: refused with the reason.
+    ("api-listening-feed-list", "post"): Access(
+        MANAGERS,
+        400,
+        lambda organization: {
+            "stage": organization.journey_stages.get().pk,
+            "feed_key": f"data-source-{organization.data_sources.get().pk}",
+        },
+    ),
+    ("api-listening-feed-detail", "delete"): Access(MANAGERS, 204),
     ("api-journey-version-detail", "get"): Access(ANY_MEMBER, 200),
     ("api-reliability-issue-list", "get"): Access(ANY_MEMBER, 200),
     ("api-reliability-issue-list", "post"): Access(MANAGERS, 201, {"title": "Parcels left at the wrong door"}),
@@ -473,6 +520,8 @@ OBJECT_KWARGS = {
     "priority_id": lambda objects: objects["priority"].pk,
     "issue_id": lambda objects: objects["issue"].pk,
     "moment_id": lambda objects: objects["moment"].pk,
+    "listening_source_id": lambda objects: objects["listening_source"].pk,
+    "stage_feed_id": lambda objects: objects["stage_feed"].pk,
     "number": lambda objects: objects["milestone"].competency.number,
     "kind": lambda objects: objects.get("kind", Kind.READINESS.value),
     "pk": lambda objects: objects[("invitation" if "invitation" in objects["_name"] else "target")].pk,
@@ -539,13 +588,14 @@ def _objects_of(organization, target_email: str = "target@example.com") -> dict:
         ),
         "action": CustomerRoomAction.objects.create(organization=organization, month=2024 * 12, title="Call them"),
         "charter": propose_charter(organization=organization, proposed_by=None, **CHARTER_FORM),
-        **_journey_of(organization),
+        **_journey_of(organization, target_user),
         **_meeting_of(organization, target_user),
     }
 
 
-def _journey_of(organization) -> dict:
-    """A map with one stage and one touchpoint, and so two versions, and a priority in discussion."""
+def _journey_of(organization, owner) -> dict:
+    """A map with one stage and one touchpoint, and so two versions, and a priority in discussion; a survey
+    `owner` owns listening at the stage, where the organization's data source listens too."""
     stage = add_stage(organization=organization, name="Choose", changed_by=None)
     touchpoint = add_touchpoint(organization=organization, stage=stage, name="Website", changed_by=None)
     priority = propose_priority(
@@ -559,6 +609,21 @@ def _journey_of(organization) -> dict:
         "issue": report_issue(organization=organization, title="Late", touchpoint=touchpoint, reported_by=None),
         "moment": choose_moment(
             organization=organization, touchpoint=touchpoint, intended_experience="Found at once", chosen_by=None
+        ),
+        "listening_source": add_source(
+            organization=organization,
+            added_by=None,
+            name="After-purchase survey",
+            kind="survey",
+            cadence_days=31,
+            stages=[stage],
+            owner=owner,
+        ),
+        "stage_feed": attach_feed(
+            organization=organization,
+            stage=stage,
+            feed_key=feed_key(DataSource.objects.for_organization(organization).get().pk),
+            attached_by=None,
         ),
     }
 

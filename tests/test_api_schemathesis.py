@@ -54,6 +54,8 @@ PATH_OBJECTS = {
     "meeting_id": "meeting",
     "candidate_id": "candidate",
     "story_id": "story",
+    "listening_source_id": "listening_source",
+    "stage_feed_id": "stage_feed",
 }
 
 

@@ -63,6 +63,8 @@ OBJECT_KWARGS = {
     "priority_id": lambda b, name: b["priority"].pk,
     "issue_id": lambda b, name: b["issue"].pk,
     "moment_id": lambda b, name: b["moment"].pk,
+    "listening_source_id": lambda b, name: b["listening_source"].pk,
+    "stage_feed_id": lambda b, name: b["stage_feed"].pk,
     "pk": lambda b, name: b[PK_OBJECTS[name]].pk,
 }
 # Router routes name their object `pk`: which object that is, by route name.
@@ -214,6 +216,7 @@ LIST_CHECKS = {
     "/api/v1/orgs/{org_slug}/roadmap/journey/priorities/": ({}, "id", _model_ids("roadmap.Priority")),
     "/api/v1/orgs/{org_slug}/roadmap/reliability/issues/": ({}, "id", _model_ids("roadmap.ReliabilityIssue")),
     "/api/v1/orgs/{org_slug}/roadmap/reliability/moments/": ({}, "id", _model_ids("roadmap.MomentOfTruth")),
+    "/api/v1/orgs/{org_slug}/roadmap/listening/sources/": ({}, "id", _model_ids("roadmap.ListeningSource")),
     # Version numbers are counted per organization; what changed names A's own stages and touchpoints.
     "/api/v1/orgs/{org_slug}/roadmap/journey/versions/": (
         {},
@@ -319,12 +322,16 @@ SERIALIZER_MODULES = [
     "metrics.api.charter",
     "roadmap.api.journey",
     "roadmap.api.reliability",
+    "roadmap.api.listening",
+    "roadmap.api.horizon",
 ]
 FORM_MODULES = [
     *(f"{app}.forms" for app in APPS),
     "metrics.charter.forms",
     "roadmap.journey.forms",
     "roadmap.reliability.forms",
+    "roadmap.listening.forms",
+    "roadmap.horizon.forms",
 ]
 
 
@@ -344,7 +351,11 @@ def _api_serializers():
 SHARED_REFERENCES = {
     ("MilestoneInputSerializer", "competency"): "the five competencies",
     ("MaturityAssessmentInputSerializer", "competency"): "the five competencies",
+    ("YearlyGoalInputSerializer", "competency"): "the five competencies",
 }
+
+# A complete listening source in the API.
+SOURCE_BODY = {"name": "x", "kind": "survey", "cadence_days": 7}
 
 # (url name, method, url kwargs from A's objects, body naming B's object) per reference field.
 REFERENCES = {
@@ -404,6 +415,32 @@ REFERENCES = {
     ],
     ("LinkMilestoneInputSerializer", "milestone"): [
         ("api-reliability-moment-link", "post", {"moment_id": "moment"}, lambda b: {"milestone": b["milestone"].pk}),
+    ],
+    ("SourceInputSerializer", "stages"): [
+        ("api-listening-source-list", "post", {}, lambda b: {**SOURCE_BODY, "stages": [b["stage"].pk]}),
+        (
+            "api-listening-source-detail",
+            "patch",
+            {"listening_source_id": "listening_source"},
+            lambda b: {"stages": [b["stage"].pk]},
+        ),
+    ],
+    ("SourceInputSerializer", "owner"): [
+        ("api-listening-source-list", "post", {}, lambda b: {**SOURCE_BODY, "owner": b["member"].pk}),
+        (
+            "api-listening-source-detail",
+            "patch",
+            {"listening_source_id": "listening_source"},
+            lambda b: {"owner": b["member"].pk},
+        ),
+    ],
+    ("FeedInputSerializer", "stage"): [
+        (
+            "api-listening-feed-list",
+            "post",
+            {},
+            lambda b: {"stage": b["stage"].pk, "feed_key": f"data-source-{b['source'].pk}"},
+        ),
     ],
     ("PriorityInputSerializer", "touchpoint"): [
         ("api-journey-priority-list", "post", {}, lambda b: {"experience": "x", "touchpoint": b["touchpoint"].pk}),
@@ -562,11 +599,13 @@ def _form_reference_fields() -> set[tuple[str, str]]:
 
 MILESTONE_FORM = {"competency": 1, "title": "x", "status": "planned", "percent_complete": 0}
 ACTION_FORM = {"title": "x", "status": "open"}
+SOURCE_FORM = {"name": "x", "kind": "survey", "cadence": "7"}
 MEETING_FORM = {"day": "2099-03-10", "start_time": "09:00", "duration_minutes": 60}
 
 # Form fields that choose the portal's shared content, or that only filter what a page shows.
 SHARED_FORM_REFERENCES = {
     ("MilestoneForm", "competency"): "the five competencies",
+    ("YearlyGoalForm", "competency"): "the five competencies",
     ("MilestoneFilterForm", "competency"): "the five competencies",
     ("MilestoneFilterForm", "owner"): "a filter of a page that reads A's milestones only",
     ("MilestoneFilterForm", "area"): "a filter of a page that reads A's milestones only",
@@ -619,6 +658,29 @@ FORM_REFERENCES = {
                 "new-touchpoint-stage": a["stage"].pk,
                 "new-touchpoint-area": b["area"].pk,
             },
+        ),
+    ],
+    ("SourceForm", "stages"): [
+        ("roadmap:listening_source_add", {}, lambda a, b: {**SOURCE_FORM, "stages": [b["stage"].pk]}),
+        (
+            "roadmap:listening_source",
+            {"listening_source_id": "listening_source"},
+            lambda a, b: {**SOURCE_FORM, "stages": [b["stage"].pk]},
+        ),
+    ],
+    ("SourceForm", "owner"): [
+        ("roadmap:listening_source_add", {}, lambda a, b: {**SOURCE_FORM, "owner": b["member"].pk}),
+        (
+            "roadmap:listening_source",
+            {"listening_source_id": "listening_source"},
+            lambda a, b: {**SOURCE_FORM, "owner": b["member"].pk},
+        ),
+    ],
+    ("FeedForm", "stage"): [
+        (
+            "roadmap:listening_feed_add",
+            {},
+            lambda a, b: {"stage": b["stage"].pk, "feed_key": f"data-source-{a['source'].pk}"},
         ),
     ],
     ("PriorityForm", "touchpoint"): [

@@ -41,6 +41,8 @@ class Action(models.TextChoices):
     MEETING_RECORD = "meeting.record", "Customer-room stories, attendance and minutes"
     RELIABILITY_ISSUE_CHANGED = "reliability.issue_changed", "Reliability issue changed"
     MOMENT_OF_TRUTH_CHANGED = "reliability.moment_changed", "Moment of truth changed"
+    LISTENING_CHANGED = "listening.changed", "Listening path changed"
+    ROADMAP_GOAL_SET = "roadmap.goal_set", "Five-year goal set"
 
     @property
     def kind(self) -> str:

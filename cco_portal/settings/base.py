@@ -249,6 +249,8 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "reports.models.ActionStatus",
         "PriorityStatusEnum": "roadmap.journey.models.PriorityStatus",
         "IssueStatusEnum": "roadmap.reliability.models.IssueStatus",
+        "ListeningKindEnum": "roadmap.listening.models.SourceKind",
+        "MaturityStageEnum": "roadmap.models.Stage",
     },
 }
 

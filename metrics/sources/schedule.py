@@ -1,6 +1,8 @@
 """Each data source's schedule mirrored into one django-celery-beat PeriodicTask (as reports.schedule does for
 the monthly report): created, changed and deleted by the source services, run by beat's DatabaseScheduler."""
 
+from datetime import date, timedelta
+
 from celery.schedules import crontab
 from django_celery_beat.models import PeriodicTask
 
@@ -25,6 +27,28 @@ def check_schedule(schedule: str) -> None:
         raise ValueError("Write the schedule as a crontab: minute hour day month weekday, e.g. 0 6 * * *.")
     minute, hour, day_of_month, month_of_year, day_of_week = fields
     crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+
+
+def cadence_days(schedule: str) -> int | None:
+    """The most days that pass between two days on which `schedule` pulls, over a year (a leap one, so that a
+    schedule on the 29th of February is seen): 1 for a daily schedule, 7 for a weekly one, 31 for the first of
+    every month. None for a source pulled on demand only."""
+    if not schedule.strip():
+        return None
+    minute, hour, day_of_month, month_of_year, day_of_week = schedule.split()
+    rule = crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+    first = date(2024, 1, 1)
+    days = [
+        offset
+        for offset in range(366)
+        if (day := first + timedelta(days=offset)).month in rule.month_of_year
+        and day.day in rule.day_of_month
+        and day.isoweekday() % 7 in rule.day_of_week
+    ]
+    if not days:
+        return None
+    # The year wraps: the gap from the last pulling day to the first one of the next year counts too.
+    return max(later - earlier for earlier, later in zip(days, [*days[1:], days[0] + 366], strict=True))
 
 
 def sync_periodic_task(source: DataSource) -> PeriodicTask | None:

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import journey, reliability, views
+from . import horizon, journey, listening, reliability, views
 
 router = SimpleRouter()
 router.register("maturity", views.MaturityAssessmentViewSet, basename="api-maturity")
@@ -72,4 +72,19 @@ urlpatterns = [
         reliability.MomentLinkView.as_view(),
         name="api-reliability-moment-link",
     ),
+    path("horizon/", horizon.HorizonView.as_view(), name="api-horizon"),
+    path("listening/", listening.ListeningPathView.as_view(), name="api-listening"),
+    path("listening/sources/", listening.SourceListView.as_view(), name="api-listening-source-list"),
+    path(
+        "listening/sources/<int:listening_source_id>/",
+        listening.SourceDetailView.as_view(),
+        name="api-listening-source-detail",
+    ),
+    path(
+        "listening/sources/<int:listening_source_id>/reports/",
+        listening.SourceReportListView.as_view(),
+        name="api-listening-source-reports",
+    ),
+    path("listening/feeds/", listening.FeedListView.as_view(), name="api-listening-feed-list"),
+    path("listening/feeds/<int:stage_feed_id>/", listening.FeedDetailView.as_view(), name="api-listening-feed-detail"),
 ]

@@ -47,6 +47,7 @@ NOT_USER_TEXT = {
     "organizations.Organization.slug": "the organization's part of every address, a slug",
     "metrics.ActivityImport.sha256": "the digest of the imported file",
     "metrics.DataSource.secret": "encrypted credentials, never shown",
+    "roadmap.StageFeed.feed_key": "the key of a data source, chosen from the list the metrics app offers",
     "metrics.DataSource.schedule": "a crontab expression, validated by the form and read by the scheduler",
     "metrics.DataSource.target": "an import kind, validated by the form",
     "metrics.DataSource.mode": "an import mode, validated by the form",

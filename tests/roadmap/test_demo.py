@@ -6,6 +6,8 @@ from cco_portal.organizations.roles import Role
 from roadmap import selectors
 from roadmap.demo import seed_demo
 from roadmap.journey import selectors as journey_selectors
+from roadmap.listening import selectors as listening_selectors
+from roadmap.listening.models import SourceKind
 from roadmap.models import MaturityAssessment, Milestone, Status
 from roadmap.starter import STARTER_MILESTONES
 
@@ -72,3 +74,17 @@ def test_the_demo_journey_map_has_leaders_and_priorities(organization, people):
     assert len(chosen) == 2
     # Three placed by the roadmap's demo, and the moment of truth's milestone linked to "Onboarding call".
     assert Milestone.objects.for_organization(organization).filter(touchpoint__isnull=False).count() == 4
+    assert Milestone.objects.for_organization(organization).filter(touchpoint__isnull=False).count() == 3
+
+
+def test_the_demo_listening_path_has_history_and_gaps(organization, people, django_capture_on_commit_callbacks):
+    """The demo's path has sources of all three kinds with months of reports; "Renew" is its one unheard stage
+    and "Onboarding call notes" its one silent source, so the gaps say something true."""
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_demo(organization=organization, people=people)
+
+    path = listening_selectors.listening_path(organization)
+    assert {heard.kind for heard in path.heard} == set(SourceKind.values)
+    assert all(len(listening_selectors.reports(heard.source)) >= 4 for heard in path.heard)
+    assert [gap.stage.name for gap in path.unheard_stages] == ["Renew"]
+    assert [gap.heard.name for gap in path.silent_sources] == ["Onboarding call notes"]
