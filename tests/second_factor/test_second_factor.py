@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from cco_portal.audit.models import Action, AuditEvent
 from cco_portal.organizations.models import SecondFactorRule
 from cco_portal.organizations.roles import Role
+from cco_portal.second_factor import demo
 from cco_portal.second_factor.selectors import must_have_second_factor
 from cco_portal.second_factor.services import RECOVERY_CODE_COUNT, verify_second_factor
 from tests.factories import PASSWORD
@@ -326,3 +327,23 @@ def test_a_code_is_refused_for_someone_else_s_device(executive_user, member_of):
 
     with pytest.raises(ValidationError, match="That code is wrong"):
         verify_second_factor(user=executive_user, code=next_code(other_device), request=request)
+
+
+def test_the_demo_admin_signs_in_with_the_printed_key_or_a_printed_recovery_code(
+    organization, admin_user, cco_user, second_factor_enforced
+):
+    """seed_demo gives the demo admin an authenticator whose key it prints, and printed recovery codes: the
+    admin, whom the rule requires to have one, gets in with either."""
+    people = {Role.ADMIN: admin_user, Role.CCO: cco_user}
+    demo.seed_demo(organization=organization, people=people)
+    notes = "\n".join(demo.sign_in_notes(people=people))
+    secret = re.search(r"^  ([A-Z2-7 ]+)$", notes, re.M).group(1)
+
+    with_app = signed_in_with_password(admin_user)
+    with_app.post(VERIFY, {"code": current_code_for_secret(secret)})
+    with_code = signed_in_with_password(admin_user)
+    with_code.post(VERIFY, {"code": demo.DEMO_RECOVERY_CODES[0]})
+
+    assert "demo-code-1," in notes
+    assert with_app.get("/o/acme/").status_code == 200
+    assert with_code.get("/o/acme/").status_code == 200
