@@ -64,6 +64,7 @@ def test_setting_up_shows_a_qr_code_and_the_secret_and_gives_recovery_codes_once
     assert "<path" in qr_code
     assert "<script" not in qr_code
     shown = re.findall(r"<li>([a-z2-7]{8})</li>", confirmed.content.decode())
+    assert 'href="/"' in confirmed.content.decode()  # no page was wanted: on to the portal's home
     assert len(shown) == RECOVERY_CODE_COUNT == 10
     assert sorted(shown) == sorted(recovery_codes_of(admin_user))
     assert TOTPDevice.objects.get(user=admin_user).confirmed
