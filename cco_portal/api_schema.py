@@ -10,7 +10,10 @@ from drf_spectacular.openapi import AutoSchema
 # each part's API. Every operation is tagged with its part, so the documentation and a generated client
 # group them the same way.
 PARTS = {
-    "accounts": ("authentication", "Sign in for a token; list and revoke your own tokens and your members'."),
+    "accounts": (
+        "authentication",
+        "Sign in for a token; list and revoke your own tokens and your members'; reset a member's second factor.",
+    ),
     "organizations": ("organizations", "The organizations you belong to, their members and invitations."),
     "assessments": ("assessments", "Readiness rounds and CEO commitment reviews: questionnaires, answers, results."),
     "roadmap": ("roadmap", "The competencies, their maturity, operational areas and milestones."),
@@ -23,13 +26,16 @@ PARTS = {
     "audit": ("audit", "The organization's audit log, for its admins."),
 }
 
+# Apps whose few operations belong to another app's part: the second factor is part of signing in.
+PART_OF_APP = {"second_factor": "accounts"}
+
 
 class PortalAutoSchema(AutoSchema):
     def get_tags(self) -> list[str]:
         # The app of the view, not the path: every resource sits under /orgs/, so the path alone would put
         # all of them under one tag. An app missing from PARTS fails the schema's generation, not silently.
         app = type(self.view).__module__.split(".api.")[0].rsplit(".", 1)[-1]
-        return [PARTS[app][0]]
+        return [PARTS[PART_OF_APP.get(app, app)][0]]
 
 
 # The answers every operation can give besides its own, so that a client (and schemathesis's status-code

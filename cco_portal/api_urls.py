@@ -3,6 +3,7 @@ from django.urls import include, path
 from cco_portal.accounts.api import views as account_api
 from cco_portal.api_views import DocsView, SchemaView
 from cco_portal.organizations.api import views as organization_api
+from cco_portal.second_factor.api import views as second_factor_api
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),
@@ -18,6 +19,11 @@ urlpatterns = [
     path("v1/orgs/<slug:org_slug>/", include("metrics.api.urls")),
     path("v1/orgs/<slug:org_slug>/reports/", include("reports.api.urls")),
     path("v1/orgs/<slug:org_slug>/", include("cco_portal.audit.api.urls")),
+    path(
+        "v1/orgs/<slug:org_slug>/members/<int:user_id>/second-factor/",
+        second_factor_api.MemberSecondFactorView.as_view(),
+        name="api-member-second-factor",
+    ),
     path("v1/orgs/<slug:org_slug>/api-tokens/", account_api.MemberApiTokenListView.as_view(), name="api-member-tokens"),
     path(
         "v1/orgs/<slug:org_slug>/api-tokens/<str:token_key>/",

@@ -126,3 +126,9 @@ def refusing_mail(settings, mailoutbox):
 def worker_retries(monkeypatch):
     """Tasks retry as in a worker, though in-process: Celery runs each retry at once instead of later."""
     monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+
+
+@pytest.fixture
+def second_factor_enforced(settings):
+    """The organizations' second-factor rule enforced, as always outside the test settings."""
+    settings.SECOND_FACTOR_RULE_ENFORCED = True

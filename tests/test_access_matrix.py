@@ -39,6 +39,7 @@ from tests.factories import InvitationFactory, MembershipFactory, OrganizationFa
 from tests.metrics.factories import ActivityImportFactory, DataSourceFactory
 from tests.populated import database_snapshot
 from tests.roadmap.factories import MilestoneFactory, OperationalAreaFactory
+from tests.second_factor.codes import give_authenticator
 
 ORG_KWARG = "org_slug"
 
@@ -130,6 +131,8 @@ ACCESS = {
     ("api-invitation-detail", "delete"): Access(ADMINS, 204),
     ("api-member-tokens", "get"): Access(ADMINS, 200),
     ("api-member-token-detail", "delete"): Access(ADMINS, 204),
+    ("member_second_factor_reset", "post"): Access(ADMINS, 302),
+    ("api-member-second-factor", "delete"): Access(ADMINS, 204),
     ("member_api_tokens", "get"): Access(ADMINS, 200),
     # A key that names no member's token: the admin is let in and finds nothing, the others are refused.
     ("member_api_tokens", "post"): Access(ADMINS, 404, {"revoke": "nosuchtoken0000"}),
@@ -575,6 +578,8 @@ def _objects_of(organization, target_email: str = "target@example.com") -> dict:
         "round": (round_ := RoundFactory(organization=organization)),
         "invitee": InviteeFactory(round=round_, user=target_user),
         "api_token": AuthToken.objects.create(user=target_user)[0],
+        # The member whose lost second factor an admin resets.
+        "target_authenticator": give_authenticator(target_user),
         "milestone": MilestoneFactory(organization=organization),
         "area": OperationalAreaFactory(organization=organization),
         "activity_import": ActivityImportFactory(organization=organization),

@@ -12,6 +12,7 @@ PARTS = ["authentication", "organizations", "assessments", "roadmap", "metrics",
 PART_OF_PATH = {
     "/auth/": "authentication",
     "/api-tokens/": "authentication",
+    "/second-factor/": "authentication",
     "/assessments/": "assessments",
     "/roadmap/": "roadmap",
     "/imports/": "metrics",
@@ -63,7 +64,8 @@ def test_every_operation_is_grouped_under_its_part(schema):
 
 
 def test_the_token_operation_is_described_for_an_api_user(schema):
-    """Signing in asks for the email and password only, answers the token and its expiry, needs no credentials,
+    """Signing in asks for the email and password (and the second factor's code, for those who have one),
+    answers the token and its expiry, needs no credentials,
     and its description tells how to use the token and what a lockout answers, not how the view is built."""
     # when
     operation = schema["paths"][TOKEN]["post"]
@@ -74,9 +76,10 @@ def test_the_token_operation_is_described_for_an_api_user(schema):
 
     # then
     assert (set(request["properties"]), set(request["required"])) == (
-        {"username", "password"},
+        {"username", "password", "otp"},
         {"username", "password"},
     )
+    assert "second factor" in operation["description"]
     assert set(answer["properties"]) == set(answer["required"]) == {"token", "expiry"}
     assert "Authorization: Token <token>" in operation["description"]
     assert "Retry-After" in operation["description"]

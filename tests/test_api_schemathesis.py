@@ -126,6 +126,8 @@ def _aim_at(case, organization, populated) -> None:
         parameters["version"] = populated["charter"].version
     if "map_version" in parameters:
         parameters["map_version"] = populated["journey_version"].number
+    if "user_id" in parameters:
+        parameters["user_id"] = populated["member"].pk
 
 
 def fuzz_as(who: str, schema):

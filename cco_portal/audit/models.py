@@ -17,6 +17,10 @@ class Action(models.TextChoices):
     LOCKED_OUT = "auth.locked_out", "Sign-in paused after repeated failures"
     API_TOKEN_REVOKED = "auth.api_token_revoked", "API token revoked"
     SIGNED_OUT_EVERYWHERE = "auth.signed_out_everywhere", "Signed out everywhere"
+    SECOND_FACTOR_VERIFIED = "auth.second_factor_verified", "Second factor verified"
+    SECOND_FACTOR_SET_UP = "auth.second_factor_set_up", "Second factor set up"
+    RECOVERY_CODE_USED = "auth.recovery_code_used", "Recovery code used"
+    SECOND_FACTOR_RESET = "auth.second_factor_reset", "Second factor reset by an admin"
     MEMBERSHIP_ADDED = "membership.added", "Member added"
     ROLE_ADDED = "membership.role_added", "Role added"
     ROLE_REMOVED = "membership.role_removed", "Role removed"
@@ -143,6 +147,7 @@ DETAIL_LABELS = {
     "token": _("token"),
     "tokens": _("tokens ended"),
     "change": _("change"),
+    "codes_left": _("recovery codes left"),
 }
 
 

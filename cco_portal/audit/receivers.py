@@ -32,7 +32,9 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
     # refuses, or that starts a pause, is recorded once, as a lockout.
     if request is not None and getattr(request, "axes_locked_out", False):
         return
-    record_event(action=Action.SIGN_IN_FAILED, request=request, target=_tried(request, credentials))
+    # A wrong second-factor code says so (cco_portal/second_factor/services.py); a wrong password has no details.
+    details = {key: credentials[key] for key in ("via", "reason") if (credentials or {}).get(key)}
+    record_event(action=Action.SIGN_IN_FAILED, request=request, target=_tried(request, credentials), **details)
 
 
 def locked_out(sender, request, username, **kwargs):

@@ -29,11 +29,16 @@ class MemberRolesForm(forms.Form):
 class OrganizationSettingsForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "report_to_executives", "customer_room_max_actions"]
+        fields = ["name", "report_to_executives", "customer_room_max_actions", "second_factor_required_for"]
+        widgets = {"second_factor_required_for": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer_room_max_actions"].required = False
+        self.fields["second_factor_required_for"].required = False
+
+    def clean_second_factor_required_for(self):
+        return self.cleaned_data.get("second_factor_required_for") or self.instance.second_factor_required_for
 
     def clean_customer_room_max_actions(self):
         # Left out (a form saved before the setting existed, a script sending only what it changes): kept.

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from .querysets import OrganizationScopedQuerySet
 from .roles import Role
 
-__all__ = ["Invitation", "Membership", "Organization", "OrganizationScopedQuerySet"]
+__all__ = ["Invitation", "Membership", "Organization", "OrganizationScopedQuerySet", "SecondFactorRule"]
+
+
+class SecondFactorRule(models.TextChoices):
+    """Who of an organization's members must sign in with a second factor (cco_portal/second_factor/)."""
+
+    ADMINS = "admins", _("Admins")
+    ADMINS_AND_CCO = "admins_and_cco", _("Admins and the Chief Customer Officer")
 
 
 class Organization(models.Model):
@@ -40,6 +47,16 @@ class Organization(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text=_("Each month's meeting agrees a few critical actions, not every silo's many: 1 to 10."),
+    )
+    second_factor_required_for = models.CharField(
+        _("Who must sign in with a second factor"),
+        max_length=20,
+        choices=SecondFactorRule.choices,
+        default=SecondFactorRule.ADMINS,
+        help_text=_(
+            "They set up an authenticator app at their next sign-in and can do nothing else until they have; "
+            "everyone else may set one up too."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

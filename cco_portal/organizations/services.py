@@ -45,6 +45,7 @@ AUDITED_SETTINGS = {
     "name": "name",
     "report_to_executives": "monthly report to executives",
     "customer_room_max_actions": "critical actions per customer room",
+    "second_factor_required_for": "second factor required for",
 }
 
 
@@ -56,6 +57,7 @@ def change_organization_settings(
     name: str | None = None,
     report_to_executives: bool | None = None,
     customer_room_max_actions: int | None = None,
+    second_factor_required_for: str | None = None,
 ) -> Organization:
     """Change the settings admins keep on the settings page and the API (None leaves one as it is); each
     setting that changes is recorded in the audit log with its old and new value, as done by `acting_user`.
@@ -67,6 +69,7 @@ def change_organization_settings(
         "name": name,
         "report_to_executives": report_to_executives,
         "customer_room_max_actions": customer_room_max_actions,
+        "second_factor_required_for": second_factor_required_for,
     }
     changed = [field for field, value in wanted.items() if value is not None and value != getattr(stored, field)]
     for field in changed:

@@ -45,9 +45,13 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cco_portal.accounts",
     "cco_portal.organizations",
     "cco_portal.audit",
+    "cco_portal.second_factor",
     "cco_portal.charts",
     "assessments",
     "roadmap",
@@ -69,11 +73,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed the second factor (cco_portal/second_factor/).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # The client address of the events that services record during the request (cco_portal/audit/).
     "cco_portal.audit.middleware.AuditContextMiddleware",
+    # After the session, the user and messages: a signed-in person who owes a second factor goes to give it.
+    "cco_portal.second_factor.middleware.SecondFactorGateMiddleware",
     # Last, as django-axes asks: it turns a lockout marked during authentication into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -115,6 +123,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The second factor (cco_portal/second_factor/): codes are counted by django-axes like passwords, so django-otp's
+# own delay between failures is off; one lockout rule for the whole sign-in.
+OTP_TOTP_ISSUER = "CCO Portal"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Whether the organizations' rule (who must have a second factor) is enforced. Always, except in the test
+# settings, whose many signed-in admins have no device; the tests of the rule turn it on.
+SECOND_FACTOR_RULE_ENFORCED = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

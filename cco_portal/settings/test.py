@@ -18,3 +18,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Serve static files from the source folders, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The suite signs admins in with force_login and no device; tests of the second-factor rule turn it on with the
+# `second_factor_enforced` fixture (tests/conftest.py). Someone who has a device is asked for it regardless.
+SECOND_FACTOR_RULE_ENFORCED = False

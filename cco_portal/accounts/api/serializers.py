@@ -7,6 +7,14 @@ from rest_framework import serializers
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.EmailField(help_text="Your email address.")
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text=(
+            "The current code of your authenticator app, or a recovery code: needed once you have a second factor."
+        ),
+    )
 
 
 class IssuedTokenSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from cco_portal.organizations.roles import ADMINS
 from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
+from cco_portal.second_factor.services import check_token_sign_in
 
 from .. import selectors, services
 from .serializers import ApiTokenSerializer, IssuedTokenSerializer, MemberApiTokenSerializer, TokenRequestSerializer
@@ -18,7 +19,10 @@ from .serializers import ApiTokenSerializer, IssuedTokenSerializer, MemberApiTok
 # drift from what django-axes does.
 TOKEN_DESCRIPTION = f"""Exchange your email address (as `username`) and password for a token, and send the
 token as `Authorization: Token <token>` on every other request. The answer also says when the token expires;
-sign in again for a new one. Only the token's hash is stored: keep it, it is shown this once. List and revoke
+sign in again for a new one. Someone with a second factor also sends its current code (or a recovery code) as
+`otp`; a wrong one counts as a failed sign-in. Someone whose role requires a second factor and who has not set
+it up is refused (403) until they set it up on the web. Only the token's hash is stored: keep it, it is shown
+this once. List and revoke
 your tokens at /api/v1/auth/tokens/.
 
 After {settings.AXES_FAILURE_LIMIT} failed attempts for one email address from one client address, sign-in is
@@ -42,7 +46,9 @@ class ObtainAuthTokenView(APIView):
         # django-axes counts failures and marks a lockout on Django's own request, not on DRF's wrapper.
         credentials = AuthTokenSerializer(data=request.data, context={"request": request._request})
         credentials.is_valid(raise_exception=True)
-        token, secret = services.issue_api_token(user=credentials.validated_data["user"], request=request)
+        user = credentials.validated_data["user"]
+        check_token_sign_in(user=user, code=request.data.get("otp") or "", request=request._request)
+        token, secret = services.issue_api_token(user=user, request=request)
         return Response(IssuedTokenSerializer({"token": secret, "expiry": token.expiry}).data)
 
 

@@ -12,7 +12,15 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["slug", "name", "report_to_executives", "customer_room_max_actions", "created_at", "my_roles"]
+        fields = [
+            "slug",
+            "name",
+            "report_to_executives",
+            "customer_room_max_actions",
+            "second_factor_required_for",
+            "created_at",
+            "my_roles",
+        ]
         read_only_fields = ["slug", "created_at"]
 
     def get_my_roles(self, organization) -> list[str]:

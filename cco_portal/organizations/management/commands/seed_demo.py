@@ -44,10 +44,15 @@ class Command(BaseCommand):
         services.add_member(organization=second, user=User.objects.get(email="admin@demo.example"), role=Role.ADMIN)
 
         people = {role: User.objects.get(email=email) for email, _, role in DEMO_PEOPLE}
-        # The base knows no feature app: each one that has sample data offers it in its own `demo` module.
-        for app in apps.get_app_configs():
-            if find_spec(f"{app.name}.demo") is not None:
-                import_module(f"{app.name}.demo").seed_demo(organization=organization, people=people)
+        # The base knows no feature app: each one that has sample data offers it in its own `demo` module, and
+        # one that changes how the demo people sign in says how in its sign_in_notes().
+        demos = [
+            import_module(f"{app.name}.demo")
+            for app in apps.get_app_configs()
+            if find_spec(f"{app.name}.demo") is not None
+        ]
+        for demo in demos:
+            demo.seed_demo(organization=organization, people=people)
 
         self.stdout.write(
             self.style.SUCCESS(f"Demo organization {organization.name} is ready at /o/{organization.slug}/")
@@ -55,6 +60,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Sign in at http://127.0.0.1:8000/accounts/login/ with password {DEMO_PASSWORD!r} as:")
         for email, _, role in DEMO_PEOPLE:
             self.stdout.write(f"  {role.label:<24} {email}")
+        for demo in demos:
+            for line in getattr(demo, "sign_in_notes", lambda **_: [])(people=people):
+                self.stdout.write(line)
 
     def organization(self, slug: str, name: str) -> Organization:
         return Organization.objects.filter(slug=slug).first() or services.create_organization(name=name, slug=slug)
