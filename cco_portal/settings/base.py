@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cco_portal.organizations",
     "cco_portal.audit",
     "cco_portal.charts",
+    "cco_portal.sso",
     "assessments",
     "roadmap",
     "metrics",
@@ -113,6 +114,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out client is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
+    # Before the password is checked: an organization that requires single sign-on has turned passwords off.
+    "cco_portal.sso.backends.PasswordOffForSingleSignOnBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
