@@ -13,6 +13,7 @@ from assessments.models import Kind
 from cco_portal.audit.models import Action
 from cco_portal.audit.services import record_event
 from cco_portal.organizations.roles import Role
+from cco_portal.sso.services import save_identity_provider
 from metrics.charter.services import propose_charter, sign_charter
 from metrics.computation import compute_customer_movements
 from metrics.models import ImportKind
@@ -141,6 +142,14 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
         "meeting": (meeting := schedule_next_meeting(organization=organization, scheduled_by=admin)),
         "candidate": propose_candidate(
             meeting=meeting, proposed_by=member, roles={Role.EXECUTIVE}, title=f"{tag} call the lost"
+        ),
+        "identity_provider": save_identity_provider(
+            organization=organization,
+            acting_user=admin,
+            issuer=f"https://{tag}.idp.example.com",
+            client_id=f"{tag}-portal",
+            client_secret=f"{tag}-secret",
+            domains=[f"{tag}.example.com"],
         ),
         "customers": customers,
         "months": months,

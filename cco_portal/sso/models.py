@@ -47,6 +47,10 @@ class IdentityProvider(models.Model):
         return f"{self.organization} · {self.issuer}"
 
     @property
+    def domain_names(self) -> list[str]:
+        return [domain.domain for domain in self.domains.all()]
+
+    @property
     def has_client_secret(self) -> bool:
         return bool(self.client_secret_encrypted)
 

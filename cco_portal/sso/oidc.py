@@ -105,8 +105,10 @@ def _refusals_named():
         raise SignInRefused("invalid_token", "The provider's ID token could not be read.") from error
 
 
-def _claims_options(issuer: str) -> dict:
-    return {"iss": {"essential": True, "values": [issuer]}}
+def _claims_options(issuer: str, client_id: str) -> dict:
+    # The audience is named here: Authlib's own check of an ID token accepts another audience when `azp` names
+    # this client, which OpenID Connect Core (3.1.3.7) does not.
+    return {"iss": {"essential": True, "values": [issuer]}, "aud": {"essential": True, "values": [client_id]}}
 
 
 def _identity(claims, id_token: str) -> VerifiedIdentity:
@@ -126,7 +128,7 @@ def verified_identity(client: DjangoOAuth2App, token: dict, nonce: str, issuer: 
         raise SignInRefused("no_id_token", "The provider sent no ID token.")
     with _refusals_named():
         claims = client.parse_id_token(
-            token, nonce=nonce, claims_options=_claims_options(issuer), leeway=CLOCK_LEEWAY_SECONDS
+            token, nonce=nonce, claims_options=_claims_options(issuer, client.client_id), leeway=CLOCK_LEEWAY_SECONDS
         )
     return _identity(claims, token["id_token"])
 
@@ -138,7 +140,7 @@ def complete_authorization(request, provider: IdentityProvider) -> VerifiedIdent
     metadata = load_metadata(client, provider)
     with _refusals_named():
         token = client.authorize_access_token(
-            request, claims_options=_claims_options(metadata["issuer"]), leeway=CLOCK_LEEWAY_SECONDS
+            request, claims_options=_claims_options(metadata["issuer"], client.client_id), leeway=CLOCK_LEEWAY_SECONDS
         )
     if "userinfo" not in token:
         raise SignInRefused("no_id_token", "The provider sent no ID token.")

@@ -19,6 +19,7 @@ class IdentityProviderSerializer(serializers.ModelSerializer):
     has_client_secret = serializers.BooleanField(read_only=True, help_text="Whether a client secret is stored.")
     domains = serializers.ListField(
         child=serializers.CharField(max_length=253),
+        source="domain_names",
         help_text="Email domains whose people sign in through this provider; each belongs to one organization.",
     )
     default_role = serializers.ChoiceField(
@@ -43,11 +44,6 @@ class IdentityProviderSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["updated_at"]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["domains"] = [domain.domain for domain in instance.domains.all()]
-        return data
 
     def get_redirect_uri(self, instance) -> str:
         return self.context["redirect_uri"]

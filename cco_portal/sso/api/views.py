@@ -39,8 +39,9 @@ class IdentityProviderView(OrganizationScopedAPIMixin, APIView):
         """Set up or change the provider (recorded in the audit log). Leave `client_secret` out to keep it."""
         serializer = IdentityProviderSerializer(data=request.data, context={"redirect_uri": ""})
         serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
         provider = services.save_identity_provider(
-            organization=self.organization, acting_user=request.user, **serializer.validated_data
+            organization=self.organization, acting_user=request.user, domains=fields.pop("domain_names"), **fields
         )
         return self._answer(provider)
 
