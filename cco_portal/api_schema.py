@@ -12,6 +12,7 @@ from drf_spectacular.openapi import AutoSchema
 PARTS = {
     "accounts": ("authentication", "Sign in for a token; list and revoke your own tokens and your members'."),
     "organizations": ("organizations", "The organizations you belong to, their members and invitations."),
+    "sso": ("single sign-on", "The organization's OpenID Connect provider, for its admins."),
     "assessments": ("assessments", "Readiness rounds and CEO commitment reviews: questionnaires, answers, results."),
     "roadmap": ("roadmap", "The competencies, their maturity, operational areas and milestones."),
     "metrics": (

@@ -243,6 +243,7 @@ SPECTACULAR_SETTINGS = {
     # Fields named "kind" and "status" hold different choices in different apps: each set gets its own name.
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "assessments.models.Kind",
+        "RoleEnum": "cco_portal.organizations.roles.Role",
         "StatusEnum": "roadmap.models.Status",
         "ImportKindEnum": "metrics.models.ImportKind",
         "ImportStatusEnum": "metrics.models.ImportStatus",

@@ -39,7 +39,7 @@ class IdentityProviderForm(forms.Form):
     default_role = forms.ChoiceField(
         label=_("Role of a first sign-in"),
         required=False,
-        choices=[("", _("None: an admin gives each newcomer a role")), *Role.choices],
+        choices=[("", _("None (an admin gives it)")), *Role.choices],
     )
     is_required = forms.BooleanField(
         label=_("Members must sign in with the company account"),

@@ -111,10 +111,19 @@ def _claims_options(issuer: str, client_id: str) -> dict:
     return {"iss": {"essential": True, "values": [issuer]}, "aud": {"essential": True, "values": [client_id]}}
 
 
+def _is_email_verified(claims) -> bool:
+    """`email_verified` true. Microsoft Entra ID never sends it for work accounts; its optional claim `xms_edov`
+    (the address's domain verified as the tenant's) stands in, only where `email_verified` is absent: a false one
+    is refused whatever else the token says."""
+    if "email_verified" in claims:
+        return claims["email_verified"] is True
+    return claims.get("xms_edov") is True
+
+
 def _identity(claims, id_token: str) -> VerifiedIdentity:
     return VerifiedIdentity(
         email=str(claims.get("email") or "").strip().lower(),
-        email_verified=claims.get("email_verified") is True,
+        email_verified=_is_email_verified(claims),
         full_name=str(claims.get("name") or "")[:150],
         subject=str(claims["sub"]),
         id_token=id_token,

@@ -11,6 +11,8 @@ from cco_portal.audit.models import Action, AuditEvent
 from cco_portal.organizations.models import Membership
 from cco_portal.organizations.roles import Role
 from cco_portal.sso.services import save_identity_provider
+from tests.e2e.conftest import PHONE, sideways_overflow
+from tests.e2e.test_accessibility import AXE, AXE_OPTIONS, RUN_AXE, SEVERE
 from tests.factories import InvitationFactory
 from tests.sso.oidc_provider import UNVERIFIED, VERIFIED, running_provider
 
@@ -121,3 +123,58 @@ def test_unverified_email_is_refused(page, live_server, screenshot, organization
     assert not Membership.objects.filter(user__email=UNVERIFIED).exists()
     refusal = AuditEvent.objects.get(action=Action.SIGN_IN_FAILED, target=UNVERIFIED)
     assert refusal.details["reason"] == "email_unverified"
+
+
+@pytest.fixture
+def phone_for_axe(browser):
+    """A phone-sized page that axe-core can be loaded into: the portal's Content-Security-Policy refuses scripts it
+    did not send, so this context bypasses it, as the accessibility suite's does."""
+    contexts = []
+
+    def open_page() -> Page:
+        context = browser.new_context(viewport=PHONE, locale="en-GB", reduced_motion="reduce", bypass_csp=True)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def test_admin_connects_the_provider_on_a_phone(
+    phone_for_axe, live_server, sign_in, screenshot, organization, admin_user
+):
+    """On a phone, the admin finds single sign-on from the settings, saves it (the secret is not shown back), and
+    the page has no serious accessibility fault; the company sign-in refuses a domain of no organization with what
+    to do."""
+    page = phone_for_axe()
+    sign_in(page, admin_user, f"/o/{organization.slug}/settings/")
+    page.get_by_role("link", name="Single sign-on settings").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Single sign-on")
+    page.get_by_label("Issuer URL").fill("https://acme.okta.com")
+    page.get_by_label("Client ID").fill("0oa-portal")
+    page.get_by_label("Client secret").fill("the-secret-of-acme")
+    page.get_by_label("Email domains").fill("acme.test")
+    page.get_by_role("button", name="Save single sign-on").click()
+
+    expect(page.get_by_text("Single sign-on saved.")).to_be_visible()
+    expect(page.get_by_label("Client secret")).to_have_value("")
+    expect(page.get_by_text("A secret is stored")).to_be_visible()
+    assert sideways_overflow(page) <= 0
+    assert severe_accessibility_faults(page) == []
+    screenshot(page, "sso-settings-phone")
+
+    visitor = phone_for_axe()
+    visitor.goto(f"{live_server.url}/sso/")
+    visitor.get_by_label("Your work email address").fill("bob@nowhere.test")
+    visitor.get_by_role("button", name="Continue").click()
+    expect(visitor.get_by_text("No organization signs in with nowhere.test here")).to_be_visible()
+    assert severe_accessibility_faults(visitor) == []
+    screenshot(visitor, "sso-unknown-domain-phone")
+
+
+def severe_accessibility_faults(page: Page) -> list[str]:
+    """axe-core's serious and critical findings on the page."""
+    page.add_script_tag(path=AXE)
+    violations = page.evaluate(RUN_AXE, AXE_OPTIONS)
+    return [violation["id"] for violation in violations if violation["impact"] in SEVERE]

@@ -96,3 +96,16 @@ def test_a_token_of_another_sign_in_is_refused(client, signing_key):
 def test_a_token_for_another_client_is_refused_even_when_it_names_this_one_as_authorized_party(client, signing_key):
     """An `azp` naming this client does not make up for an audience without it."""
     assert refusal(client, id_token(signing_key, aud="another-app", azp=CLIENT_ID)) == "audience"
+
+
+def test_entra_ids_domain_owner_claim_stands_in_only_for_a_missing_email_verified(client, signing_key):
+    """Microsoft Entra ID sends `xms_edov` instead of `email_verified`: read as verified when `email_verified` is
+    absent, never over an `email_verified` false."""
+    entra = id_token(signing_key, xms_edov=True)
+    claims_without = jwt.decode(entra["id_token"], signing_key).claims
+    del claims_without["email_verified"]
+    entra["id_token"] = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims_without, signing_key)
+    assert verified_identity(client, entra, nonce=NONCE, issuer=ISSUER).email_verified is True
+
+    unverified = id_token(signing_key, email_verified=False, xms_edov=True)
+    assert verified_identity(client, unverified, nonce=NONCE, issuer=ISSUER).email_verified is False

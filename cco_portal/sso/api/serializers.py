@@ -23,7 +23,7 @@ class IdentityProviderSerializer(serializers.ModelSerializer):
         help_text="Email domains whose people sign in through this provider; each belongs to one organization.",
     )
     default_role = serializers.ChoiceField(
-        choices=[("", "none"), *Role.choices],
+        choices=Role.choices,
         required=False,
         allow_blank=True,
         help_text='The role of a first sign-in; "" (none): an admin gives each newcomer a role.',
