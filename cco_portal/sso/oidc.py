@@ -58,7 +58,7 @@ def client_for(provider: IdentityProvider, **metadata) -> DjangoOAuth2App:
         client_id=provider.client_id,
         client_secret=decrypt(provider.client_secret_encrypted),
         server_metadata_url=None if metadata else discovery_url(provider.issuer),
-        client_kwargs={"scope": SCOPE, "code_challenge_method": "S256", "timeout": HTTP_TIMEOUT_SECONDS},
+        client_kwargs={"scope": SCOPE, "code_challenge_method": "S256", "default_timeout": HTTP_TIMEOUT_SECONDS},
         **metadata,
     )
 

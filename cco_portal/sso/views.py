@@ -120,8 +120,11 @@ def provider_sign_out_url(request) -> str:
     """Where the provider ends its own session after the portal's, when the person signed in through one that
     offers it; "" otherwise. Read before the portal's session ends, which holds the ID token."""
     id_token = request.session.get(ID_TOKEN_SESSION_KEY)
-    provider = IdentityProvider.objects.filter(organization_id=request.session.get(ORGANIZATION_SESSION_KEY)).first()
-    if not id_token or provider is None:
+    organization_id = request.session.get(ORGANIZATION_SESSION_KEY)
+    if not id_token or not organization_id:
+        return ""
+    provider = IdentityProvider.objects.filter(organization_id=organization_id).first()
+    if provider is None:
         return ""
     return oidc.logout_url(provider, id_token, request.build_absolute_uri(reverse("login")))
 
