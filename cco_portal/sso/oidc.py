@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.django_client import DjangoIntegration, DjangoOAuth2App
+from django.utils.translation import gettext as _
 from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, JoseError
 from requests import RequestException
 
@@ -68,9 +69,13 @@ def load_metadata(client: DjangoOAuth2App, provider: IdentityProvider) -> dict:
     try:
         metadata = client.load_server_metadata()
     except (RequestException, ValueError) as error:
-        raise SignInRefused("discovery", f"The provider's settings could not be read ({error}).") from error
+        raise SignInRefused(
+            "discovery", _("The provider's settings could not be read: check the issuer URL.")
+        ) from error
     if str(metadata.get("issuer", "")).rstrip("/") != provider.issuer.rstrip("/"):
-        raise SignInRefused("issuer", "The provider's discovery document names another issuer than the one configured.")
+        raise SignInRefused(
+            "issuer", _("The provider's discovery document names another issuer than the one configured.")
+        )
     return metadata
 
 
@@ -89,20 +94,22 @@ def _refusals_named():
     try:
         yield
     except MismatchingStateError as error:
-        raise SignInRefused("state", "This sign-in link was already used or was not started here.") from error
+        raise SignInRefused("state", _("This sign-in link was already used or was not started here.")) from error
     except OAuthError as error:
-        raise SignInRefused("provider_error", f"The provider refused the sign-in ({error.error}).") from error
+        raise SignInRefused(
+            "provider_error", _("The provider refused the sign-in (%(error)s).") % {"error": error.error}
+        ) from error
     except RequestException as error:
-        raise SignInRefused("provider_unreachable", "The provider could not be reached.") from error
+        raise SignInRefused("provider_unreachable", _("The provider could not be reached.")) from error
     except ExpiredTokenError as error:
-        raise SignInRefused("expired", "The provider's ID token has expired.") from error
+        raise SignInRefused("expired", _("The provider's ID token has expired.")) from error
     except BadSignatureError as error:
-        raise SignInRefused("signature", "The ID token's signature does not match the provider's keys.") from error
+        raise SignInRefused("signature", _("The ID token's signature does not match the provider's keys.")) from error
     except ClaimError as error:
         claim = {"aud": "audience", "iss": "issuer"}.get(error.claim, error.claim)
-        raise SignInRefused(claim, f"The ID token's {claim} is not the one expected.") from error
+        raise SignInRefused(claim, _("The ID token's %(claim)s is not the one expected.") % {"claim": claim}) from error
     except (JoseError, ValueError) as error:
-        raise SignInRefused("invalid_token", "The provider's ID token could not be read.") from error
+        raise SignInRefused("invalid_token", _("The provider's ID token could not be read.")) from error
 
 
 def _claims_options(issuer: str, client_id: str) -> dict:
@@ -134,7 +141,7 @@ def verified_identity(client: DjangoOAuth2App, token: dict, nonce: str, issuer: 
     """The ID token in `token`, verified as the callback verifies it: signature (JWKS), issuer, audience (our
     client id), expiry and nonce."""
     if "id_token" not in token:
-        raise SignInRefused("no_id_token", "The provider sent no ID token.")
+        raise SignInRefused("no_id_token", _("The provider sent no ID token."))
     with _refusals_named():
         claims = client.parse_id_token(
             token, nonce=nonce, claims_options=_claims_options(issuer, client.client_id), leeway=CLOCK_LEEWAY_SECONDS
@@ -152,7 +159,7 @@ def complete_authorization(request, provider: IdentityProvider) -> VerifiedIdent
             request, claims_options=_claims_options(metadata["issuer"], client.client_id), leeway=CLOCK_LEEWAY_SECONDS
         )
     if "userinfo" not in token:
-        raise SignInRefused("no_id_token", "The provider sent no ID token.")
+        raise SignInRefused("no_id_token", _("The provider sent no ID token."))
     return _identity(token["userinfo"], token["id_token"])
 
 
