@@ -90,7 +90,7 @@ def save_identity_provider(
         provider.client_secret_encrypted = encrypt(client_secret)
     provider.full_clean(exclude=["organization"])
     provider.save()
-    provider.domains.exclude(domain__in=domains).delete()
+    SignOnDomain.objects.for_organization(organization).exclude(domain__in=domains).delete()
     try:
         with transaction.atomic():
             for domain in domains:
@@ -173,12 +173,13 @@ def account_for_identity(*, provider: IdentityProvider, identity: VerifiedIdenti
 
 def record_sign_in_refused(*, request, reason: str, email: str = "", organization: Organization | None = None):
     """A refused single sign-on in the audit log, with the reason. Like every sign-in event it belongs to no
-    organization (sign-ins happen before one is chosen); the organization whose provider was used is named."""
+    organization (sign-ins happen before one is chosen); the organization whose provider was used is named ("" when
+    the address's domain named none)."""
     record_event(
         action=Action.SIGN_IN_FAILED,
         request=request,
         target=email.lower(),
         via=SIGN_IN_VIA,
         reason=reason,
-        **({"provider_of": organization.slug} if organization else {}),
+        provider_of=organization.slug if organization else "",
     )

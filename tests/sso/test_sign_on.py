@@ -133,7 +133,7 @@ def test_an_address_of_no_organization_is_refused_with_what_to_do(client):
     assert response.status_code == 200
     assert "No organization signs in with nowhere.test here" in response.content.decode()
     event = AuditEvent.objects.get(action=Action.SIGN_IN_FAILED, target="bob@nowhere.test")
-    assert event.details == {"via": "single sign-on", "reason": "domain"}
+    assert event.details == {"via": "single sign-on", "reason": "domain", "provider_of": ""}
 
 
 def test_a_callback_without_a_sign_in_started_here_is_refused(client, provider):
