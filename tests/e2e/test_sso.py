@@ -110,6 +110,22 @@ def test_invited_person_signs_in_with_the_company_account_and_signs_out_of_both(
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
+def test_a_newcomer_without_a_role_is_told_whom_to_ask(
+    page, live_server, screenshot, organization, admin_user, acme_signs_on, oidc_provider
+):
+    """Given no invitation and no role for a first sign-in, when Ada signs in through the provider, then she has an
+    account but no role, and the page names Acme's admins to ask."""
+    offline_provider_pages(page, oidc_provider.issuer)
+    start_company_sign_in(page, live_server, VERIFIED)
+    sign_in_at_the_provider(page, VERIFIED)
+
+    expect(page).to_have_url(f"{live_server.url}/sso/welcome/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome to {organization.name}")
+    expect(page.get_by_role("link", name=admin_user.email)).to_be_visible()
+    screenshot(page, "sso-no-role")
+    assert not Membership.objects.filter(user__email=VERIFIED).exists()
+
+
 def test_unverified_email_is_refused(page, live_server, screenshot, organization, acme_signs_on, oidc_provider):
     """Given the provider has not verified eve@acme.test, when Eve signs in through it, then the portal refuses
     her with what to do, creates no account, and audits the refusal with the reason."""
