@@ -15,6 +15,7 @@ PARTS = {
         "Sign in for a token; list and revoke your own tokens and your members'; reset a member's second factor.",
     ),
     "organizations": ("organizations", "The organizations you belong to, their members and invitations."),
+    "sso": ("single sign-on", "The organization's OpenID Connect provider, for its admins."),
     "assessments": ("assessments", "Readiness rounds and CEO commitment reviews: questionnaires, answers, results."),
     "roadmap": ("roadmap", "The competencies, their maturity, operational areas and milestones."),
     "metrics": (

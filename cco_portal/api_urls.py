@@ -4,6 +4,7 @@ from cco_portal.accounts.api import views as account_api
 from cco_portal.api_views import DocsView, SchemaView
 from cco_portal.organizations.api import views as organization_api
 from cco_portal.second_factor.api import views as second_factor_api
+from cco_portal.sso.api import views as sso_api
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("v1/auth/sign-out-everywhere/", account_api.SignOutEverywhereView.as_view(), name="api-sign-out-everywhere"),
     path("v1/orgs/", organization_api.OrganizationListView.as_view(), name="api-organizations"),
     path("v1/orgs/<slug:org_slug>/", include("cco_portal.organizations.api.urls")),
+    path("v1/orgs/<slug:org_slug>/sign-on/", sso_api.IdentityProviderView.as_view(), name="api-sign-on"),
     path("v1/orgs/<slug:org_slug>/assessments/", include("assessments.api.urls")),
     path("v1/orgs/<slug:org_slug>/roadmap/", include("roadmap.api.urls")),
     path("v1/orgs/<slug:org_slug>/", include("metrics.api.urls")),

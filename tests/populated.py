@@ -13,6 +13,7 @@ from assessments.models import Kind
 from cco_portal.audit.models import Action
 from cco_portal.audit.services import record_event
 from cco_portal.organizations.roles import Role
+from cco_portal.sso.services import save_identity_provider
 from metrics.charter.services import propose_charter, sign_charter
 from metrics.computation import compute_customer_movements
 from metrics.feeds import feed_key
@@ -202,6 +203,14 @@ def populate(organization, *, tag: str, first_month: str, charter_versions: int 
             movement="lost",
             history=[[months[0], 1000000], [months[1], 0]],
             picked_by=admin,
+        ),
+        "identity_provider": save_identity_provider(
+            organization=organization,
+            acting_user=admin,
+            issuer=f"https://{tag}.idp.example.com",
+            client_id=f"{tag}-portal",
+            client_secret=f"{tag}-secret",
+            domains=[f"{tag}.example.com"],
         ),
         "customers": customers,
         "months": months,

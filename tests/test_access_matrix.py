@@ -19,6 +19,7 @@ from assessments.services import invite_to_round
 from cco_portal.organizations.models import Organization
 from cco_portal.organizations.roles import ADMINS, ANY_MEMBER, MANAGERS, Role
 from cco_portal.organizations.scoping import OrganizationMixin, OrganizationScopedAPIMixin
+from cco_portal.sso.services import save_identity_provider
 from metrics.charter.selectors import SIGNERS
 from metrics.charter.services import propose_charter
 from metrics.feeds import feed_key
@@ -103,6 +104,17 @@ SOURCE_FORM = {
     "mode": "replace",
     "url": "http://127.0.0.1:9/x.csv",
 }
+
+
+def sign_on_body(organization: Organization) -> dict:
+    """Single sign-on as the API takes it, with a domain of the organization the URL names (each domain belongs
+    to one organization); the stored client secret is kept."""
+    return {"issuer": "https://idp.example.com", "client_id": "portal", "domains": [f"{organization.slug}.example.com"]}
+
+
+def sign_on_form(organization: Organization) -> dict:
+    return {**sign_on_body(organization), "domains": f"{organization.slug}.example.com"}
+
 
 # (url name, method) -> who may, and what they get.
 ACCESS = {
@@ -494,6 +506,12 @@ ACCESS = {
     ("api-meeting-corrections", "get"): Access(ANY_MEMBER, 200),
     ("api-meeting-corrections", "post"): Access(MANAGERS, 400, {"text": "Eve was there"}),
     ("api-meeting-minutes", "get"): Access(ANY_MEMBER, 404),
+    # Single sign-on decides who may sign in: admins only. The sign-in routes themselves (/sso/) name no organization.
+    ("sign_on_settings", "get"): Access(ADMINS, 200),
+    ("sign_on_settings", "post"): Access(ADMINS, 302, sign_on_form),
+    ("api-sign-on", "get"): Access(ADMINS, 200),
+    ("api-sign-on", "put"): Access(ADMINS, 200, sign_on_body),
+    ("api-sign-on", "delete"): Access(ADMINS, 204),
     ("audit:log", "get"): Access(ADMINS, 200),
     ("audit:csv", "get"): Access(ADMINS, 200),
     ("api-audit-events", "get"): Access(ADMINS, 200),
@@ -595,6 +613,14 @@ def _objects_of(organization, target_email: str = "target@example.com") -> dict:
         "charter": propose_charter(organization=organization, proposed_by=None, **CHARTER_FORM),
         **_journey_of(organization, target_user),
         **_meeting_of(organization, target_user),
+        "identity_provider": save_identity_provider(
+            organization=organization,
+            acting_user=None,
+            issuer="https://idp.example.com",
+            client_id="portal",
+            client_secret="secret",
+            domains=[f"{organization.slug}.example.com"],
+        ),
     }
 
 

@@ -7,12 +7,23 @@ import pytest
 import yaml
 from django.test import Client
 
-PARTS = ["authentication", "organizations", "assessments", "roadmap", "metrics", "reports", "meetings", "audit"]
+PARTS = [
+    "authentication",
+    "organizations",
+    "single sign-on",
+    "assessments",
+    "roadmap",
+    "metrics",
+    "reports",
+    "meetings",
+    "audit",
+]
 # Where each part's operations live, by a piece of their path.
 PART_OF_PATH = {
     "/auth/": "authentication",
     "/api-tokens/": "authentication",
     "/second-factor/": "authentication",
+    "/sign-on/": "single sign-on",
     "/assessments/": "assessments",
     "/roadmap/": "roadmap",
     "/imports/": "metrics",

@@ -12,16 +12,35 @@ from django.views.generic import TemplateView
 
 from cco_portal.organizations.roles import ADMINS
 from cco_portal.organizations.scoping import OrganizationMixin
+from cco_portal.sso import views as sso_views
 
 from . import selectors, services
+from .forms import PasswordResetForm, SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    """Django's, with the password refused for organizations that require their company account."""
+
+    authentication_form = SignInForm
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, refusing addresses whose organization requires its company account, which has no password here."""
+
+    form_class = PasswordResetForm
 
 
 class SignOutView(auth_views.LogoutView):
-    """Django's, and the sign-in page then says the person is signed out."""
+    """Django's, and the sign-in page then says the person is signed out. Who signed in through their company's
+    provider is signed out there too, when the provider offers it (its end-session endpoint)."""
 
     def post(self, request, *args, **kwargs):
+        # Read before the session ends: it holds what the provider's own sign-out needs.
+        provider_sign_out = sso_views.provider_sign_out_url(request)
         response = super().post(request, *args, **kwargs)
         messages.success(request, _("You are signed out."))
+        if provider_sign_out:
+            return sso_views.leave_for_provider_sign_out(request, provider_sign_out)
         return response
 
 

@@ -19,7 +19,11 @@ def _email(user) -> str:
 
 
 def signed_in(sender, request, user, **kwargs):
-    record_event(action=Action.SIGNED_IN, actor=user, request=request, target=_email(user))
+    # A sign-in other than with a password (single sign-on) names itself on the request.
+    via = getattr(request, "signed_in_via", None)
+    record_event(
+        action=Action.SIGNED_IN, actor=user, request=request, target=_email(user), **({"via": via} if via else {})
+    )
 
 
 def signed_out(sender, request, user, **kwargs):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cco_portal.audit",
     "cco_portal.second_factor",
     "cco_portal.charts",
+    "cco_portal.sso",
     "assessments",
     "roadmap",
     "metrics",
@@ -121,6 +122,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out client is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
+    # Before the password is checked: an organization that requires single sign-on has turned passwords off.
+    "cco_portal.sso.backends.PasswordOffForSingleSignOnBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # The second factor (cco_portal/second_factor/): codes are counted by django-axes like passwords, so django-otp's
@@ -257,6 +260,7 @@ SPECTACULAR_SETTINGS = {
     # Fields named "kind" and "status" hold different choices in different apps: each set gets its own name.
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "assessments.models.Kind",
+        "RoleEnum": "cco_portal.organizations.roles.Role",
         "StatusEnum": "roadmap.models.Status",
         "ImportKindEnum": "metrics.models.ImportKind",
         "ImportStatusEnum": "metrics.models.ImportStatus",

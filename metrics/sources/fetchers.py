@@ -29,9 +29,10 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from cco_portal.encryption import decrypt
+
 from ..imports.values import header_name
 from ..uploads import max_upload_bytes
-from .encryption import decrypt
 from .mapping import remap_file
 from .models import DataSource, SourceKind
 

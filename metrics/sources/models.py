@@ -8,9 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cco_portal.encryption import MASK
 from cco_portal.organizations.models import Organization, OrganizationScopedQuerySet
-
-from .encryption import MASK
 
 
 class SourceKind(models.TextChoices):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from cco_portal.audit.models import Action
 from cco_portal.audit.services import record_event
 from cco_portal.emails import send_email
+from cco_portal.encryption import encrypt
 from cco_portal.organizations.models import Membership, Organization
 from cco_portal.organizations.roles import Role
 
@@ -31,7 +32,6 @@ from .. import services as import_services
 from ..imports import Problem
 from ..models import ImportKind, ImportMode, ImportStatus
 from . import schedule as beat
-from .encryption import encrypt
 from .fetchers import SourceError, check_file_url, check_query, check_sql_url, write_csv
 from .mapping import clean_mapping
 from .models import ColumnMapping, DataSource, DataSourcePull, PullStatus, PullTrigger, SourceKind

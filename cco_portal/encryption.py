@@ -1,5 +1,6 @@
-"""Passwords of data sources at rest: Fernet (AES in CBC mode with an HMAC) under DATA_SOURCE_ENCRYPTION_KEY,
-which production must be given (settings/production.py) and development derives (settings/local.py, test.py)."""
+"""Secrets a customer gives the portal, at rest: the passwords of data sources and the client secrets of single
+sign-on providers. Fernet (AES in CBC mode with an HMAC) under DATA_SOURCE_ENCRYPTION_KEY, which production must be
+given (settings/production.py) and development derives (settings/local.py, test.py)."""
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -30,5 +31,6 @@ def decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken:
         raise ImproperlyConfigured(
-            "A data source's password was stored under another DATA_SOURCE_ENCRYPTION_KEY; enter it again."
+            "A stored secret (a data source's password or a sign-on provider's client secret) was stored under "
+            "another DATA_SOURCE_ENCRYPTION_KEY; enter it again."
         ) from None

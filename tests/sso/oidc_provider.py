@@ -1,0 +1,88 @@
+"""A real OpenID provider for the tests: tests/e2e/oidc/provider.mjs (the npm package oidc-provider) run with the
+machine's Node.js on 127.0.0.1, on a free port, with the portal registered as a client and a few accounts."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+E2E = Path(__file__).resolve().parent.parent / "e2e"
+SCRIPT = E2E / "oidc" / "provider.mjs"
+CLIENT_ID = "cco-portal"
+CLIENT_SECRET = "a-client-secret-only-for-the-tests"
+# Logins of the provider's accounts: one whose address the provider has verified, one whose it has not.
+VERIFIED = "ada@acme.test"
+UNVERIFIED = "eve@acme.test"
+ACCOUNTS = {
+    VERIFIED: {"email_verified": True, "name": "Ada Lovelace"},
+    UNVERIFIED: {"email_verified": False, "name": "Eve Unverified"},
+}
+# How long the provider may take to start (Node.js loading its modules on a busy machine).
+START_TIMEOUT_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class RunningProvider:
+    issuer: str
+    client_id: str = CLIENT_ID
+    client_secret: str = CLIENT_SECRET
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_provider(portal_urls: list[str]):
+    """Start oidc-provider with the portal (at each of `portal_urls`) registered; stopped when the block ends."""
+    node = shutil.which("node")
+    if node is None or not (E2E / "node_modules" / "oidc-provider").exists():
+        pytest.fail("The single sign-on tests need Node.js and tests/e2e's npm packages: run bin/setup-browser.")
+    port = _free_port()
+    client = {
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "redirect_uris": [f"{url.rstrip('/')}/sso/callback/" for url in portal_urls],
+        "post_logout_redirect_uris": [f"{url.rstrip('/')}/accounts/login/" for url in portal_urls],
+    }
+    environment = {
+        **os.environ,
+        "OIDC_PORT": str(port),
+        "OIDC_CLIENTS": json.dumps([client]),
+        "OIDC_ACCOUNTS": json.dumps(ACCOUNTS),
+    }
+    # Its output goes to a file: a pipe nobody reads could fill and stop it.
+    with tempfile.TemporaryFile(mode="w+") as output:
+        process = subprocess.Popen([node, str(SCRIPT)], env=environment, stdout=output, stderr=subprocess.STDOUT)
+        issuer = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_it_answers(issuer, process, output)
+            yield RunningProvider(issuer=issuer)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _wait_until_it_answers(issuer: str, process: subprocess.Popen, output) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output.seek(0)
+            pytest.fail(f"oidc-provider stopped: {output.read()}")
+        try:
+            with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"oidc-provider did not answer at {issuer} within {START_TIMEOUT_SECONDS} s")
