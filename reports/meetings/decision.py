@@ -19,7 +19,7 @@ from cco_portal.organizations.roles import roles_allow
 
 from .. import actions
 from .models import Candidate, CandidateStatus, Meeting, Ranking
-from .record import refuse_if_closed
+from .record import locked_meeting, refuse_unless_open
 from .selectors import PROPOSERS
 
 
@@ -34,19 +34,8 @@ def _audit(meeting: Meeting, actor, change: str, **details) -> None:
     )
 
 
-def _locked(meeting: Meeting) -> Meeting:
-    """The meeting's row, locked: proposals, rankings and the decision are taken one at a time."""
-    return (
-        Meeting.objects.select_for_update()
-        .select_related("organization")
-        .get(organization_id=meeting.organization_id, pk=meeting.pk)
-    )
-
-
-def _refuse_unless_open(meeting: Meeting) -> None:
-    refuse_if_closed(meeting)
-    if meeting.is_cancelled:
-        raise ValidationError(_("This meeting is cancelled."))
+def _refuse_unless_undecided(meeting: Meeting) -> None:
+    refuse_unless_open(meeting)
     if meeting.is_decided:
         raise ValidationError(_("The room has decided: the candidates of this meeting are settled."))
 
@@ -62,8 +51,8 @@ def propose_candidate(
 ) -> Candidate:
     """A leader's own candidate action for the meeting, proposed before the room decides."""
     _refuse_unless_leader(roles)
-    meeting = _locked(meeting)
-    _refuse_unless_open(meeting)
+    meeting = locked_meeting(meeting)
+    _refuse_unless_undecided(meeting)
     if not title.strip():
         raise ValidationError({"title": _("Say what the action is, in a few words.")})
     candidate = Candidate.objects.create(
@@ -110,7 +99,7 @@ def _own(candidate: Candidate, user) -> Candidate:
     )
     if locked.proposed_by_id != user.pk:
         raise PermissionDenied(_("Only the person who proposed a candidate changes or withdraws it."))
-    _refuse_unless_open(locked.meeting)
+    _refuse_unless_undecided(locked.meeting)
     return locked
 
 
@@ -139,8 +128,8 @@ def rank_candidates(*, meeting: Meeting, user, roles, candidate_ids: list[int]) 
     """Set `user`'s own ranking of the meeting's candidates, best first; the candidates left out are unranked.
     It replaces their earlier ranking and nobody else's."""
     _refuse_unless_leader(roles)
-    meeting = _locked(meeting)
-    _refuse_unless_open(meeting)
+    meeting = locked_meeting(meeting)
+    _refuse_unless_undecided(meeting)
     if len(set(candidate_ids)) != len(candidate_ids):
         raise ValidationError({"candidates": _("Rank each candidate once.")})
     known = set(
@@ -162,8 +151,8 @@ def rank_candidates(*, meeting: Meeting, user, roles, candidate_ids: list[int]) 
 @transaction.atomic
 def start_meeting(*, meeting: Meeting, started_by) -> Meeting:
     """The CCO opens the meeting (before its time if the room is gathered): the combined ranking shows to all."""
-    meeting = _locked(meeting)
-    _refuse_unless_open(meeting)
+    meeting = locked_meeting(meeting)
+    _refuse_unless_undecided(meeting)
     # Once its time has come it has started by itself: started_at stays the day it was opened early, if ever.
     if not meeting.has_started:
         meeting.started_at = timezone.now()
@@ -177,8 +166,8 @@ def record_decision(*, meeting: Meeting, decided_by, agreed: list[dict]) -> list
     """Record the room's decision: the candidates agreed (at most the organization's customer_room_max_actions),
     each {"candidate", "owner", "due_date"}, become customer-room actions of the meeting's report month; every
     other candidate is marked not chosen. Once per meeting, once it has started. Returns the actions."""
-    meeting = _locked(meeting)
-    _refuse_unless_open(meeting)
+    meeting = locked_meeting(meeting)
+    _refuse_unless_undecided(meeting)
     if not meeting.has_started:
         raise ValidationError(_("The room decides in the meeting: start it first."))
     limit = meeting.organization.customer_room_max_actions

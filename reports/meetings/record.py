@@ -38,7 +38,8 @@ def _audit(meeting: Meeting, actor, change: str, **details) -> None:
     )
 
 
-def _locked(meeting: Meeting) -> Meeting:
+def locked_meeting(meeting: Meeting) -> Meeting:
+    """The meeting's row, locked: its record, proposals, rankings and decision are written one at a time."""
     return (
         Meeting.objects.select_for_update()
         .select_related("organization")
@@ -46,7 +47,7 @@ def _locked(meeting: Meeting) -> Meeting:
     )
 
 
-def _refuse_unless_open(meeting: Meeting) -> None:
+def refuse_unless_open(meeting: Meeting) -> None:
     refuse_if_closed(meeting)
     if meeting.is_cancelled:
         raise ValidationError(_("This meeting is cancelled."))
@@ -56,8 +57,8 @@ def _refuse_unless_open(meeting: Meeting) -> None:
 def pick_story(*, meeting: Meeting, picked_by, customer: str, note: str = "") -> CustomerStory:
     """Pick a customer who was lost, reactivated or decreased in the meeting's report month as one of its
     stories: its value month by month (as it stands now, kept for the minutes), its recorded reason, and a note."""
-    meeting = _locked(meeting)
-    _refuse_unless_open(meeting)
+    meeting = locked_meeting(meeting)
+    refuse_unless_open(meeting)
     customer = customer.strip()
     month = meeting.report_month
     stories = CustomerStory.objects.for_organization(meeting.organization).filter(meeting=meeting)
@@ -103,7 +104,7 @@ def _story(story: CustomerStory) -> CustomerStory:
         .select_related("meeting__organization")
         .get(organization_id=story.organization_id, pk=story.pk)
     )
-    _refuse_unless_open(story.meeting)
+    refuse_unless_open(story.meeting)
     return story
 
 
@@ -128,8 +129,8 @@ def remove_story(*, story: CustomerStory, removed_by) -> None:
 def record_attendance(*, meeting: Meeting, recorded_by, present: list) -> list[Attendance]:
     """Record who of the invited leaders came (`present`) and so who did not, once the meeting has started; it
     replaces the attendance recorded before, until the meeting is closed."""
-    meeting = _locked(meeting)
-    _refuse_unless_open(meeting)
+    meeting = locked_meeting(meeting)
+    refuse_unless_open(meeting)
     if not meeting.has_started:
         raise ValidationError(_("Attendance is recorded in the meeting: start it first."))
     invited = list(meeting.invited.all())
@@ -162,8 +163,8 @@ def close_meeting(*, meeting: Meeting, closed_by, notify: bool = True) -> Meetin
     """Close the meeting once the room has met and its attendance is recorded: it takes no more edits, and its
     minutes (attendance, decision, actions, stories) go to every invited leader as a PDF (unless not `notify`:
     the demo's sample meetings send nothing)."""
-    meeting = _locked(meeting)
-    _refuse_unless_open(meeting)
+    meeting = locked_meeting(meeting)
+    refuse_unless_open(meeting)
     if not meeting.has_started:
         raise ValidationError(_("A meeting is closed once the room has met: start it first."))
     if not Attendance.objects.for_organization(meeting.organization).filter(meeting=meeting).exists():
@@ -183,7 +184,7 @@ def close_meeting(*, meeting: Meeting, closed_by, notify: bool = True) -> Meetin
 @transaction.atomic
 def correct_minutes(*, meeting: Meeting, written_by, text: str) -> MinutesCorrection:
     """A correction to a closed meeting's minutes: a new entry, with who wrote it and when, shown in the minutes."""
-    meeting = _locked(meeting)
+    meeting = locked_meeting(meeting)
     if not meeting.is_closed:
         raise ValidationError(_("The meeting is still open: change the record itself instead."))
     if not text.strip():

@@ -84,5 +84,5 @@ def _wait_until_it_answers(issuer: str, process: subprocess.Popen, output) -> No
             with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=1):
                 return
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.1)  # a poll: the provider is another process, with nothing to wait on but its port
     pytest.fail(f"oidc-provider did not answer at {issuer} within {START_TIMEOUT_SECONDS} s")
