@@ -6,6 +6,7 @@ someone who generated it.
 The client is generated once for the module, offline, into a temporary folder, and drives the live server.
 """
 
+import enum
 import importlib
 import inspect
 import pkgutil
@@ -138,6 +139,15 @@ def test_a_generated_client_uploads_an_import_and_follows_it_to_its_end(generate
     assert (activity_import.file_name, activity_import.months) == ("activity.csv", ["2024-01"])
 
 
+def argument(operation_name: str, name: str, annotation, required: dict):
+    """The value for a required parameter: the populated one of its name, or an enum's first member."""
+    if name in required:
+        return required[name]
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return next(iter(annotation))
+    raise LookupError(f"{operation_name} requires {name!r}: add it to the test's required parameters")
+
+
 def test_a_generated_client_reads_every_list(generated, live_server, organization, admin_user):
     """Every list operation answers 200 to the admin, and the client parses each answer into the models the
     schema describes (the organization holds one of everything, so no list is empty for lack of rows)."""
@@ -145,13 +155,18 @@ def test_a_generated_client_reads_every_list(generated, live_server, organizatio
     populated = populate(organization, tag="acme", first_month="2024-01")
     client = signed_in(generated, live_server, admin_user)
     # The parameters a list requires, by name: the organization, a milestone's history, a month with data, a
-    # meeting's candidates.
+    # meeting's candidates, a listening source's reports, a moment of truth's milestones, a
+    # quarter with data.
     required = {
         "meeting_id": populated["meeting"].pk,
         "org_slug": organization.slug,
         "milestone_id": str(populated["milestone"].pk),
         "month": populated["report"].month_label,
         "source_id": str(populated["source"].pk),
+        "listening_source_id": populated["listening_source"].pk,
+        "moment_id": populated["moment"].pk,
+        "issue_id": populated["issue"].pk,
+        "period": "2024-Q1",  # the length's enum gives its first member, a quarter
     }
     lists = [
         importlib.import_module(m.name)
@@ -164,7 +179,7 @@ def test_a_generated_client_reads_every_list(generated, live_server, organizatio
     for module in lists:
         parameters = inspect.signature(module.sync_detailed).parameters
         arguments = {
-            name: required[name] if name in required else next(iter(parameter.annotation))  # an enum: its first
+            name: argument(module.__name__, name, parameter.annotation, required)
             for name, parameter in parameters.items()
             if parameter.default is parameter.empty and name != "client"
         }

@@ -4,9 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cco_portal.audit.models import Action
-from cco_portal.audit.services import record_event
 from cco_portal.sso.selectors import is_password_sign_in_refused
+from cco_portal.sso.services import password_refused_for_single_sign_on
 
 from .models import User
 
@@ -41,13 +40,7 @@ class SignInForm(auth_forms.AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        if username and is_password_sign_in_refused(username):
-            record_event(
-                action=Action.SIGN_IN_FAILED,
-                request=self.request,
-                target=username.strip().lower(),
-                reason="single sign-on required",
-            )
+        if password_refused_for_single_sign_on(email=username, request=self.request):
             raise _company_account_only()
         return super().clean()
 

@@ -18,7 +18,7 @@ from cco_portal.organizations.services import accept_invitation, add_member
 
 from .models import IdentityProvider, SignOnDomain
 from .oidc import SignInRefused, VerifiedIdentity
-from .selectors import domain_of
+from .selectors import domain_of, is_password_sign_in_refused
 
 User = get_user_model()
 
@@ -183,3 +183,14 @@ def record_sign_in_refused(*, request, reason: str, email: str = "", organizatio
         reason=reason,
         provider_of=organization.slug if organization else "",
     )
+
+
+def password_refused_for_single_sign_on(*, email: str, request) -> bool:
+    """True, with the refusal in the audit log, when `email`'s organization requires its company account: a
+    password sign-in, on the page or for an API token, goes no further and says so with the way in."""
+    if not email or not is_password_sign_in_refused(email):
+        return False
+    record_event(
+        action=Action.SIGN_IN_FAILED, request=request, target=email.strip().lower(), reason="single sign-on required"
+    )
+    return True

@@ -26,8 +26,16 @@ FILTERS = [
 ]
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2024-03"})
+class MonthOfDateField(serializers.DateField):
+    """A stored first-of-month date, written YYYY-MM as the rest of the API writes months."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
 class OccurrencesSerializer(serializers.ModelSerializer):
-    month = serializers.DateField(format="%Y-%m", read_only=True, help_text="The month counted, YYYY-MM.")
+    month = MonthOfDateField(read_only=True, help_text="The month counted, YYYY-MM.")
 
     class Meta:
         model = IssueOccurrences
@@ -36,6 +44,9 @@ class OccurrencesSerializer(serializers.ModelSerializer):
 
 
 class IssueEventSerializer(serializers.ModelSerializer):
+    # Blank where the entry changed no status (a note, a recurrence) or, for from_status, when it was reported.
+    from_status = serializers.ChoiceField(choices=IssueStatus.choices, allow_blank=True, read_only=True)
+    to_status = serializers.ChoiceField(choices=IssueStatus.choices, allow_blank=True, read_only=True)
     by_name = serializers.CharField(source="by.display_name", allow_null=True, default=None)
 
     class Meta:

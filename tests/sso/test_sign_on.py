@@ -144,7 +144,8 @@ def test_a_callback_without_a_sign_in_started_here_is_refused(client, provider):
 
 def test_required_single_sign_on_turns_passwords_off(client, api_client, provider, organization, admin_user):
     """Given Acme requires its company account, a member of acme.test is refused a password sign-in with the way
-    to the company sign-in, cannot reset a password, and gets no API token with one; someone of another domain
+    to the company sign-in, cannot reset a password, and gets no API token with one (403, with the web page where
+    tokens are made); someone of another domain
     still signs in with a password."""
     provider.is_required = True
     provider.save()
@@ -162,7 +163,10 @@ def test_required_single_sign_on_turns_passwords_off(client, api_client, provide
     assert "signs in with its company account" in reset.content.decode()
 
     token = api_client.post(reverse("api-token"), {"username": ada.email, "password": PASSWORD}, format="json")
-    assert token.status_code == 400
+    assert token.status_code == 403
+    assert "signs in with its company account" in token.json()["detail"]
+    assert reverse("api_tokens") in token.json()["detail"]
+    assert AuditEvent.objects.filter(target=ada.email, details__reason="single sign-on required").count() == 2
 
     other = client.post(reverse("login"), {"username": admin_user.email, "password": PASSWORD})
     assert other.status_code == 302

@@ -2,15 +2,19 @@
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cco_portal.organizations.roles import ADMINS
 from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
 from cco_portal.second_factor.services import check_token_sign_in
+from cco_portal.sso.services import password_refused_for_single_sign_on
 
 from .. import selectors, services
 from .serializers import ApiTokenSerializer, IssuedTokenSerializer, MemberApiTokenSerializer, TokenRequestSerializer
@@ -21,9 +25,9 @@ TOKEN_DESCRIPTION = f"""Exchange your email address (as `username`) and password
 token as `Authorization: Token <token>` on every other request. The answer also says when the token expires;
 sign in again for a new one. Someone with a second factor also sends its current code (or a recovery code) as
 `otp`; a wrong one counts as a failed sign-in. Someone whose role requires a second factor and who has not set
-it up is refused (403) until they set it up on the web. Only the token's hash is stored: keep it, it is shown
-this once. List and revoke
-your tokens at /api/v1/auth/tokens/.
+it up is refused (403) until they set it up on the web. Someone whose organization requires its company
+account (single sign-on) is refused (403): they make their tokens on the web, at /accounts/tokens/. Only the
+token's hash is stored: keep it, it is shown this once. List and revoke your tokens at /api/v1/auth/tokens/.
 
 After {settings.AXES_FAILURE_LIMIT} failed attempts for one email address from one client address, sign-in is
 paused there for {settings.AXES_COOLOFF_TIME.total_seconds() / 60:.0f} minutes: the answer is then 429, with
@@ -43,6 +47,15 @@ class ObtainAuthTokenView(APIView):
         responses=IssuedTokenSerializer,
     )
     def post(self, request, *args, **kwargs):
+        username = request.data.get("username")
+        if isinstance(username, str) and password_refused_for_single_sign_on(email=username, request=request._request):
+            raise PermissionDenied(
+                _(
+                    "Your organization signs in with its company account, not a password: sign in on the web with "
+                    "your company's account, then make a token on your API tokens page (%(page)s)."
+                )
+                % {"page": request.build_absolute_uri(reverse("api_tokens"))}
+            )
         # django-axes counts failures and marks a lockout on Django's own request, not on DRF's wrapper.
         credentials = AuthTokenSerializer(data=request.data, context={"request": request._request})
         credentials.is_valid(raise_exception=True)
