@@ -49,7 +49,7 @@ class EmailListField(forms.Field):
                 invalid.append(email)
         if invalid:
             raise ValidationError(
-                "Not an email address: %(invalid)s. Put one address on each line.",
+                _("Not an email address: %(invalid)s. Put one address on each line."),
                 code="invalid",
                 params={"invalid": ", ".join(invalid)},
             )
@@ -72,25 +72,25 @@ class InviteesMixin:
 
 class RoundForm(InviteesMixin, forms.Form):
     title = forms.CharField(max_length=200)
-    opens_on = DateField(widget=DateInput, label="Opens on")
-    closes_on = DateField(widget=DateInput, label="Closes on", help_text="The last day answers are accepted.")
+    opens_on = DateField(widget=DateInput, label=_("Opens on"))
+    closes_on = DateField(widget=DateInput, label=_("Closes on"), help_text=_("The last day answers are accepted."))
     ceo = forms.TypedChoiceField(
         coerce=int,
         label="CEO",
-        help_text="Their answers are the CEO's self-view, set beside the leaders' view. They are invited too.",
+        help_text=_("Their answers are the CEO's self-view, set beside the leaders' view. They are invited too."),
     )
     invitees = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Members to invite"
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label=_("Members to invite")
     )
     invitee_emails = EmailListField(
         required=False,
-        label="Invite by email",
-        help_text="One address per line. Anyone who is not a member yet is first invited to join as an executive.",
+        label=_("Invite by email"),
+        help_text=_("One address per line. Anyone who is not a member yet is first invited to join as an executive."),
     )
     is_anonymous = forms.BooleanField(
         required=False,
-        label="Anonymous round",
-        help_text="Results never show who answered what, nor who has not answered yet.",
+        label=_("Anonymous round"),
+        help_text=_("Results never show who answered what, nor who has not answered yet."),
     )
 
     def __init__(self, *args, organization, kind: str, **kwargs):
@@ -116,12 +116,12 @@ class RoundForm(InviteesMixin, forms.Form):
 
 class InviteesForm(InviteesMixin, forms.Form):
     invitees = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Members not invited yet"
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label=_("Members not invited yet")
     )
     invitee_emails = EmailListField(
         required=False,
-        label="Invite by email",
-        help_text="One address per line. Anyone who is not a member yet is first invited to join as an executive.",
+        label=_("Invite by email"),
+        help_text=_("One address per line. Anyone who is not a member yet is first invited to join as an executive."),
     )
 
     def __init__(self, *args, organization, already_invited: set[str], **kwargs):
@@ -131,7 +131,7 @@ class InviteesForm(InviteesMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not cleaned.get("invitees") and not cleaned.get("invitee_emails"):
-            raise ValidationError("Choose a member or enter an email address to invite.")
+            raise ValidationError(_("Choose a member or enter an email address to invite."))
         return cleaned
 
 
@@ -162,7 +162,7 @@ class AnswerForm(forms.Form):
     # without a word. survey.js counts instead, and clean_comment refuses what is too long.
     comment = forms.CharField(
         required=False,
-        label="Comment (optional)",
+        label=_("Comment (optional)"),
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control", "data-max-length": COMMENT_MAX_LENGTH}),
     )
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cco_portal.organizations.models import Organization, OrganizationScopedQuerySet
 
@@ -55,9 +56,10 @@ class Questionnaire(models.Model):
     version = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     introduction = models.TextField(blank=True)
-    source = models.CharField(max_length=300, blank=True, help_text="Where the wording comes from.")
+    source = models.CharField(max_length=300, blank=True, help_text=_("Where the wording comes from."))
     afterword = models.TextField(
-        blank=True, help_text="The source's closing advice, shown with the results to those who decide what comes next."
+        blank=True,
+        help_text=_("The source's closing advice, shown with the results to those who decide what comes next."),
     )
     published_at = models.DateTimeField(default=timezone.now)
 
@@ -81,9 +83,9 @@ class Section(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="sections")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True, help_text="Why the action matters, shown beside its questions.")
+    description = models.TextField(blank=True, help_text=_("Why the action matters, shown beside its questions."))
     self_description = models.TextField(
-        blank=True, help_text="The description as the CEO reads it in their own review, in the second person."
+        blank=True, help_text=_("The description as the CEO reads it in their own review, in the second person.")
     )
 
     class Meta:
@@ -97,14 +99,16 @@ class Section(models.Model):
 class Question(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, null=True, blank=True, related_name="questions")
-    number = models.PositiveSmallIntegerField(help_text="Order within the questionnaire, from 1.")
-    label = models.CharField(max_length=80, help_text="A short name for charts and tables.")
+    number = models.PositiveSmallIntegerField(help_text=_("Order within the questionnaire, from 1."))
+    label = models.CharField(max_length=80, help_text=_("A short name for charts and tables."))
     text = models.TextField()
     self_text = models.TextField(
         blank=True,
-        help_text="CEO commitment reviews: the question as the CEO reads it in their own review, in the second person.",
+        help_text=_(
+            "CEO commitment reviews: the question as the CEO reads it in their own review, in the second person."
+        ),
     )
-    tip = models.TextField(blank=True, help_text="The implementation tip shown on demand and as a next step.")
+    tip = models.TextField(blank=True, help_text=_("The implementation tip shown on demand and as a next step."))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["questionnaire", "number"], name="question_unique_number")]
@@ -135,9 +139,9 @@ class Round(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="rounds")
     title = models.CharField(max_length=200)
     opens_on = models.DateField()
-    closes_on = models.DateField(help_text="The last day answers are accepted.")
+    closes_on = models.DateField(help_text=_("The last day answers are accepted."))
     is_anonymous = models.BooleanField(
-        default=False, help_text="Results never show who answered what; only who has not answered is hidden too."
+        default=False, help_text=_("Results never show who answered what; only who has not answered is hidden too.")
     )
     ceo = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -145,14 +149,14 @@ class Round(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="CEO commitment reviews: whose answers are the CEO's self-view.",
+        help_text=_("CEO commitment reviews: whose answers are the CEO's self-view."),
     )
     reminder_days = models.JSONField(
         default=default_reminder_days,
-        help_text="Days before closing on which those who have not answered are reminded; 0 is the last day.",
+        help_text=_("Days before closing on which those who have not answered are reminded; 0 is the last day."),
     )
     closed_early_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set when the CCO closed the round before its closing date."
+        null=True, blank=True, help_text=_("Set when the CCO closed the round before its closing date.")
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from cco_portal.emails import send_email
 from cco_portal.organizations.models import Membership, Organization
@@ -115,10 +117,13 @@ def _add_invitees(round_: Round, *, users: Iterable, emails: Iterable[str], invi
 def invite_to_round(*, round_: Round, invitees: Iterable = (), invitee_emails: Iterable[str] = (), invited_by=None):
     """Invite more people to a round that has not closed."""
     if round_.has_closed:
-        raise ValidationError("This round has closed; open a new round to ask again.")
+        raise ValidationError(_("This round has closed; open a new round to ask again."))
     outsiders = [user for user in invitees if not _is_member(round_.organization, user)]
     if outsiders:
-        raise ValidationError(f"Not members of {round_.organization.name}: {', '.join(u.email for u in outsiders)}.")
+        raise ValidationError(
+            _("Not members of %(organization)s: %(emails)s.")
+            % {"organization": round_.organization.name, "emails": ", ".join(u.email for u in outsiders)}
+        )
     emails = {email.strip().lower() for email in invitee_emails if email.strip()}
     return _add_invitees(round_, users=invitees, emails=emails, invited_by=invited_by)
 
@@ -153,11 +158,14 @@ def is_invited(round_: Round, user) -> bool:
 def _answerable_response(round_: Round, user) -> Response:
     """The user's response, locked against a concurrent submit; refuses what may not be answered."""
     if not is_invited(round_, user):
-        raise ValidationError("You are not invited to answer this round.")
+        raise ValidationError(_("You are not invited to answer this round."))
     if not round_.has_opened:
-        raise ValidationError(f"This round opens on {round_.opens_on:%-d %B %Y}.")
+        raise ValidationError(_("This round opens on %(day)s.") % {"day": date_format(round_.opens_on, "j F Y")})
     if round_.has_closed:
-        raise ValidationError(f"This round closed on {round_.closes_on:%-d %B %Y}; answers can no longer change.")
+        raise ValidationError(
+            _("This round closed on %(day)s; answers can no longer change.")
+            % {"day": date_format(round_.closes_on, "j F Y")}
+        )
     try:
         with transaction.atomic():
             Response.objects.get_or_create(round=round_, respondent=user)
@@ -165,7 +173,7 @@ def _answerable_response(round_: Round, user) -> Response:
         pass  # a concurrent request created it first; the locked read below finds it
     response = Response.objects.select_for_update().get(round=round_, respondent=user)
     if response.is_submitted:
-        raise ValidationError("You have already submitted your answers to this round; they can no longer change.")
+        raise ValidationError(_("You have already submitted your answers to this round; they can no longer change."))
     return response
 
 
@@ -180,14 +188,14 @@ def record_answer(*, round_: Round, user, question: Question, choice: str, comme
     """Save one answer as it is given; answering again replaces it until the response is submitted."""
     response = _answerable_response(round_, user)
     if question.questionnaire_id != round_.questionnaire_id:
-        raise ValidationError("This question does not belong to this round.")
+        raise ValidationError(_("This question does not belong to this round."))
     if choice not in round_.questionnaire.choices:
         allowed = " or ".join(c.label for c in round_.questionnaire.choices)
-        raise ValidationError(f"Answer {allowed}.")
+        raise ValidationError(_("Answer %(allowed)s.") % {"allowed": allowed})
     comment = comment.strip()
     if len(comment) > COMMENT_MAX_LENGTH:
         raise ValidationError(comment_too_long_message(question.number, len(comment)))
-    answer, _ = Answer.objects.update_or_create(
+    answer, _created = Answer.objects.update_or_create(
         response=response, question=question, defaults={"choice": choice, "comment": comment}
     )
     return answer
@@ -211,7 +219,10 @@ def submit_response(*, round_: Round, user) -> Response:
     answered = set(response.answers.values_list("question__number", flat=True))
     missing = [n for n in round_.questionnaire.questions.values_list("number", flat=True) if n not in answered]
     if missing:
-        raise ValidationError(f"Answer every question before you submit; still open: {', '.join(map(str, missing))}.")
+        raise ValidationError(
+            _("Answer every question before you submit; still open: %(numbers)s.")
+            % {"numbers": ", ".join(map(str, missing))}
+        )
     response.submitted_at = timezone.now()
     response.save(update_fields=["submitted_at"])
     return response

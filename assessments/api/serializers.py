@@ -5,6 +5,7 @@ Results are written from the selectors' dataclasses; nothing here computes a fig
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -156,10 +157,10 @@ class NudgeInputSerializer(serializers.Serializer):
             return None
         round_ = self.context["round"]
         if round_.is_anonymous:
-            raise serializers.ValidationError("An anonymous round never names who has not answered: leave it out.")
+            raise serializers.ValidationError(_("An anonymous round never names who has not answered: leave it out."))
         invitee = round_.invitees.filter(pk=value).first()
         if invitee is None:
-            raise serializers.ValidationError("No such invitee in this round.")
+            raise serializers.ValidationError(_("No such invitee in this round."))
         return invitee
 
 

@@ -6,6 +6,7 @@ check who may, and shape the answer.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
@@ -107,7 +108,7 @@ class InviteeMixin:
     def get_invited_round(self) -> Round:
         round_ = self.get_object()
         if not services.is_invited(round_, self.request.user):
-            raise PermissionDenied("You are not invited to answer this round.")
+            raise PermissionDenied(_("You are not invited to answer this round."))
         return round_
 
     def my_response(self, round_: Round) -> Response:
@@ -179,7 +180,7 @@ class RoundResultsView(RoundScopedView):
     def get(self, request, *args, **kwargs):
         round_ = self.get_object()
         if not self.may_read_results(round_):
-            raise PermissionDenied("Results are shown to executives once they have submitted their own answers.")
+            raise PermissionDenied(_("Results are shown to executives once they have submitted their own answers."))
         if round_.kind == Kind.COMMITMENT:
             return Response(CommitmentResultsSerializer(selectors.commitment_results(round_)).data)
         return Response(ReadinessResultsSerializer(selectors.readiness_results(round_)).data)

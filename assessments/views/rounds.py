@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -41,7 +43,7 @@ class IndexView(OrganizationMixin, TemplateView):
             context["readiness_rounds"] = selectors.rounds_with_progress(self.organization, Kind.READINESS)
             context["reviews"] = selectors.rounds_with_progress(self.organization, Kind.COMMITMENT)
         else:
-            context["answered"] = [round_ for round_, response, _ in mine if response and response.is_submitted]
+            context["answered"] = [round_ for round_, response, _progress in mine if response and response.is_submitted]
         return super().get_context_data(**context, **kwargs)
 
 
@@ -87,7 +89,12 @@ class OpenRoundView(OrganizationMixin, FormView):
         invited = round_.invitees.count()
         messages.success(
             self.request,
-            f"“{round_.title}” is ready. {invited} invitation{'s are' if invited != 1 else ' is'} on the way by email.",
+            ngettext(
+                "“%(title)s” is ready. %(count)d invitation is on the way by email.",
+                "“%(title)s” is ready. %(count)d invitations are on the way by email.",
+                invited,
+            )
+            % {"title": round_.title, "count": invited},
         )
         return redirect("assessments:index", org_slug=self.organization.slug)
 
@@ -147,8 +154,14 @@ class InviteesView(RoundMixin, FormView):
             return self.form_invalid(form)
         if added:
             messages.success(
-                self.request, f"{len(added)} more {'people are' if len(added) != 1 else 'person is'} invited by email."
+                self.request,
+                ngettext(
+                    "%(count)d more person is invited by email.",
+                    "%(count)d more people are invited by email.",
+                    len(added),
+                )
+                % {"count": len(added)},
             )
         else:
-            messages.info(self.request, "Everyone you chose was already invited.")
+            messages.info(self.request, _("Everyone you chose was already invited."))
         return redirect(self.round_url("invitees"))

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import KINDS, Action
 
@@ -14,8 +15,10 @@ def _kind_choices():
 class AuditFilterForm(forms.Form):
     """The GET form of the audit log (page, CSV and API alike)."""
 
-    kind = forms.ChoiceField(choices=_kind_choices, required=False, label="Kind of event")
-    person = forms.CharField(required=False, max_length=254, label="Person", help_text="Part of an email address.")
+    kind = forms.ChoiceField(choices=_kind_choices, required=False, label=_("Kind of event"))
+    person = forms.CharField(
+        required=False, max_length=254, label=_("Person"), help_text=_("Part of an email address.")
+    )
 
     def filters(self) -> dict:
         """The filters that were understood; one that was not is left out."""

@@ -102,7 +102,7 @@ class AuditEvent(models.Model):
     # Kept as text, so that the record still says who it was once the account is deleted.
     actor_email = models.CharField(max_length=254, blank=True)
     action = models.CharField(max_length=40, choices=Action.choices)
-    target = models.CharField(max_length=255, blank=True, help_text="What the event was about, in a few words.")
+    target = models.CharField(max_length=255, blank=True, help_text=_("What the event was about, in a few words."))
     details = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

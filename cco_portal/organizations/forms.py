@@ -2,18 +2,23 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .models import Organization
 from .roles import ROLE_DESCRIPTIONS, Role
 
 User = get_user_model()
 
-ROLE_CHOICES = [(role.value, f"{role.label} — {ROLE_DESCRIPTIONS[role]}") for role in Role]
+ROLE_CHOICES = [(role.value, format_lazy("{} — {}", role.label, ROLE_DESCRIPTIONS[role])) for role in Role]
 
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
-        help_text=f"The invitation link goes to this address and is valid for {settings.INVITATION_VALID_DAYS} days."
+        help_text=format_lazy(
+            _("The invitation link goes to this address and is valid for {days} days."),
+            days=settings.INVITATION_VALID_DAYS,
+        )
     )
     role = forms.ChoiceField(choices=ROLE_CHOICES, widget=forms.RadioSelect, initial=Role.EXECUTIVE)
 
@@ -49,7 +54,7 @@ class OrganizationSettingsForm(forms.ModelForm):
 class AcceptInvitationForm(SetPasswordMixin, forms.Form):
     """A new account for the invited email: a name and a password checked by Django's validators."""
 
-    full_name = forms.CharField(max_length=150, label="Your name")
+    full_name = forms.CharField(max_length=150, label=_("Your name"))
     password1, password2 = SetPasswordMixin.create_password_fields()
 
     def __init__(self, *args, email: str, **kwargs):

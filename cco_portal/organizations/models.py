@@ -25,13 +25,15 @@ class Organization(models.Model):
     """A company using the portal; everything else belongs to exactly one."""
 
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=50, unique=True, help_text="Short name used in addresses, e.g. acme.")
+    slug = models.SlugField(max_length=50, unique=True, help_text=_("Short name used in addresses, e.g. acme."))
     activity_window = models.PositiveSmallIntegerField(
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(36)],
         help_text=(
-            "How many months of revenue make a customer active: 1 counts a customer in the months they buy; "
-            "12 suits a retailer whose customers buy a few times a year."
+            _(
+                "How many months of revenue make a customer active: 1 counts a customer in the months they buy; "
+                "12 suits a retailer whose customers buy a few times a year."
+            )
         ),
     )
     report_to_executives = models.BooleanField(

@@ -3,20 +3,21 @@
 from collections.abc import Iterable
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Admin"
-    CCO = "cco", "Chief Customer Officer"
-    EXECUTIVE = "executive", "Executive"
-    LEADERSHIP = "leadership", "Leadership"
+    ADMIN = "admin", _("Admin")
+    CCO = "cco", _("Chief Customer Officer")
+    EXECUTIVE = "executive", _("Executive")
+    LEADERSHIP = "leadership", _("Leadership")
 
 
 ROLE_DESCRIPTIONS = {
-    Role.ADMIN: "Manages members, roles, invitations and organization settings; may do everything below.",
-    Role.CCO: "Opens survey and checklist rounds, manages the roadmap, imports customer data, edits report actions.",
-    Role.EXECUTIVE: "Answers the surveys and checklists it is invited to; reads results and reports.",
-    Role.LEADERSHIP: "Reads results, the roadmap and reports.",
+    Role.ADMIN: _("Manages members, roles, invitations and organization settings; may do everything below."),
+    Role.CCO: _("Opens survey and checklist rounds, manages the roadmap, imports customer data, edits report actions."),
+    Role.EXECUTIVE: _("Answers the surveys and checklists it is invited to; reads results and reports."),
+    Role.LEADERSHIP: _("Reads results, the roadmap and reports."),
 }
 
 ANY_MEMBER = frozenset(Role)

@@ -12,6 +12,7 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from rest_framework import permissions
 
 from .models import Membership, Organization
@@ -51,7 +52,7 @@ class OrganizationMixin(AccessMixin):
         self.organization, self.roles = resolve_organization(request.user, kwargs["org_slug"])
         request.organization, request.organization_roles = self.organization, self.roles
         if not roles_allow(self.roles, self.get_required_roles()):
-            raise PermissionDenied("Your role in this organization does not allow this page.")
+            raise PermissionDenied(_("Your role in this organization does not allow this page."))
         return super().dispatch(request, *args, **kwargs)
 
     def has_role(self, *roles: str) -> bool:

@@ -25,7 +25,7 @@ class Member:
 
     @property
     def role_labels(self) -> list[str]:
-        return [Role(role).label for role in self.roles]
+        return [str(Role(role).label) for role in self.roles]
 
 
 def list_members(organization: Organization) -> list[Member]:

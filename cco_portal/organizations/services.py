@@ -97,7 +97,9 @@ def add_member(*, organization: Organization, user, role: str, acting_user=None,
     Recorded in the audit log as a new member or a new role of a member, done by `acting_user`.
     """
     if role not in Role.values:
-        raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
+        raise ValidationError(
+            _("Unknown role %(role)r; choose one of %(roles)s.") % {"role": role, "roles": ", ".join(Role.values)}
+        )
     was_member = Membership.objects.filter(organization=organization, user=user).exists()
     membership, created = Membership.objects.get_or_create(organization=organization, user=user, role=role)
     if created:
@@ -142,7 +144,7 @@ def _lock_memberships(organization: Organization) -> None:
 
 def _ensure_an_admin_remains(organization: Organization) -> None:
     if not Membership.objects.filter(organization=organization, role=Role.ADMIN).exists():
-        raise ValidationError("An organization needs at least one admin: make someone else admin first.")
+        raise ValidationError(_("An organization needs at least one admin: make someone else admin first."))
 
 
 @transaction.atomic
@@ -150,7 +152,7 @@ def set_member_roles(*, organization: Organization, user, roles: Iterable[str], 
     """Make `roles` exactly the roles `user` holds in `organization`; the last admin cannot be demoted."""
     roles = set(roles)
     if not roles:
-        raise ValidationError("Choose at least one role, or remove the member instead.")
+        raise ValidationError(_("Choose at least one role, or remove the member instead."))
     _lock_memberships(organization)
     # Roles are granted before others are taken, so that a member whose roles all change stays a member.
     for role in sorted(roles):
@@ -221,7 +223,9 @@ def invite_member(*, organization: Organization, email: str, role: str, invited_
 
     email = User.objects.normalize_email(email).lower()
     if role not in Role.values:
-        raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
+        raise ValidationError(
+            _("Unknown role %(role)r; choose one of %(roles)s.") % {"role": role, "roles": ", ".join(Role.values)}
+        )
     # One invitation change at a time per organization: two admins inviting one address at once would each
     # find no open invitation, and the second would break the one-per-address constraint.
     _lock_memberships(organization)
@@ -283,7 +287,7 @@ def send_invitation_email(*, invitation: Invitation) -> None:
 def revoke_invitation(*, invitation: Invitation, acting_user=None) -> None:
     """Withdraw a pending invitation; its link stops working."""
     if invitation.is_accepted:
-        raise ValidationError("This invitation was already accepted; change the member's roles instead.")
+        raise ValidationError(_("This invitation was already accepted; change the member's roles instead."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record_event(

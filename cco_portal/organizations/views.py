@@ -7,6 +7,8 @@ from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView, UpdateView
 
@@ -83,7 +85,11 @@ class InviteMemberView(OrganizationMixin, FormView):
         except ValidationError as error:
             form.add_error("email", error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Invitation sent to {invitation.email} as {invitation.get_role_display()}.")
+        messages.success(
+            self.request,
+            _("Invitation sent to %(email)s as %(role)s.")
+            % {"email": invitation.email, "role": invitation.get_role_display()},
+        )
         return redirect("organizations:members", org_slug=self.organization.slug)
 
 
@@ -93,7 +99,7 @@ class MemberMixin(OrganizationMixin):
     def get_member(self):
         member = selectors.get_member(self.organization, self.kwargs["user_id"])
         if member is None:
-            raise Http404("No such member.")
+            raise Http404(_("No such member."))
         return member
 
     def members_url(self) -> str:
@@ -122,7 +128,7 @@ class MemberRolesView(MemberMixin, FormView):
         except ValidationError as error:
             form.add_error("roles", error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Roles of {member.user.display_name} updated.")
+        messages.success(self.request, _("Roles of %(name)s updated.") % {"name": member.user.display_name})
         return redirect(self.members_url())
 
 
@@ -139,7 +145,11 @@ class MemberRemoveView(MemberMixin, TemplateView):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(self.members_url())
-        messages.success(request, f"{member.user.display_name} no longer has access to {self.organization.name}.")
+        messages.success(
+            request,
+            _("%(name)s no longer has access to %(organization)s.")
+            % {"name": member.user.display_name, "organization": self.organization.name},
+        )
         return redirect(self.members_url())
 
 
@@ -163,7 +173,7 @@ class InvitationRevokeView(InvitationActionView):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+            messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
         return redirect("organizations:members", org_slug=self.organization.slug)
 
 
@@ -178,7 +188,15 @@ class InvitationResendView(InvitationActionView):
             messages.error(request, " ".join(error.messages))
         else:
             days = settings.INVITATION_VALID_DAYS
-            messages.success(request, f"The invitation to {invitation.email} was sent again, valid for {days} days.")
+            messages.success(
+                request,
+                ngettext(
+                    "The invitation to %(email)s was sent again, valid for %(days)d day.",
+                    "The invitation to %(email)s was sent again, valid for %(days)d days.",
+                    days,
+                )
+                % {"email": invitation.email, "days": days},
+            )
         return redirect("organizations:members", org_slug=self.organization.slug)
 
 
@@ -194,7 +212,7 @@ class OrganizationSettingsView(OrganizationMixin, UpdateView):
         services.change_organization_settings(
             organization=self.organization, acting_user=self.request.user, **form.cleaned_data
         )
-        messages.success(self.request, "Settings saved.")
+        messages.success(self.request, _("Settings saved."))
         return redirect("organizations:settings", org_slug=self.organization.slug)
 
 
@@ -241,5 +259,7 @@ class AcceptInvitationView(FormView):
             return redirect(self.request.path)
         if not self.request.user.is_authenticated:
             login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(self.request, f"Welcome to {self.invitation.organization.name}.")
+        messages.success(
+            self.request, _("Welcome to %(organization)s.") % {"organization": self.invitation.organization.name}
+        )
         return redirect(self.invitation.organization)

@@ -1,6 +1,7 @@
 """The organization's single sign-on in the API: admins read, set and remove it. Writes go through
 cco_portal.sso.services, as the settings page's do."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -31,7 +32,7 @@ class IdentityProviderView(OrganizationScopedAPIMixin, APIView):
         """The provider; 404 while the organization signs in with passwords."""
         provider = selectors.provider_of(self.organization)
         if provider is None:
-            raise NotFound("This organization has no single sign-on; PUT one to set it up.")
+            raise NotFound(_("This organization has no single sign-on; PUT one to set it up."))
         return self._answer(provider)
 
     @extend_schema(request=IdentityProviderSerializer, responses=IdentityProviderSerializer)
