@@ -143,17 +143,19 @@ class DrillDownForm(PeriodSegmentForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="UTF-8 text with a header row, as in the columns below.")
-    kind = forms.ChoiceField(label="What the file holds", choices=ImportKind.choices, initial=ImportKind.ACTIVITY)
+    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8 text with a header row, as in the columns below."))
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices, initial=ImportKind.ACTIVITY)
     mode = forms.ChoiceField(
-        label="What to do with the data already here",
+        label=_("What to do with the data already here"),
         choices=ImportMode.choices,
         initial=ImportMode.REPLACE,
         widget=forms.RadioSelect,
         help_text=(
-            "Replace: every month in the file is replaced by the file's rows, so importing the same file again "
-            "changes nothing; months not in the file stay as they are. Add: the file's amounts are added to "
-            "what is already recorded, for files that bring further rows of the same months."
+            _(
+                "Replace: every month in the file is replaced by the file's rows, so importing the same file again "
+                "changes nothing; months not in the file stay as they are. Add: the file's amounts are added to "
+                "what is already recorded, for files that bring further rows of the same months."
+            )
         ),
     )
 
@@ -162,10 +164,10 @@ class ActivityWindowForm(forms.Form):
     # A plain form: the service compares the new window with the organization's, which a ModelForm would
     # already have overwritten.
     activity_window = forms.IntegerField(
-        label="Activity window, in months",
+        label=_("Activity window, in months"),
         min_value=1,
         max_value=36,
-        help_text="From 1 to 36 months.",
+        help_text=_("From 1 to 36 months."),
     )
 
 

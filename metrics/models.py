@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from cco_portal.organizations.models import Organization, OrganizationScopedQuerySet
 
@@ -51,7 +52,7 @@ class CustomerActivity(models.Model):
         Customer, on_delete=models.CASCADE, related_name="activity", db_constraint=False, db_index=False
     )
     month = models.IntegerField()
-    revenue = models.BigIntegerField(help_text="In ten-thousandths of the currency unit; negative for refunds.")
+    revenue = models.BigIntegerField(help_text=_("In ten-thousandths of the currency unit; negative for refunds."))
     segment = models.CharField(max_length=200, blank=True)
 
     objects = OrganizationScopedQuerySet.as_manager()
@@ -168,23 +169,23 @@ class ActivityImport(models.Model):
     file_size = models.BigIntegerField(default=0)
     sha256 = models.CharField(max_length=64)
     status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    rows_total = models.BigIntegerField(null=True, blank=True, help_text="Data rows in the file, when known.")
-    rows_done = models.BigIntegerField(default=0, help_text="Rows read so far, for the progress bar.")
-    months = models.JSONField(default=list, blank=True, help_text="The months (YYYY-MM) the file contains.")
-    errors = models.JSONField(default=list, blank=True, help_text="[{line, column, message}], the first ones.")
+    rows_total = models.BigIntegerField(null=True, blank=True, help_text=_("Data rows in the file, when known."))
+    rows_done = models.BigIntegerField(default=0, help_text=_("Rows read so far, for the progress bar."))
+    months = models.JSONField(default=list, blank=True, help_text=_("The months (YYYY-MM) the file contains."))
+    errors = models.JSONField(default=list, blank=True, help_text=_("[{line, column, message}], the first ones."))
     error_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="Runs started, counting those that died.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("Runs started, counting those that died."))
     heartbeat_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Its last sign of life: queued, or a run's progress. Silent ones are queued again.",
+        help_text=_("Its last sign of life: queued, or a run's progress. Silent ones are queued again."),
     )
     waiting_reason = models.CharField(
-        max_length=200, blank=True, help_text="Why it waits, when its queueing failed (the task queue was down)."
+        max_length=200, blank=True, help_text=_("Why it waits, when its queueing failed (the task queue was down).")
     )
 
     objects = ImportQuerySet.as_manager()
@@ -282,8 +283,8 @@ class CustomerMovement(models.Model):
     )
     month = models.IntegerField()
     movement = models.CharField(max_length=20, choices=Movement.choices)
-    value = models.BigIntegerField(help_text="value(c, M)")
-    previous_value = models.BigIntegerField(help_text="value(c, M - 1)")
+    value = models.BigIntegerField(help_text=_("value(c, M)"))
+    previous_value = models.BigIntegerField(help_text=_("value(c, M - 1)"))
     # The customer's segment when this row was computed: a computation that starts at a later month
     # compares it with today's to know whether the months before it still hold.
     segment = models.CharField(max_length=200, blank=True)

@@ -77,9 +77,9 @@ def start_import(
     appending it again would count its revenue twice. Problems in the file itself are found by the
     import, and reported on it."""
     if kind not in ImportKind.values:
-        raise ValidationError({"kind": f"Choose one of: {', '.join(ImportKind.values)}."})
+        raise ValidationError({"kind": _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ImportKind.values)}})
     if mode not in ImportMode.values:
-        raise ValidationError({"mode": f"Choose one of: {', '.join(ImportMode.values)}."})
+        raise ValidationError({"mode": _("Choose one of: %(modes)s.") % {"modes": ", ".join(ImportMode.values)}})
     check_upload(uploaded_file)
     # A file with the organization's own headers (a billing export, say) is read under the import's names.
     uploaded_file = mapped_upload(organization=organization, uploaded_file=uploaded_file, kind=kind)

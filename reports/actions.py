@@ -100,7 +100,7 @@ def update_action(*, action: CustomerRoomAction, **changes) -> CustomerRoomActio
     """Change an action's title, owner, due date, status, month or place on the journey map; closing it (done or
     dropped) records when, so that the reports of the months up to then show it."""
     if refused := set(changes) - EDITABLE_FIELDS:
-        raise ValidationError(f"These cannot be changed: {', '.join(sorted(refused))}.")
+        raise ValidationError(gettext("These cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(refused))})
     action = CustomerRoomAction.objects.select_for_update().get(organization_id=action.organization_id, pk=action.pk)
     was_open = action.status == ActionStatus.OPEN
     for field, value in changes.items():
@@ -135,7 +135,9 @@ def make_action_milestone(*, action: CustomerRoomAction, created_by) -> Mileston
         .get(organization_id=action.organization_id, pk=action.pk)
     )
     if action.milestone_id is not None:
-        raise ValidationError(f"This action is already the milestone “{action.milestone}”.")
+        raise ValidationError(
+            gettext("This action is already the milestone “%(title)s”.") % {"title": action.milestone}
+        )
     milestone = roadmap_services.create_milestone(
         organization=action.organization,
         competency=Competency.objects.get(number=CUSTOMER_ROOM_COMPETENCY),

@@ -4,6 +4,7 @@ actions leadership agreed."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cco_portal.dates import DateField
 from metrics.months import month_index, month_label, parse_month_label
@@ -32,14 +33,16 @@ class MonthChoiceField(forms.ChoiceField):
 
 class ScheduleForm(forms.Form):
     day_of_month = forms.IntegerField(
-        label="Day of the month",
+        label=_("Day of the month"),
         min_value=1,
         max_value=28,
-        help_text="1 to 28, so that every month has it. The report is of the month before.",
+        help_text=_("1 to 28, so that every month has it. The report is of the month before."),
     )
-    hour = forms.IntegerField(label="Hour", min_value=0, max_value=23, help_text="0 to 23, in the portal's time zone.")
+    hour = forms.IntegerField(
+        label="Hour", min_value=0, max_value=23, help_text=_("0 to 23, in the portal's time zone.")
+    )
     enabled = forms.BooleanField(
-        label="Compute the report every month", required=False, help_text="Off: only on demand and after imports."
+        label=_("Compute the report every month"), required=False, help_text=_("Off: only on demand and after imports.")
     )
 
 
@@ -54,10 +57,10 @@ class ComputeForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    month = MonthChoiceField(label="Customer room of", help_text="The month of the meeting it was agreed in.")
-    title = forms.CharField(label="Action", max_length=200, help_text="What leadership agreed, in a few words.")
+    month = MonthChoiceField(label=_("Customer room of"), help_text=_("The month of the meeting it was agreed in."))
+    title = forms.CharField(label="Action", max_length=200, help_text=_("What leadership agreed, in a few words."))
     owner = forms.ModelChoiceField(label="Owner", queryset=get_user_model().objects.none(), required=False)
-    due_date = DateField(label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, initial=ActionStatus.OPEN)
     journey_stage, touchpoint = place_fields()
 

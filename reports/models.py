@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cco_portal.organizations.models import Organization, OrganizationScopedQuerySet
 from metrics.months import month_label
@@ -38,17 +39,17 @@ class Report(models.Model):
     """The customer-room report of one organization and month, computed from one data version."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="reports")
-    month = models.IntegerField(help_text="year * 12 + month - 1, as in metrics.months.")
-    data_version = models.PositiveIntegerField(help_text="The customer data version the figures come from.")
+    month = models.IntegerField(help_text=_("year * 12 + month - 1, as in metrics.months."))
+    data_version = models.PositiveIntegerField(help_text=_("The customer data version the figures come from."))
     status = models.CharField(max_length=20, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started it.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("How many times a worker started it."))
     # The Celery task computing it: a retry or a redelivery of that task carries on, another task waits its turn.
     task_id = models.CharField(max_length=255, blank=True, editable=False)
-    figures = models.JSONField(null=True, blank=True, help_text="The snapshot; see reports/figures.py.")
+    figures = models.JSONField(null=True, blank=True, help_text=_("The snapshot; see reports/figures.py."))
     data_computed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the customer movements it was made from were computed."
+        null=True, blank=True, help_text=_("When the customer movements it was made from were computed.")
     )
     requested_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -58,7 +59,7 @@ class Report(models.Model):
         upload_to=email_pdf_path,
         blank=True,
         editable=False,
-        help_text="The PDF the report-ready email carried: made once, read by each recipient's email.",
+        help_text=_("The PDF the report-ready email carried: made once, read by each recipient's email."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -99,12 +100,14 @@ class ReportSchedule(models.Model):
     day_of_month = models.PositiveSmallIntegerField(
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
-        help_text="1 to 28, so that every month has the day.",
+        help_text=_("1 to 28, so that every month has the day."),
     )
     hour = models.PositiveSmallIntegerField(
-        default=6, validators=[MaxValueValidator(23)], help_text="Hour of the day, 0 to 23."
+        default=6, validators=[MaxValueValidator(23)], help_text=_("Hour of the day, 0 to 23.")
     )
-    enabled = models.BooleanField(default=True, help_text="Off: reports are computed only on demand and after imports.")
+    enabled = models.BooleanField(
+        default=True, help_text=_("Off: reports are computed only on demand and after imports.")
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -140,7 +143,7 @@ class CustomerRoomAction(models.Model):
     the report's snapshot, so that its status shows in later reports."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="customer_room_actions")
-    month = models.IntegerField(help_text="The month of the meeting it was agreed in (metrics.months).")
+    month = models.IntegerField(help_text=_("The month of the meeting it was agreed in (metrics.months)."))
     title = models.CharField(max_length=200)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -153,7 +156,7 @@ class CustomerRoomAction(models.Model):
         null=True,
         blank=True,
         related_name="customer_room_action",
-        help_text="The roadmap milestone this action became, if any.",
+        help_text=_("The roadmap milestone this action became, if any."),
     )
     # Where on the journey map the action acts (competency 2): a stage, or one of its touchpoints.
     journey_stage = models.ForeignKey(
@@ -162,7 +165,7 @@ class CustomerRoomAction(models.Model):
     touchpoint = models.ForeignKey(
         "roadmap.Touchpoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="customer_room_actions"
     )
-    closed_at = models.DateTimeField(null=True, blank=True, help_text="When it was marked done or dropped.")
+    closed_at = models.DateTimeField(null=True, blank=True, help_text=_("When it was marked done or dropped."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

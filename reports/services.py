@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cco_portal.organizations.models import Organization
 from metrics import selectors as metrics
@@ -54,16 +55,19 @@ def request_report(*, organization: Organization, month: int) -> Report:
     if month not in months:
         if not months:
             raise ValidationError(
-                {"month": "No customer data has been imported yet: import activity first, then compute its reports."}
+                {"month": _("No customer data has been imported yet: import activity first, then compute its reports.")}
             )
         raise ValidationError(
             {
-                "month": f"There is no customer data for {month_label(month)}: the data runs from "
-                f"{month_label(months[0])} to {month_label(months[-1])}. Import that month's activity first."
+                "month": _(
+                    "There is no customer data for %(month)s: the data runs from %(first)s to %(last)s. Import that "
+                    "month's activity first."
+                )
+                % {"month": month_label(month), "first": month_label(months[0]), "last": month_label(months[-1])}
             }
         )
     version = current_data_version(organization)
-    report, _ = Report.objects.get_or_create(organization=organization, month=month, data_version=version)
+    report, _created = Report.objects.get_or_create(organization=organization, month=month, data_version=version)
     report = Report.objects.select_for_update().get(organization=organization, pk=report.pk)
     if report.status in (ReportStatus.DONE, ReportStatus.RUNNING):
         return report

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
@@ -75,7 +76,7 @@ class ScheduleView(ManageMixin, FormView):
         except ValidationError as error:
             self.form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, "The schedule is saved.")
+        messages.success(self.request, _("The schedule is saved."))
         return redirect(self.reports_url("schedule"))
 
 
@@ -94,11 +95,11 @@ class ComputeView(ManageMixin, View):
             if data_months:
                 messages.error(
                     request,
-                    f"Choose a month that has customer data: they run from {month_label(data_months[0])} to "
-                    f"{month_label(data_months[-1])}.",
+                    _("Choose a month that has customer data: they run from %(first)s to %(last)s.")
+                    % {"first": month_label(data_months[0]), "last": month_label(data_months[-1])},
                 )
             else:
-                messages.error(request, "No customer data has been imported yet: import activity first.")
+                messages.error(request, _("No customer data has been imported yet: import activity first."))
             return redirect(self.reports_url("schedule"))
         month = form.cleaned_data["month"]
         try:
@@ -108,9 +109,12 @@ class ComputeView(ManageMixin, View):
             return redirect(self.reports_url("schedule"))
         report.refresh_from_db()
         if report.is_done:
-            messages.success(request, f"The report of {month_label(month)} is ready.")
+            messages.success(request, _("The report of %(month)s is ready.") % {"month": month_label(month)})
         else:
-            messages.info(request, f"The report of {month_label(month)} is being computed; its status is below.")
+            messages.info(
+                request,
+                _("The report of %(month)s is being computed; its status is below.") % {"month": month_label(month)},
+            )
         return redirect(self.reports_url("schedule"))
 
 
@@ -143,7 +147,7 @@ class ActionListView(ManageMixin, FormView):
         except ValidationError as error:
             self.form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"“{action.title}” is recorded.")
+        messages.success(self.request, _("“%(title)s” is recorded.") % {"title": action.title})
         for warning in actions.recording_warnings(action):
             messages.warning(self.request, warning)
         return redirect(self.reports_url("actions"))
@@ -191,7 +195,7 @@ class ActionEditView(ActionMixin, FormView):
         except ValidationError as error:
             self.form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, "The action is saved.")
+        messages.success(self.request, _("The action is saved."))
         return redirect(self.reports_url("actions"))
 
 
@@ -206,5 +210,5 @@ class ActionMilestoneView(ActionMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(self.reports_url("actions"))
-        messages.success(request, f"“{milestone.title}” is now a milestone on the roadmap.")
+        messages.success(request, _("“%(title)s” is now a milestone on the roadmap.") % {"title": milestone.title})
         return redirect(milestone.get_absolute_url())

@@ -54,40 +54,40 @@ class MilestoneForm(forms.Form):
     owner = forms.ModelChoiceField(
         User.objects.none(),
         required=False,
-        empty_label="No owner yet",
-        help_text="A member of the organization; they may then update its status, percent complete and notes.",
+        empty_label=_("No owner yet"),
+        help_text=_("A member of the organization; they may then update its status, percent complete and notes."),
     )
     areas = forms.ModelMultipleChoiceField(
         OperationalArea.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Operational areas involved",
+        label=_("Operational areas involved"),
     )
     start_date = DateField(required=False, widget=DATE_INPUT)
     due_date = DateField(required=False, widget=DATE_INPUT)
     status = forms.ChoiceField(choices=Status.choices, widget=forms.RadioSelect)
     percent_complete = forms.IntegerField(
-        min_value=0, max_value=100, initial=0, label="Percent complete", help_text="Done sets it to 100."
+        min_value=0, max_value=100, initial=0, label=_("Percent complete"), help_text=_("Done sets it to 100.")
     )
     blocked_reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="What blocks it",
-        help_text="Needed when the status is Blocked.",
+        label=_("What blocks it"),
+        help_text=_("Needed when the status is Blocked."),
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Progress notes")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Progress notes"))
     dependencies = MilestoneChoiceField(
         Milestone.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        label="Depends on",
-        help_text="Milestones that must be done first. Hold Ctrl (⌘ on a Mac) to choose several.",
+        label=_("Depends on"),
+        help_text=_("Milestones that must be done first. Hold Ctrl (⌘ on a Mac) to choose several."),
     )
     override_reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Reason to override",
-        help_text="Only to mark it done while a milestone it depends on is not done yet.",
+        label=_("Reason to override"),
+        help_text=_("Only to mark it done while a milestone it depends on is not done yet."),
     )
 
     journey_stage, touchpoint = place_fields()
@@ -128,7 +128,7 @@ class OwnerUpdateForm(forms.Form):
 
     status = forms.ChoiceField(choices=Status.choices, widget=forms.RadioSelect)
     percent_complete = forms.IntegerField(
-        min_value=0, max_value=100, label="Percent complete", help_text="Done sets it to 100."
+        min_value=0, max_value=100, label=_("Percent complete"), help_text=_("Done sets it to 100.")
     )
     blocked_reason = MilestoneForm.base_fields["blocked_reason"]
     notes = MilestoneForm.base_fields["notes"]
@@ -142,8 +142,8 @@ class MaturityStageForm(forms.Form):
     stage = forms.TypedChoiceField(choices=Stage.choices, coerce=int, widget=forms.RadioSelect, label="Stage")
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why this stage",
-        help_text="What is in place, and what is missing for the next stage.",
+        label=_("Why this stage"),
+        help_text=_("What is in place, and what is missing for the next stage."),
     )
 
 
@@ -166,14 +166,14 @@ class MilestoneFilterForm(forms.Form):
     """The filters of the milestone list and the timeline, read from the query string."""
 
     competency = ShortCompetencyChoiceField(
-        Competency.objects.all(), to_field_name="number", required=False, empty_label="All competencies"
+        Competency.objects.all(), to_field_name="number", required=False, empty_label=_("All competencies")
     )
     owner = forms.ModelChoiceField(User.objects.none(), required=False, empty_label="Anyone")
-    area = forms.ModelChoiceField(OperationalArea.objects.none(), required=False, empty_label="All areas")
+    area = forms.ModelChoiceField(OperationalArea.objects.none(), required=False, empty_label=_("All areas"))
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
-    due_from = DateField(required=False, widget=DATE_INPUT, label="Due from")
-    due_to = DateField(required=False, widget=DATE_INPUT, label="Due until")
-    overdue = forms.BooleanField(required=False, label="Overdue only")
+    due_from = DateField(required=False, widget=DATE_INPUT, label=_("Due from"))
+    due_to = DateField(required=False, widget=DATE_INPUT, label=_("Due until"))
+    overdue = forms.BooleanField(required=False, label=_("Overdue only"))
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cco_portal.organizations.models import Organization, OrganizationScopedQuerySet
@@ -42,7 +43,7 @@ class MaturityAssessment(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="maturity_assessments")
     competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="maturity_assessments")
     stage = models.PositiveSmallIntegerField(choices=Stage.choices)
-    note = models.TextField(help_text="Why this stage: what is in place and what is missing.")
+    note = models.TextField(help_text=_("Why this stage: what is in place and what is missing."))
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     assessed_at = models.DateTimeField(default=timezone.now)
 
@@ -115,12 +116,12 @@ class Milestone(models.Model):
         symmetrical=False,
         blank=True,
         related_name="dependents",
-        help_text="Milestones that must be done first.",
+        help_text=_("Milestones that must be done first."),
     )
     override_reason = models.TextField(
-        blank=True, help_text="Why it was marked done while a milestone it depends on was not."
+        blank=True, help_text=_("Why it was marked done while a milestone it depends on was not.")
     )
-    notes = models.TextField(blank=True, help_text="Progress notes from the owner.")
+    notes = models.TextField(blank=True, help_text=_("Progress notes from the owner."))
     # Where on the journey map the milestone acts (competency 2): a stage, or one of its touchpoints.
     journey_stage = models.ForeignKey(
         "roadmap.JourneyStage", on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones"

@@ -42,7 +42,9 @@ def set_maturity_stage(
 ) -> MaturityAssessment:
     """Record the organization's maturity in a competency, with the dated note that explains it."""
     if not note.strip():
-        raise ValidationError({"note": "Say in a sentence why this is the stage: what is in place, what is missing."})
+        raise ValidationError(
+            {"note": _("Say in a sentence why this is the stage: what is in place, what is missing.")}
+        )
     assessment = MaturityAssessment(
         organization=organization, competency=competency, stage=stage, note=note.strip(), assessed_by=assessed_by
     )
@@ -54,9 +56,9 @@ def set_maturity_stage(
 def add_operational_area(*, organization: Organization, name: str) -> OperationalArea:
     name = " ".join(name.split())
     if not name:
-        raise ValidationError({"name": "Give the area a name, such as Sales or Operations."})
+        raise ValidationError({"name": _("Give the area a name, such as Sales or Operations.")})
     if OperationalArea.objects.for_organization(organization).filter(name__iexact=name).exists():
-        raise ValidationError({"name": f"{name} is already on the list."})
+        raise ValidationError({"name": _("%(name)s is already on the list.") % {"name": name}})
     return OperationalArea.objects.create(organization=organization, name=name)
 
 
@@ -66,14 +68,14 @@ def rename_operational_area(*, area: OperationalArea, name: str, changed_by=None
     _lock_organization(area.organization)
     name = " ".join(name.split())
     if not name:
-        raise ValidationError({"name": "Give the area a name, such as Sales or Operations."})
+        raise ValidationError({"name": _("Give the area a name, such as Sales or Operations.")})
     if (
         OperationalArea.objects.for_organization(area.organization)
         .filter(name__iexact=name)
         .exclude(pk=area.pk)
         .exists()
     ):
-        raise ValidationError({"name": f"{name} is already on the list."})
+        raise ValidationError({"name": _("%(name)s is already on the list.") % {"name": name}})
     old_name = area.name
     area.name = name
     area.save(update_fields=["name"])
@@ -283,7 +285,9 @@ def update_milestone(
     if not may_edit_all and (areas is not None or dependencies is not None):
         refused.add("areas" if areas is not None else "dependencies")
     if refused:
-        raise ValidationError(f"You may not change: {', '.join(sorted(refused))}. Ask the CCO.")
+        raise ValidationError(
+            _("You may not change: %(fields)s. Ask the CCO.") % {"fields": ", ".join(sorted(refused))}
+        )
     areas = list(areas) if areas is not None else None
     dependencies = list(dependencies) if dependencies is not None else None
     owner_before = milestone.owner_id

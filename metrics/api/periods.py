@@ -2,6 +2,7 @@
 figure of a period. Everyone in the organization reads them, as the monthly movements; the figures come from
 metrics.periods."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
@@ -59,7 +60,9 @@ class PeriodCustomersFilterSerializer(PeriodFilterSerializer):
             attrs["period"] = periods.parse_period_label(attrs["period"], length)
         except ValueError:
             example = "2024-Q1" if length == 3 else "2024"
-            raise serializers.ValidationError({"period": f"Enter the {attrs['length']} as {example}."}) from None
+            raise serializers.ValidationError(
+                {"period": _("Enter the %(length)s as %(example)s.") % {"length": attrs["length"], "example": example}}
+            ) from None
         return attrs
 
 

@@ -5,6 +5,7 @@ Amounts are exact decimal strings ("20.50", "-0.0001"), never floats; months are
 from metrics.selectors; nothing here computes one.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -136,7 +137,7 @@ class MovementFilterSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if "from" in attrs and "to" in attrs and attrs["from"] > attrs["to"]:
-            raise serializers.ValidationError({"to": "The last month comes before the first."})
+            raise serializers.ValidationError({"to": _("The last month comes before the first.")})
         return attrs
 
 

@@ -7,6 +7,7 @@ updates its progress. Writes go through roadmap.services, reads come from roadma
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -177,7 +178,7 @@ class MilestoneViewSet(
         """Change some fields of a milestone; a new owner is emailed once it is saved."""
         milestone = self.get_object()
         if not selectors.can_change_milestone(milestone, request.user, self.roles):
-            raise PermissionDenied("Only the CCO, an admin or the milestone's owner may change it.")
+            raise PermissionDenied(_("Only the CCO, an admin or the milestone's owner may change it."))
         data = MilestoneInputSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         services.update_milestone(
