@@ -47,7 +47,8 @@ class ObtainAuthTokenView(APIView):
         responses=IssuedTokenSerializer,
     )
     def post(self, request, *args, **kwargs):
-        username = request.data.get("username")
+        # Any JSON may arrive; only an object can hold a username (AuthTokenSerializer refuses the rest below).
+        username = request.data.get("username") if isinstance(request.data, dict) else None
         if isinstance(username, str) and password_refused_for_single_sign_on(email=username, request=request._request):
             raise PermissionDenied(
                 _(
