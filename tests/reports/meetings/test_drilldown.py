@@ -161,7 +161,8 @@ def test_the_api_takes_the_drill_downs_customer_keys(api_client, organization, m
     stories = reverse("api-meeting-stories", kwargs={"org_slug": organization.slug, "meeting_id": meeting.pk})
 
     answers = [
-        api_client.post(stories, {"customer": key, "month": "2024-04", "movement": "lost"}, format="json") for key in keys
+        api_client.post(stories, {"customer": key, "month": "2024-04", "movement": "lost"}, format="json")
+        for key in keys
     ]
     wrong = api_client.post(stories, {"customer": "ann", "month": "2024-04", "movement": "lost"}, format="json")
 
