@@ -29,6 +29,7 @@ from cco_portal.organizations.scoping import OrganizationMixin
 
 from . import charts, periods, selectors, services
 from .computation import change_activity_window
+from .customer_list_offers import CustomerList, offers_for
 from .forms import (
     FIGURES,
     ActivityWindowForm,
@@ -172,12 +173,28 @@ class DrillDownMixin(MetricsMixin):
 
 
 class CustomersView(DrillDownMixin, TemplateView):
-    """The customers behind one figure of a month's bridge, 100 to a page."""
+    """The customers behind one figure of a month's bridge, 100 to a page, with what the apps above offer on
+    them (metrics.customer_list_offers)."""
 
     template_name = "metrics/customers.html"
 
+    def offers(self) -> list:
+        form = self.form
+        if form.selected_period is None:
+            return []
+        return offers_for(
+            CustomerList(
+                organization=self.organization,
+                roles=self.roles,
+                month=form.selected_month if form.length == 1 else None,
+                figure=form.selected_figure,
+                path=self.request.get_full_path(),
+            )
+        )
+
     def get_context_data(self, **kwargs):
         page = Paginator(self.lines(), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        offers = self.offers()
         return super().get_context_data(
             form=self.form,
             page=page,
@@ -188,6 +205,8 @@ class CustomersView(DrillDownMixin, TemplateView):
             unit=UNITS[self.form.by],
             dashboard_query=urlencode({k: v for k, v in self.form.query().items() if v}),
             window=getattr(selectors.dataset(self.organization), "computed_window", 1),
+            offers=offers,
+            row_offers=[offer for offer in offers if offer.row_template],
             **kwargs,
         )
 

@@ -1,7 +1,8 @@
 """Accountability from the record: of the customer-room actions due by a day, how many were done by their due
 date, and who holds the ones overdue; of the meetings due by then, how many were held on schedule, and how often
-each invited leader attended. Read live, like the actions themselves, so that a later look shows what became of
-them."""
+each invited leader attended. Read live on the actions and meetings pages, so that a later look shows what became
+of them; a monthly report stores them in its snapshot when it is computed (reports/figures.py), and reads them from
+there (reports.selectors.report_accountability)."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ class Accountability:
     meetings_due: int = 0
     meetings_on_schedule: int = 0
     attendance_by_leader: tuple[LeaderAttendance, ...] = ()
+    # True for a report computed before reports stored these figures: they were read now, not when it was computed.
+    read_live: bool = False
 
     @property
     def on_time_percent(self) -> int | None:
@@ -66,6 +69,22 @@ class Accountability:
                 for leader in self.attendance_by_leader
             ],
         }
+
+    @classmethod
+    def from_dict(cls, stored: dict) -> "Accountability":
+        """The record as_dict stored in a report's snapshot."""
+        return cls(
+            as_of=date.fromisoformat(stored["as_of"]),
+            due=stored["due"],
+            on_time=stored["on_time"],
+            overdue_by_owner=[OverdueOwner(row["owner"], row["overdue"]) for row in stored["overdue_by_owner"]],
+            meetings_due=stored["meetings_due"],
+            meetings_on_schedule=stored["meetings_on_schedule"],
+            attendance_by_leader=tuple(
+                LeaderAttendance(row["leader"], row["present"], row["invited"])
+                for row in stored["attendance_by_leader"]
+            ),
+        )
 
 
 def done_on(action: CustomerRoomAction, milestone_done: dict[int, date]) -> date | None:

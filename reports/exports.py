@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from cco_portal.csv_export import csv_text
 
+from .accountability import Accountability
+
 CLASSES = ("new", "reactivated", "lost", "increased", "decreased", "stable")
 
 
@@ -126,7 +128,41 @@ def actions_table(actions: Iterable) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def report_tables(figures: dict, actions: Iterable) -> dict[str, tuple[list[str], list[list]]]:
+def accountability_table(record: Accountability) -> tuple[list[str], list[list]]:
+    """The record in one row; `stored` is false for a report computed before it kept the record (read now)."""
+    header = [
+        "as_of",
+        "actions_due",
+        "actions_on_time",
+        "on_time_percent",
+        "meetings_due",
+        "meetings_on_schedule",
+        "stored",
+    ]
+    row = [
+        record.as_of.isoformat(),
+        record.due,
+        record.on_time,
+        record.on_time_percent,
+        record.meetings_due,
+        record.meetings_on_schedule,
+        not record.read_live,
+    ]
+    return header, [row]
+
+
+def overdue_by_owner_table(record: Accountability) -> tuple[list[str], list[list]]:
+    return ["owner", "overdue"], [[owner.name, owner.overdue] for owner in record.overdue_by_owner]
+
+
+def attendance_table(record: Accountability) -> tuple[list[str], list[list]]:
+    header = ["leader", "present", "invited"]
+    return header, [[leader.name, leader.present, leader.invited] for leader in record.attendance_by_leader]
+
+
+def report_tables(
+    figures: dict, actions: Iterable, accountability: Accountability
+) -> dict[str, tuple[list[str], list[list]]]:
     """Every table of the report by file name, in the order the report shows them."""
     return {
         "bridge.csv": bridge_table(figures),
@@ -136,13 +172,16 @@ def report_tables(figures: dict, actions: Iterable) -> dict[str, tuple[list[str]
         "roadmap.csv": roadmap_table(figures),
         "results.csv": results_table(figures),
         "actions.csv": actions_table(actions),
+        "accountability.csv": accountability_table(accountability),
+        "overdue-by-owner.csv": overdue_by_owner_table(accountability),
+        "attendance.csv": attendance_table(accountability),
     }
 
 
-def tables_zip(figures: dict, actions: Iterable, *, folder: str) -> bytes:
+def tables_zip(figures: dict, actions: Iterable, accountability: Accountability, *, folder: str) -> bytes:
     """A zip of the report's tables, each a CSV in `folder` (so unpacking makes one folder)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, (header, rows) in report_tables(figures, actions).items():
+        for name, (header, rows) in report_tables(figures, actions, accountability).items():
             archive.writestr(f"{folder}/{name}", csv_text(header, rows).encode("utf-8"))
     return buffer.getvalue()

@@ -1,5 +1,6 @@
 """build_report_figures: what a customer-room report holds, gathered from the selectors of the metrics,
-roadmap and assessments apps (never computed a second time here), as JSON-ready data.
+roadmap and assessments apps and from the customer room's own record (never computed a second time here), as
+JSON-ready data.
 
 The shape, which the dashboard, the PDF, the CSV export and the API read:
 
@@ -34,6 +35,13 @@ The shape, which the dashboard, the PDF, the CSV export and the API read:
                            "previous_percent": int | None, "respondents": int},
       "commitment": None | {"round": str, "closed_on": "YYYY-MM-DD", "ceo_score": int | None,
                             "leaders_score": int | None, "previous_leaders_score": int | None},
+      "accountability": {"as_of": "YYYY-MM-DD", "due": int, "on_time": int, "on_time_percent": int | None,
+                         "overdue_by_owner": [{"owner": str, "overdue": int}],
+                         "meetings_due": int, "meetings_on_schedule": int,
+                         "attendance_by_leader": [{"leader": str, "present": int, "invited": int}]},
+                                                # the customer room's record as of the report's day, as it stood
+                                                # when the report was computed (reports/accountability.py);
+                                                # absent from reports computed before it was kept
     }
 
     BRIDGE = {
@@ -67,6 +75,8 @@ from metrics import selectors as metrics
 from metrics.months import month_label, month_start
 from roadmap import selectors as roadmap
 
+from .accountability import accountability
+
 TREND_MONTHS = 24
 NO_SEGMENT = "No segment"
 
@@ -85,6 +95,7 @@ def build_report_figures(organization: Organization, month: int, *, on_progress:
     figures["readiness"] = readiness_figures(organization, month)
     progress(85)
     figures["commitment"] = commitment_figures(organization, month)
+    figures["accountability"] = accountability(organization, as_of=report_day(month), month=month).as_dict()
     progress(95)
     return figures
 

@@ -11,8 +11,6 @@ from django.template.loader import render_to_string
 from metrics.months import month_label
 
 from . import selectors
-from .accountability import accountability
-from .figures import report_day
 from .models import Report
 from .presentation import report_context
 
@@ -26,14 +24,14 @@ def report_file_name(organization, month: int, extension: str) -> str:
 
 
 def report_page_context(organization, report: Report) -> dict:
-    """What the report's page and its PDF show: the snapshot's figures, and, read live, the actions with their
-    record and whether newer data exists."""
+    """What the report's page and its PDF show: the snapshot's figures with the actions' and meetings' record as
+    it stood then, and, read live, the actions themselves and whether newer data exists."""
     return {
         **report_context(report.figures),
         "report": report,
         "newer_data_version": selectors.newer_data_version(organization, report),
         "actions": list(selectors.actions_for_report(organization, report.month)),
-        "accountability": accountability(organization, as_of=report_day(report.month), month=report.month),
+        "accountability": selectors.report_accountability(report),
     }
 
 

@@ -1,7 +1,7 @@
 """Reads of the customer-room reports: a month's report, the recent runs and their status, the actions
-a report shows, the headline of a report, and which reports the latest data changes make stale."""
+a report shows and their record, the headline of a report, and which reports the latest data changes make stale."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -14,6 +14,8 @@ from metrics import selectors as metrics
 from metrics.months import month_start
 from roadmap.models import Status as MilestoneStatus
 
+from .accountability import Accountability, accountability
+from .figures import report_day
 from .models import ActionStatus, CustomerRoomAction, Report, ReportQuerySet, ReportSchedule
 
 
@@ -62,6 +64,18 @@ def actions_for_report(organization: Organization, month: int) -> QuerySet[Custo
         .select_related("owner", "milestone")
         .order_by("-month", "due_date", "pk")
     )
+
+
+def report_accountability(report: Report) -> Accountability:
+    """The record of actions and meetings a report shows: as it stood when the report was computed, from its
+    snapshot. A report computed before the snapshot kept it is not recomputed for it (that would change its other
+    figures too, which its readers have seen and been emailed): its record is read now, as of the report's day,
+    and says so (read_live)."""
+    stored = (report.figures or {}).get("accountability")
+    if stored is not None:
+        return Accountability.from_dict(stored)
+    live = accountability(report.organization, as_of=report_day(report.month), month=report.month)
+    return replace(live, read_live=True)
 
 
 def actions(organization: Organization, *, month: int | None = None) -> QuerySet[CustomerRoomAction]:

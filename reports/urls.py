@@ -6,6 +6,7 @@ from metrics.months import month_label, parse_month_label
 
 from . import views, views_manage
 from .meetings import views as meetings
+from .meetings.drilldown import StoryFromListView
 
 app_name = "reports"
 
@@ -34,6 +35,7 @@ urlpatterns = [
     path("meetings/", meetings.MeetingListView.as_view(), name="meetings"),
     path("meetings/series/", meetings.SeriesView.as_view(), name="meeting_series"),
     path("meetings/schedule-next/", meetings.ScheduleNextView.as_view(), name="meeting_schedule_next"),
+    path("meetings/stories/from-list/", StoryFromListView.as_view(), name="meeting_story_from_list"),
     path("meetings/<int:meeting_id>/", meetings.MeetingView.as_view(), name="meeting"),
     path("meetings/<int:meeting_id>/invitation.ics", meetings.MeetingCalendarView.as_view(), name="meeting_ics"),
     path("meetings/<int:meeting_id>/edit/", meetings.MeetingEditView.as_view(), name="meeting_edit"),

@@ -150,6 +150,7 @@ class CsvView(ReportMixin, View):
         tables = exports.tables_zip(
             self.report.figures,
             selectors.actions_for_report(self.organization, self.month),
+            selectors.report_accountability(self.report),
             folder=self.file_name("csv").removesuffix(".csv"),
         )
         response = HttpResponse(

@@ -489,6 +489,10 @@ ACCESS = {
     # as a story, attendance and closing wait for the meeting, a correction for its closing (the page again, or a
     # message), and its minutes are not published yet.
     ("reports:meeting_story_pick", "post"): Access(MANAGERS, 200, {"customer": "nobody"}),
+    # Back to the list with what was done or why not (no customer "nobody" moved in the month).
+    ("reports:meeting_story_from_list", "post"): Access(
+        MANAGERS, 302, {"customer": "nobody", "month": "2024-04", "figure": "lost"}
+    ),
     ("reports:meeting_story_note", "post"): Access(MANAGERS, 302, {"note": "Left for a cheaper offer"}),
     ("reports:meeting_story_remove", "post"): Access(MANAGERS, 302),
     ("reports:meeting_attendance", "post"): Access(MANAGERS, 200, {}),

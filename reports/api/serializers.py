@@ -31,6 +31,10 @@ FIGURES_SCHEMA = {
         "roadmap": {"type": "array", "items": {"type": "object"}},
         "readiness": {"type": "object", "nullable": True},
         "commitment": {"type": "object", "nullable": True},
+        "accountability": {
+            "type": "object",
+            "description": "The customer room's record when the report was computed; absent from older reports.",
+        },
     },
 }
 
@@ -58,6 +62,13 @@ ACCOUNTABILITY_SCHEMA = {
                     "invited": {"type": "integer", "description": "Meetings held that the leader was invited to."},
                 },
             },
+        },
+        "read_live": {
+            "type": "boolean",
+            "description": (
+                "True for a report computed before reports kept this record: it is read now, as of `as_of`, "
+                "rather than as it stood when the report was computed."
+            ),
         },
     },
 }
@@ -166,9 +177,10 @@ class ReportSerializer(ReportRunSerializer):
 
     accountability = serializers.SerializerMethodField(
         help_text=(
-            "As of the month's last day (or today): the actions agreed up to the month that were due before it, "
-            "those done by their due date, and the overdue ones per owner; the customer-room meetings held on "
-            "schedule, and each leader's attendance."
+            "As of the month's last day (or the day the report was computed, if earlier), as it stood when the "
+            "report was computed: the actions agreed up to the month that were due before it, those done by their "
+            "due date, and the overdue ones per owner; the customer-room meetings held on schedule, and each "
+            "leader's attendance."
         )
     )
 
@@ -185,7 +197,8 @@ class ReportSerializer(ReportRunSerializer):
 
     @extend_schema_field(ACCOUNTABILITY_SCHEMA)
     def get_accountability(self, report: Report) -> dict:
-        return self.context["accountability"].as_dict()
+        record = self.context["accountability"]
+        return {**record.as_dict(), "read_live": record.read_live}
 
 
 class ReportRequestSerializer(serializers.Serializer):

@@ -15,8 +15,6 @@ from cco_portal.organizations.scoping import OrganizationScopedAPIMixin
 from metrics.months import parse_month_label
 
 from .. import actions, schedule, selectors, services
-from ..accountability import accountability
-from ..figures import report_day
 from ..models import CustomerRoomAction, Report
 from .serializers import (
     ActionInputSerializer,
@@ -75,8 +73,9 @@ class ReportRunView(OrganizationScopedAPIMixin, generics.RetrieveAPIView):
 
 
 class ReportView(OrganizationScopedAPIMixin, generics.GenericAPIView):
-    """A month's report, computed from the newest data: its figures (reports/figures.py documents them)
-    and the customer-room actions it shows, with their status now. 404 until one is done."""
+    """A month's report, computed from the newest data: its figures (reports/figures.py documents them), the
+    customer room's record as it stood when the report was computed, and the customer-room actions it shows,
+    with their status now. 404 until one is done."""
 
     serializer_class = ReportSerializer
 
@@ -92,7 +91,7 @@ class ReportView(OrganizationScopedAPIMixin, generics.GenericAPIView):
             **self.get_serializer_context(),
             "actions": selectors.actions_for_report(self.organization, month),
             "newer_data_version": selectors.newer_data_version(self.organization, report),
-            "accountability": accountability(self.organization, as_of=report_day(month), month=month),
+            "accountability": selectors.report_accountability(report),
         }
         return Response(ReportSerializer(report, context=context).data)
 

@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cco_portal.dates import DateField
+from metrics.months import parse_month_label
 
-from .models import MAX_DURATION, MIN_DURATION, Weekday, WeekOfMonth
+from .models import MAX_DURATION, MIN_DURATION, StoryMovement, Weekday, WeekOfMonth
 
 
 class Rule:
@@ -188,6 +189,22 @@ class StoryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What the room should see in this customer's shoes."),
     )
+
+
+class StoryFromListForm(forms.Form):
+    """A customer of a list behind the lost, reactivated or decreased figure, told as a story at the next meeting:
+    the month and figure are the list's, for the service to check against the meeting and the customer."""
+
+    customer = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    month = forms.CharField(widget=forms.HiddenInput, max_length=7)
+    figure = forms.ChoiceField(widget=forms.HiddenInput, choices=StoryMovement.choices)
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_month(self) -> int:
+        try:
+            return parse_month_label(self.cleaned_data["month"])
+        except ValueError:
+            raise forms.ValidationError(_("Choose a month as YYYY-MM.")) from None
 
 
 class StoryNoteForm(forms.Form):

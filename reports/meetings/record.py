@@ -54,12 +54,32 @@ def refuse_unless_open(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def pick_story(*, meeting: Meeting, picked_by, customer: str, note: str = "") -> CustomerStory:
+def pick_story(
+    *,
+    meeting: Meeting,
+    picked_by,
+    customer: str,
+    note: str = "",
+    month: int | None = None,
+    figure: str | None = None,
+) -> CustomerStory:
     """Pick a customer who was lost, reactivated or decreased in the meeting's report month as one of its
-    stories: its value month by month (as it stands now, kept for the minutes), its recorded reason, and a note."""
+    stories: its value month by month (as it stands now, kept for the minutes), its recorded reason, and a note.
+
+    `month` and `figure`, when given, are those of the list behind a figure the customer was picked from: refused
+    when the meeting discusses another month's report, or when the customer no longer moved so that month (the
+    movements were computed again since the list was read)."""
     meeting = locked_meeting(meeting)
     refuse_unless_open(meeting)
     customer = customer.strip()
+    if month is not None and month != meeting.report_month:
+        raise ValidationError(
+            _(
+                "This meeting discusses the report of %(meeting_month)s, not %(month)s: pick its stories from the "
+                "lists of %(meeting_month)s."
+            )
+            % {"meeting_month": meeting.report_month_label, "month": month_label(month)}
+        )
     month = meeting.report_month
     stories = CustomerStory.objects.for_organization(meeting.organization).filter(meeting=meeting)
     if stories.filter(customer=customer).exists():
@@ -81,6 +101,20 @@ def pick_story(*, meeting: Meeting, picked_by, customer: str, note: str = "") ->
                     "behind those figures."
                 )
                 % {"customer": customer, "month": month_label(month)}
+            }
+        )
+    if figure is not None and history.movement != figure:
+        raise ValidationError(
+            {
+                "customer": _(
+                    "%(customer)s is no longer among the %(figure)s customers of %(month)s: the figures were "
+                    "computed again since the list was shown."
+                )
+                % {
+                    "customer": customer,
+                    "figure": str(dict(StoryMovement.choices).get(figure, figure)).lower(),
+                    "month": month_label(month),
+                }
             }
         )
     story = CustomerStory.objects.create(

@@ -74,6 +74,12 @@ def meeting_list(organization: Organization, *, now: datetime | None = None) -> 
     return MeetingList(next_meeting=upcoming[0] if upcoming else None, later=upcoming[1:], past=past)
 
 
+def next_open_meeting(organization: Organization, *, now: datetime | None = None) -> Meeting | None:
+    """The meeting the meetings page calls the next one: the first scheduled one not yet over or closed (the one
+    under way, if the room is meeting now). Stories picked from the lists behind the figures go to it."""
+    return meeting_list(organization, now=now).next_meeting
+
+
 def meeting_url(meeting: Meeting) -> str:
     """The absolute address of a meeting's page, for invitations that workers send (no request at hand)."""
     path = reverse("reports:meeting", kwargs={"org_slug": meeting.organization.slug, "meeting_id": meeting.pk})

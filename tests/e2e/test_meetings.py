@@ -168,7 +168,8 @@ def test_two_leaders_propose_and_rank_and_the_room_agrees_two_actions(
 def test_one_meeting_from_invitation_to_minutes(
     page, new_page, live_server, sign_in, organization, member_of, screenshot
 ):
-    """Four people, each in their own browser: the CCO schedules the meeting; Lee and Eve (on a phone) propose and
+    """Four people, each in their own browser: the CCO schedules the meeting and tells a lost customer's story from
+    the list of the month's lost customers; Lee and Eve (on a phone) propose and
     rank; the CCO starts it, records that Lee and Eve came and Max did not, agrees two actions and turns one into a
     roadmap milestone, and closes the meeting, which then refuses changes and sends the minutes; Max opens the
     minutes PDF and the record on the meetings page and the next report. Screenshots: tests/artifacts/e2e-minutes-*."""
@@ -188,13 +189,26 @@ def test_one_meeting_from_invitation_to_minutes(
     page.get_by_role("button", name="Schedule the next meeting").click()
     expect(page.get_by_text("The meeting is scheduled and its invitation sent")).to_be_visible()
     meeting_path = page.url.removeprefix(live_server.url)
+    # The story is picked where the CCO reads the month's lost customers, then told on the meeting's page.
     page.get_by_role("link", name="Lost", exact=True).click()
     expect(page.get_by_role("cell", name=lost, exact=True)).to_be_visible()
-    page.go_back()
-    page.get_by_label("Customer key").fill(lost)
-    page.get_by_label("Your note").fill("Twenty years with us; left after three late deliveries.")
-    page.get_by_role("button", name="Pick as a story").click()
-    expect(page.get_by_text(f"{lost} is a story of this meeting.")).to_be_visible()
+    drilldown_path = page.url.removeprefix(live_server.url)
+    screenshot(page, "minutes-drilldown-cco")
+    page.get_by_role("button", name=f"Tell this story at the next customer room ({lost})").click()
+    expect(page.get_by_text(f"{lost}'s story will be told at the customer room of")).to_be_visible()
+    expect(page.get_by_role("row", name=lost).get_by_text("A story at the next customer room")).to_be_visible()
+    screenshot(page, "minutes-drilldown-story-told-cco")
+    cco_phone = new_page(PHONE)
+    sign_in(cco_phone, cco, drilldown_path)
+    expect(
+        cco_phone.get_by_role("button", name=re.compile("^Tell this story at the next customer room")).first
+    ).to_be_visible()
+    screenshot(cco_phone, "minutes-drilldown-cco-phone")
+    cco_phone.close()
+    page.goto(live_server.url + meeting_path)
+    page.get_by_label(f"Your note on {lost}").fill("Twenty years with us; left after three late deliveries.")
+    page.get_by_role("button", name="Save the note").click()
+    expect(page.get_by_text(f"The note on {lost} is saved.")).to_be_visible()
     expect(page.get_by_role("img", name=re.compile(f"^The value of {lost}, month by month"))).to_be_visible()
 
     lee_page = new_page()

@@ -19,6 +19,7 @@ from ..models import (
     Meeting,
     MeetingSeries,
     MinutesCorrection,
+    StoryMovement,
     Weekday,
     WeekOfMonth,
 )
@@ -225,8 +226,25 @@ class StorySerializer(serializers.ModelSerializer):
 
 
 class StoryInputSerializer(serializers.Serializer):
-    customer = serializers.CharField(max_length=200, help_text="A customer lost, reactivated or decreased that month.")
+    customer = serializers.CharField(
+        max_length=200,
+        help_text=(
+            "A customer lost, reactivated or decreased that month: its key as the customers behind a figure "
+            "(api-movement-customers) give it."
+        ),
+    )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    month = MonthField(
+        required=False,
+        help_text="The month of the list the customer was picked from, YYYY-MM: refused unless the meeting's.",
+    )
+    # The story's own word for the figure of the list (the drill-down's `figure`), as its answer names it.
+    movement = serializers.ChoiceField(
+        source="figure",
+        choices=StoryMovement.choices,
+        required=False,
+        help_text="The figure of that list: refused when the customer no longer moved so that month.",
+    )
 
 
 class StoryNoteSerializer(serializers.Serializer):
