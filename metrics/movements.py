@@ -17,6 +17,9 @@ A computation can start at any month F (the first month whose data changed): val
 need the activity from F-W on, and "was this customer ever active before?" is answered for the months
 before F by the stored 'new' row every customer gets in its first active month.
 
+On PostgreSQL a computation of every month runs the same SQL text in an in-process DuckDB instead
+(metrics/columnar.py), which classifies millions of change points in a fraction of PostgreSQL's time.
+
 Only the rare classes (new, reactivated, lost) are stored per customer; increased, decreased and
 stable are read from the activity of the month and the one before when someone asks (selectors.py),
 since at a window of one month almost every active customer-month is one of them.
