@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, DataError, transaction
+from django.db import DatabaseError, DataError, connection, transaction
 from django.db.models import Exists, F, Max, Min, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -166,7 +166,14 @@ def compute_movement_shard(plan: Plan, *, shard: int = 0, shards: int = 1) -> Sh
         shard=shard,
         shards=shards,
         computation=plan.computation,
+        columnar=uses_columnar_engine(plan),
     )
+
+
+def uses_columnar_engine(plan: Plan) -> bool:
+    """Whether the plan's shards classify in DuckDB (metrics/columnar.py): on PostgreSQL, for a computation of
+    every month, where it pays (bench/README.md); a later month's computation reads far fewer rows."""
+    return settings.METRICS_COLUMNAR and connection.vendor == "postgresql" and plan.from_month == plan.first_month
 
 
 @transaction.atomic

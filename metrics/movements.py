@@ -17,6 +17,9 @@ A computation can start at any month F (the first month whose data changed): val
 need the activity from F-W on, and "was this customer ever active before?" is answered for the months
 before F by the stored 'new' row every customer gets in its first active month.
 
+On PostgreSQL a computation of every month runs the same SQL text in an in-process DuckDB instead
+(metrics/columnar.py), which classifies millions of change points in a fraction of PostgreSQL's time.
+
 Only the rare classes (new, reactivated, lost) are stored per customer; increased, decreased and
 stable are read from the activity of the month and the one before when someone asks (selectors.py),
 since at a window of one month almost every active customer-month is one of them.
@@ -167,11 +170,13 @@ def compute_shard(
     shard: int = 0,
     shards: int = 1,
     computation: int | None = None,
+    columnar: bool = False,
 ) -> ShardFigures:
     """Classify the change points of one shard's customers from `from_month` to `last_month`, store the
     new, reactivated and lost ones as CustomerMovement rows in place of those stored for these months
     (or, for a numbered `computation` split over workers, stage them for publish_staged_movements), and
-    return the shard's figures per segment and month."""
+    return the shard's figures per segment and month. `columnar` (PostgreSQL only) runs the same SQL in an
+    in-process DuckDB (metrics/columnar.py)."""
     params = {
         "organization": organization_id,
         "window": window,
@@ -184,18 +189,25 @@ def compute_shard(
     figures: ShardFigures = {}
     # Called inside a transaction: if anything fails, the rollback takes the temporary table with it.
     with connection.cursor() as cursor:
-        cursor.execute(CLEAR_SQL if computation is None else CLEAR_STAGED_SQL, params)
-        cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {SCRATCH} AS {CHANGES_SQL}", params)
-        cursor.execute(STORE_SQL if computation is None else STAGE_SQL, params)
-        cursor.execute(AGGREGATE_SQL)
-        for month, segment, movement, count, class_value, active_change, value_change in cursor.fetchall():
-            month_figures = figures.setdefault((segment, month), MonthFigures())
-            month_figures.counts[movement] += count
-            month_figures.values[movement] += int(class_value)
-            month_figures.active_change += int(active_change)
-            month_figures.value_change += int(value_change)
-        cursor.execute(f"DROP TABLE {SCRATCH}")
+        clear = CLEAR_SQL if computation is None else CLEAR_STAGED_SQL
+        if columnar:
+            from .columnar import classify_in_duckdb  # here: it builds on this module's SQL
+
+            aggregate = classify_in_duckdb(cursor, params, clear=clear, staged=computation is not None)
+        else:
+            cursor.execute(clear, params)
+            cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {SCRATCH} AS {CHANGES_SQL}", params)
+            cursor.execute(STORE_SQL if computation is None else STAGE_SQL, params)
+            cursor.execute(AGGREGATE_SQL)
+            aggregate = cursor.fetchall()
+            cursor.execute(f"DROP TABLE {SCRATCH}")
+    for month, segment, movement, count, class_value, active_change, value_change in aggregate:
+        month_figures = figures.setdefault((segment, month), MonthFigures())
+        month_figures.counts[movement] += count
+        month_figures.values[movement] += int(class_value)
+        month_figures.active_change += int(active_change)
+        month_figures.value_change += int(value_change)
     return figures
 
 
