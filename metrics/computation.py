@@ -376,7 +376,7 @@ def change_activity_window(*, organization: Organization, months: int, changed_b
     from .services import queue_computation
 
     if not 1 <= months <= 36:
-        raise ValidationError({"activity_window": "Choose a window of 1 to 36 months."})
+        raise ValidationError({"activity_window": gettext("Choose a window of 1 to 36 months.")})
     if months != organization.activity_window:
         record_event(
             action=Action.SETTINGS_CHANGED,

@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -401,7 +402,11 @@ class SettingsView(MetricsMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"The activity window is {months} month{'s' if months != 1 else ''}. "
-            "The figures are recomputed with it in the background.",
+            ngettext(
+                "The activity window is %(months)d month. The figures are recomputed with it in the background.",
+                "The activity window is %(months)d months. The figures are recomputed with it in the background.",
+                months,
+            )
+            % {"months": months},
         )
         return redirect(self.metrics_url("settings"))

@@ -127,12 +127,12 @@ class Meeting(models.Model):
     """One month's customer-room meeting, which discusses the report of `report_month` (the month before)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="meetings")
-    report_month = models.IntegerField(help_text="The month whose report it discusses (metrics.months).")
+    report_month = models.IntegerField(help_text=_("The month whose report it discusses (metrics.months)."))
     starts_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(MIN_DURATION), MaxValueValidator(MAX_DURATION)]
     )
-    time_zone = models.CharField(max_length=64, help_text="The time zone its invitation shows.")
+    time_zone = models.CharField(max_length=64, help_text=_("The time zone its invitation shows."))
     invited = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
     status = models.CharField(max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
     # The calendar invitation's identity: kept for every update and the cancellation, so that calendar programs
@@ -223,7 +223,7 @@ class Candidate(models.Model):
         null=True,
         blank=True,
         related_name="carried_to",
-        help_text="The candidate of an earlier meeting, not chosen there, that this one proposes again.",
+        help_text=_("The candidate of an earlier meeting, not chosen there, that this one proposes again."),
     )
     action = models.OneToOneField(
         "reports.CustomerRoomAction",
@@ -231,7 +231,7 @@ class Candidate(models.Model):
         null=True,
         blank=True,
         related_name="candidate",
-        help_text="The customer-room action it became when the room agreed it.",
+        help_text=_("The customer-room action it became when the room agreed it."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -281,10 +281,10 @@ class CustomerStory(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="stories")
-    customer = models.CharField(max_length=200, help_text="The customer's key, as the organization's files name it.")
+    customer = models.CharField(max_length=200, help_text=_("The customer's key, as the organization's files name it."))
     segment = models.CharField(max_length=200, blank=True)
     movement = models.CharField(max_length=20, choices=StoryMovement.choices)
-    reason = models.CharField(max_length=200, blank=True, help_text="The reason recorded for the month, if any.")
+    reason = models.CharField(max_length=200, blank=True, help_text=_("The reason recorded for the month, if any."))
     note = models.TextField(max_length=2000, blank=True)
     # [[YYYY-MM, value in ten-thousandths], ...], oldest first: kept so that the minutes show what the room saw.
     history = models.JSONField(default=list)
