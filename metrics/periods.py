@@ -228,13 +228,22 @@ def periods(organization: Organization, length: int) -> list[int]:
     return list(range(period_of(first, length), period_of(last, length) + 1))
 
 
-def period_bridges(organization: Organization, length: int) -> dict[str | None, list[PeriodBridge]]:
+def period_bridges(
+    organization: Organization, length: int, *, through: int | None = None
+) -> dict[str | None, list[PeriodBridge]]:
     """Every period's bridge, for every customer (key None) and each segment, first period to last. The two
     identities of PRODUCT.md are checked for every period and segment, and the start of each period against
-    the end of the one before; IdentityViolation when anything does not add up."""
+    the end of the one before; IdentityViolation when anything does not add up.
+
+    `through` reads the data as it stood at the end of that month, as if later months had not been imported:
+    the period holding it is then "to date" through it (a monthly report's quarter and year so far)."""
     first, last = _bounds(organization)
     if first is None or last is None:
         return {}
+    if through is not None:
+        if through < first:
+            return {}
+        last = min(last, through)
     params = _params(organization, length, first, last)
     with connection.cursor() as cursor:
         cursor.execute(AGGREGATE_SQL, params)
@@ -282,10 +291,16 @@ def _check_identities(segment: str | None, series: list[PeriodBridge]) -> None:
 
 
 def period_bridge(
-    organization: Organization, length: int, period: int, *, segment: str | None = ALL_SEGMENTS
+    organization: Organization,
+    length: int,
+    period: int,
+    *,
+    segment: str | None = ALL_SEGMENTS,
+    through: int | None = None,
 ) -> PeriodBridge | None:
-    """The bridge of one period, or None when the period has no data (or the segment no customer)."""
-    for bridge in period_bridges(organization, length).get(segment, []):
+    """The bridge of one period, or None when the period has no data (or the segment no customer); `through` as
+    period_bridges reads it."""
+    for bridge in period_bridges(organization, length, through=through).get(segment, []):
         if bridge.period == period:
             return bridge
     return None

@@ -20,6 +20,9 @@ The shape, which the dashboard, the PDF, the CSV export and the API read:
       "bridge": BRIDGE | None,                  # the month's customer-asset bridge; None: no data for the month
       "year_ago": BRIDGE | None,                # the same month a year earlier
       "trend": [TREND_ROW],                     # the 24 months ending at the month (those with data), oldest first
+      "to_date": {"quarter": PERIOD_TO_DATE | None, "year": PERIOD_TO_DATE | None},
+                                                # the quarter and the year holding the month, through it
+                                                # (metrics.periods); absent from reports made before it
       "segments": [{"segment": str, "label": str, "bridge": BRIDGE}],
                                                 # "" is the segment of customers without one; label "No segment"
       "lost_by_reason": [{"reason": str, "customers": int}],   # most frequent first, "unknown" where none given
@@ -50,6 +53,9 @@ The shape, which the dashboard, the PDF, the CSV export and the API read:
       "classes": {"new" | "reactivated" | "lost" | "increased" | "decreased": {"count": int, "value": "decimal"},
                   "stable": {"count": int, "value": "0.00"}},
     }
+    PERIOD_TO_DATE = BRIDGE and {"period": "YYYY-Qn" | "YYYY", "first_month": "YYYY-MM", "through": "YYYY-MM"}:
+      the period's bridge as it stood at the end of "through" (the month, or the last month with data if earlier);
+      "start" is the end of the period before.
     TREND_ROW = a row of metrics.selectors.movement_table with every decimal as a string:
       {"month": "YYYY-MM", "active": int, "value": "decimal",
        "new" | "reactivated" | "lost" | "increased" | "decreased" | "stable": {"count": int, "value": "decimal"}}
@@ -71,6 +77,7 @@ from assessments import selectors as assessments
 from assessments.models import Kind
 from assessments.percentages import whole_percent
 from cco_portal.organizations.models import Organization
+from metrics import periods
 from metrics import selectors as metrics
 from metrics.months import month_label, month_start
 from roadmap import selectors as roadmap
@@ -89,6 +96,7 @@ def build_report_figures(organization: Organization, month: int, *, on_progress:
     current roadmap and assessment results; `on_progress` is told the percent done after each section."""
     progress = on_progress or (lambda percent: None)
     figures = metric_figures(organization, month)
+    figures["to_date"] = to_date_figures(organization, month)
     progress(60)
     figures["roadmap"] = roadmap_figures(organization, month)
     progress(75)
@@ -153,6 +161,27 @@ def bridge_figures(bridge: "metrics.Bridge | None") -> dict | None:
         "end": {"count": bridge.end_count, "value": str(metrics.to_amount(bridge.end_value))},
         "classes": classes,
     }
+
+
+def to_date_figures(organization: Organization, month: int) -> dict:
+    """The bridge of the quarter and of the year holding `month`, so far: metrics.periods' figures with the data
+    read through the month, so that a report of a past month is not changed by the months imported after it."""
+    last = periods.data_last_month(organization)
+    through = month if last is None else min(month, last)
+    figures: dict[str, dict | None] = {}
+    for name, length in (("quarter", periods.LENGTHS[periods.QUARTER]), ("year", periods.LENGTHS[periods.YEAR])):
+        bridge = periods.period_bridge(organization, length, periods.period_of(month, length), through=through)
+        figures[name] = (
+            None
+            if bridge is None
+            else {
+                "period": bridge.label,
+                "first_month": month_label(bridge.first_month),
+                "through": month_label(through),
+                **bridge_figures(bridge),  # type: ignore[arg-type, dict-item]  # a PeriodBridge reads as a Bridge
+            }
+        )
+    return figures
 
 
 def report_day(month: int, today: date | None = None) -> date:

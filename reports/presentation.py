@@ -8,7 +8,7 @@ them computes a figure on view.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from . import charts
 
@@ -69,6 +69,61 @@ def bridge_lines(bridge: dict | None, year_ago: dict | None) -> list[BridgeLine]
             )
         )
     return lines
+
+
+@dataclass(frozen=True)
+class ToDateLine:
+    figure: str
+    label: str
+    quarter: dict | None  # {"count", "value"}; None: no data for the quarter
+    year: dict | None
+
+    @property
+    def is_change(self) -> bool:
+        return self.figure not in ("start", "end")
+
+    @property
+    def figures(self) -> tuple[dict | None, dict | None]:
+        return self.quarter, self.year
+
+
+@dataclass(frozen=True)
+class ToDate:
+    """The quarter and the year holding the report's month, so far: their names, months and bridge lines."""
+
+    quarter: dict | None
+    year: dict | None
+    lines: list[ToDateLine]
+
+    @property
+    def periods(self) -> list[dict]:
+        """The two columns of the table, quarter first: {"kind", "figures"}; figures None without data."""
+        return [{"kind": "quarter", "figures": self.quarter}, {"kind": "year", "figures": self.year}]
+
+
+def period_title(period: dict) -> str:
+    """A snapshot's period as people say it: "Q1 2024" or "2024"."""
+    year, _, quarter = period["period"].partition("-Q")
+    return gettext("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year} if quarter else year
+
+
+def to_date(figures: dict) -> ToDate | None:
+    """The snapshot's quarter and year so far, line by line; None for a report made before they were kept, or
+    when neither has data."""
+    periods = figures.get("to_date")
+    if not periods or not (periods.get("quarter") or periods.get("year")):
+        return None
+    quarter, year = periods.get("quarter"), periods.get("year")
+    start_label, end_label = gettext_lazy("Start of the period"), gettext_lazy("End so far")
+    labels = {"start": start_label, "end": end_label}
+    return ToDate(
+        quarter={**quarter, "title": period_title(quarter)} if quarter else None,
+        year={**year, "title": period_title(year)} if year else None,
+        lines=[
+            ToDateLine(name, labels.get(name, label), _figure(quarter, name), _figure(year, name))
+            for name, label in BRIDGE_LINES
+        ],
+    )
 
 
 def net_value_change(bridge: dict) -> Decimal:
@@ -148,6 +203,7 @@ def report_context(figures: dict) -> dict:
         "bridge": bridge,
         "year_ago": year_ago,
         "bridge_lines": bridge_lines(bridge, year_ago),
+        "to_date": to_date(figures),
         "trend": trend,
         "segments": segment_rows(figures.get("segments") or []),
         "owners": figures.get("owners") or {},

@@ -219,6 +219,11 @@ class Timeline:
     earlier: int = 0  # milestones that ended before `start`, left out of this view of it
     shows_the_past: bool = False
 
+    @property
+    def quarter_starts(self) -> list[float]:
+        """The positions of the months that begin a quarter, drawn stronger than the other months."""
+        return [left for month, left in self.months if month.month % 3 == 1]
+
 
 # The timeline opens a month before today, so that today and the work ahead are what a reader sees first, and
 # reaches at most as far ahead as the roadmap's five-year horizon (a due date of 9999 once broke it).

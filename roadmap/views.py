@@ -160,13 +160,40 @@ class FilteredMixin(RoadmapMixin):
         return super().get_context_data(**kwargs)
 
 
+# The timeline's zooms, by the value of ?zoom=: the first year's milestones on a month axis marked in quarters, or
+# the five years of the path side by side (the first year's milestones summed up, then the yearly goals).
+QUARTERS, YEARS = "quarters", "years"
+ZOOMS = (QUARTERS, YEARS)
+
+
 class TimelineView(FilteredMixin, TemplateView):
     section = "timeline"
     template_name = "roadmap/timeline.html"
     # Room per month on the time axis; wider timelines scroll inside their frame.
     MONTH_WIDTH = 72
 
+    @cached_property
+    def filter_form(self) -> MilestoneFilterForm:
+        # The zoom is not a filter: a timeline only zoomed opens with its filters folded away.
+        data = self.request.GET.copy()
+        data.pop("zoom", None)
+        return MilestoneFilterForm(data or None, organization=self.organization)
+
+    @property
+    def zoom(self) -> str:
+        zoom = self.request.GET.get("zoom")
+        return zoom if zoom in ZOOMS else QUARTERS
+
     def get_context_data(self, **kwargs):
+        kwargs.update(zoom=self.zoom, zooms={"quarters": QUARTERS, "years": YEARS})
+        if self.zoom == YEARS:
+            path = horizon_selectors.horizon(self.organization)
+            return super().get_context_data(
+                horizon=path,
+                path_years=horizon_selectors.path_years(path),
+                may_set_goals=horizon_selectors.can_set_goals(self.roles),
+                **kwargs,
+            )
         filters = self.filter_form.filters()
         timeline = selectors.timeline(self.organization, filters, show_the_past=self.request.GET.get("past") == "1")
         return super().get_context_data(

@@ -25,6 +25,15 @@ FIGURES_SCHEMA = {
         "data_computed_at": {"type": "string", "format": "date-time", "nullable": True},
         "bridge": _BRIDGE,
         "year_ago": _BRIDGE,
+        "to_date": {
+            "type": "object",
+            "description": "The bridge of the quarter and of the year holding the month, through it: BRIDGE with "
+            "period (YYYY-Qn or YYYY), first_month and through (YYYY-MM); absent from reports made before it.",
+            "properties": {
+                "quarter": {**_BRIDGE, "description": "The quarter so far; null without data."},
+                "year": {**_BRIDGE, "description": "The year so far; null without data."},
+            },
+        },
         "trend": {"type": "array", "items": {"type": "object"}, "description": "24 months of movements"},
         "segments": {"type": "array", "items": {"type": "object"}},
         "lost_by_reason": {"type": "array", "items": {"type": "object"}},

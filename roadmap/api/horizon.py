@@ -32,10 +32,24 @@ class CompetencyHorizonSerializer(serializers.Serializer):
         return YearlyGoalSerializer(sorted(item.goals.values(), key=lambda goal: goal.year), many=True).data
 
 
+class PathYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(source="number")
+    first_day = serializers.DateField()
+    last_day = serializers.DateField()
+    is_current = serializers.BooleanField(help_text="Whether the organization is in this year of the path today.")
+
+
 class HorizonSerializer(serializers.Serializer):
     start = serializers.DateField(read_only=True, help_text="The day the path began: the earliest milestone's date.")
     year = serializers.IntegerField(help_text="The year of the path today, 1 to 5.")
+    years = serializers.SerializerMethodField(
+        help_text="The five years of the path and their dates, as the timeline zoomed out to years shows them."
+    )
     competencies = CompetencyHorizonSerializer(many=True)
+
+    @extend_schema_field(PathYearSerializer(many=True))
+    def get_years(self, path) -> list[dict]:
+        return PathYearSerializer(selectors.path_years(path), many=True).data
 
 
 class YearlyGoalInputSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@ beside the stage it has reached."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Min
 from django.utils import timezone
@@ -14,6 +14,8 @@ from cco_portal.organizations.roles import MANAGERS, roles_allow
 from ..models import Milestone
 from ..selectors import CompetencyRollup, competency_rollup
 from .models import FIRST_GOAL_YEAR, LAST_YEAR, YearlyGoal
+
+FIRST_YEAR = 1
 
 
 def can_set_goals(roles: Iterable[str]) -> bool:
@@ -58,6 +60,54 @@ class Horizon:
     @property
     def goals_possible(self) -> int:
         return len(self.competencies) * (LAST_YEAR - FIRST_GOAL_YEAR + 1)
+
+
+def anniversary(start: date, years: int) -> date:
+    """`start` moved on by whole years; a path begun on 29 February has its anniversaries on 1 March."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return date(start.year + years, 3, 1)
+
+
+@dataclass
+class PathYearRow:
+    """One competency in one year of the path: the first year's milestones (the rollup) or a later year's goal."""
+
+    rollup: CompetencyRollup
+    goal: YearlyGoal | None  # years two to five; None in the first, and where no goal is set
+
+
+@dataclass
+class PathYear:
+    number: int
+    first_day: date
+    last_day: date
+    is_current: bool
+    rows: list[PathYearRow]
+
+    @property
+    def is_detailed(self) -> bool:
+        """The first year is detailed in milestones; the later ones hold yearly goals."""
+        return self.number == FIRST_YEAR
+
+
+def path_years(path: Horizon) -> list[PathYear]:
+    """The five years of the path side by side, for the timeline zoomed out to years: each year's dates, whether
+    the organization is in it, and per competency the first year's milestones or the year's goal."""
+    return [
+        PathYear(
+            number=year,
+            first_day=anniversary(path.start, year - 1),
+            last_day=anniversary(path.start, year) - timedelta(days=1),
+            is_current=year == path.year,
+            rows=[
+                PathYearRow(rollup=item.rollup, goal=None if year == FIRST_YEAR else item.goals.get(year))
+                for item in path.competencies
+            ],
+        )
+        for year in range(FIRST_YEAR, LAST_YEAR + 1)
+    ]
 
 
 def horizon(organization: Organization, today: date | None = None) -> Horizon:

@@ -34,6 +34,8 @@ def test_asking_for_a_report_answers_202_with_where_to_follow_it(
     assert (run["month"], run["status"], run["progress"]) == ("2024-03", "done", 100)
     report = api_client.get(api("api-report-detail", organization, month="2024-03")).data
     assert report["figures"]["month"] == "2024-03"
+    assert report["figures"]["to_date"]["quarter"]["period"] == "2024-Q1"
+    assert report["figures"]["to_date"]["year"]["end"] == {"count": 3, "value": "540.50"}
     assert report["data_version"] == customer_data.computed_version
     assert report["actions"] == []
 

@@ -2,12 +2,14 @@
 nothing is computed a second time."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from assessments import selectors as assessment_selectors
 from assessments.models import Kind
+from metrics import periods
 from metrics import selectors as metric_selectors
 from metrics.computation import compute_customer_movements
 from metrics.models import Movement, to_amount
@@ -20,6 +22,8 @@ from tests.reports.conftest import FIRST_MONTH, MARCH
 from tests.roadmap.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db
+
+FEBRUARY = MARCH - 1
 
 
 def _strings(value):
@@ -159,3 +163,64 @@ def test_the_report_says_what_value_means_at_its_window(organization):
 
     assert figures["activity_window"] == 3
     assert "over the 3 months up to and including the month" in figures["value_meaning"]
+
+
+def _period_figures(bridge) -> dict:
+    """A metrics.periods bridge in the snapshot's shape: counts, and values as exact decimal strings."""
+    return {
+        "start": {"count": bridge.start_count, "value": str(to_amount(bridge.start_value))},
+        "end": {"count": bridge.active_count, "value": str(to_amount(bridge.active_value))},
+        "classes": {
+            name: {"count": bridge.counts[name], "value": str(to_amount(bridge.values[name]))}
+            for name in periods.CLASSES
+        },
+    }
+
+
+def test_the_quarter_and_year_so_far_equal_metrics_periods(organization, customer_data):
+    """Given four months in which Bob skips February (a gap) and Cy's only purchase is refunded, when the report of
+    March is built, then its quarter so far is metrics.periods' Q1 2024 and its year so far 2024 read through
+    March: the same six classes, start and end, values as exact decimal strings; April's data is left out of
+    the year."""
+    figures = build_report_figures(organization, MARCH)
+
+    quarter, year = figures["to_date"]["quarter"], figures["to_date"]["year"]
+    q1 = periods.period_bridge(organization, 3, MARCH // 3, through=MARCH)
+    assert quarter == {"period": "2024-Q1", "first_month": "2024-01", "through": "2024-03", **_period_figures(q1)}
+    assert _period_figures(q1) == _period_figures(periods.period_bridge(organization, 3, MARCH // 3))  # Q1 closed
+    year_2024 = periods.period_bridge(organization, 12, 2024, through=MARCH)
+    assert year == {"period": "2024", "first_month": "2024-01", "through": "2024-03", **_period_figures(year_2024)}
+    # By hand, window 1 and 3 (quarter) or 12 (year) months of value: Ann 400, Bob 120, Dee 20.5, all new.
+    assert quarter["classes"]["new"] == {"count": 3, "value": "540.50"}
+    assert year["end"] == {"count": 3, "value": "540.50"}
+    assert year["classes"]["lost"]["count"] == 0
+    for period in (quarter, year):
+        gained = period["classes"]["new"]["count"] + period["classes"]["reactivated"]["count"]
+        assert period["end"]["count"] == period["start"]["count"] + gained - period["classes"]["lost"]["count"]
+        changes = sum(Decimal(period["classes"][name]["value"]) for name in periods.CLASSES)
+        assert Decimal(period["end"]["value"]) == Decimal(period["start"]["value"]) + changes
+
+
+def test_a_past_months_quarter_so_far_is_the_quarter_as_its_data_stood(organization, customer_data):
+    """Given data to April, when the report of February is built, then its quarter and year so far are those
+    metrics.periods computes from the data of January and February alone: the months after are not read."""
+    figures = build_report_figures(organization, FEBRUARY)
+
+    load(organization, [row for row in HISTORY if row[1] <= "2024-02"])
+    alone = periods.period_bridge(organization, 3, FEBRUARY // 3)
+    assert alone.is_open
+    assert figures["to_date"]["quarter"] == {
+        "period": "2024-Q1",
+        "first_month": "2024-01",
+        "through": "2024-02",
+        **_period_figures(alone),
+    }
+    # Ann 250, Bob 50 (before his gap); Cy's refunded purchase makes nobody active.
+    assert figures["to_date"]["quarter"]["end"] == {"count": 2, "value": "300.00"}
+    assert figures["to_date"]["year"]["end"] == figures["to_date"]["quarter"]["end"]
+
+
+def test_a_month_before_the_data_has_no_quarter_or_year(organization, customer_data):
+    figures = build_report_figures(organization, FIRST_MONTH - 1)
+
+    assert figures["to_date"] == {"quarter": None, "year": None}

@@ -32,6 +32,7 @@ PAGE_HEIGHT, TOP_MARGIN, BOTTOM_MARGIN = 595, 14 * MM, 16 * MM
 HEADINGS = (
     "The customer-asset bridge of",
     "By segment",
+    "This quarter so far",
     "Why customers left in",
     "Roadmap progress",
     "Readiness and CEO commitment",

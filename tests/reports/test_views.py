@@ -392,3 +392,39 @@ def test_the_report_says_why_customers_moved_in_each_class(client, organization,
         assert rows == [{"reason": "unknown", "customers": bridge[name]["count"], "value": bridge[name]["value"]}]
     assert "Why customers moved in December 2024" in html
     assert html.count('class="table table-sm report-table why-table"') == len(classes)
+
+
+def test_the_page_and_the_pdf_show_the_quarter_and_year_so_far(client, organization, two_years, leader):
+    """The report of December 2024 shows its snapshot's Q4 2024 and 2024 so far, start to end, on the page and in
+    the PDF."""
+    to_date = two_years["2024-12"].figures["to_date"]
+    quarter, year = to_date["quarter"], to_date["year"]
+
+    page = client.get(url("dashboard", organization, month="2024-12")).content.decode()
+    pdf = PdfReader(io.BytesIO(client.get(url("pdf", organization, month="2024-12")).content))
+    pdf_text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+
+    assert (quarter["period"], year["period"]) == ("2024-Q4", "2024")
+    section = page[page.index('id="to-date-heading"') : page.index("</section>", page.index('id="to-date-heading"'))]
+    assert "This quarter so far" in section
+    assert "This year so far" in section
+    assert "Q4 2024: October 2024 to December 2024" in section
+    assert "2024: January 2024 to December 2024" in section
+    for period in (quarter, year):
+        assert f'<td class="text-end">{period["end"]["count"]}</td>' in section
+        assert f'<td class="text-end">{period["classes"]["lost"]["count"]}</td>' in section
+    assert "This quarter so far / This year so far" in pdf_text
+    assert "Q4 2024: October 2024 to December 2024" in pdf_text
+
+
+def test_a_report_made_before_the_quarter_and_year_so_far_omits_them(client, organization, two_years, leader):
+    """A snapshot stored before the quarter and year were kept has no such key: the page leaves the section out."""
+    report = two_years["2024-12"]
+    del report.figures["to_date"]
+    report.save(update_fields=["figures"])
+
+    response = client.get(url("dashboard", organization, month="2024-12"))
+
+    assert response.status_code == 200
+    assert response.context["to_date"] is None
+    assert b"to-date-heading" not in response.content
