@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -86,11 +86,17 @@ class StarterView(RoadmapMixin, View):
         if created:
             messages.success(
                 request,
-                f"{len(created)} starter milestones added across the five competencies. They are a first draft: "
-                "give each an owner, the areas involved and dates that fit your plan.",
+                ngettext(
+                    "%(count)d starter milestone added across the five competencies. It is a first draft: give it an "
+                    "owner, the areas involved and dates that fit your plan.",
+                    "%(count)d starter milestones added across the five competencies. They are a first draft: give "
+                    "each an owner, the areas involved and dates that fit your plan.",
+                    len(created),
+                )
+                % {"count": len(created)},
             )
         else:
-            messages.info(request, "Every starter milestone is already on the roadmap.")
+            messages.info(request, gettext("Every starter milestone is already on the roadmap."))
         return redirect(self.roadmap_url("overview"))
 
 
@@ -146,7 +152,11 @@ class BoardView(ManagersWriteMixin, RoadmapMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"{self.competency.short_title}: stage {form.cleaned_data['stage']} recorded.")
+        messages.success(
+            self.request,
+            gettext("%(competency)s: stage %(stage)s recorded.")
+            % {"competency": self.competency.short_title, "stage": form.cleaned_data["stage"]},
+        )
         return redirect(self.roadmap_url("board", number=self.competency.number))
 
 
@@ -264,7 +274,11 @@ class MilestoneCreateView(RoadmapMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"“{milestone.title}” added to {milestone.competency.short_title}.")
+        messages.success(
+            self.request,
+            gettext("“%(title)s” added to %(competency)s.")
+            % {"title": milestone.title, "competency": milestone.competency.short_title},
+        )
         return redirect(self.roadmap_url("milestone", milestone_id=milestone.pk))
 
 
@@ -315,7 +329,7 @@ class MilestoneView(MilestoneMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = self.get_form(request.POST)
         if form is None:
-            raise PermissionDenied("Only the CCO, admins and the milestone's owner change it.")
+            raise PermissionDenied(gettext("Only the CCO, admins and the milestone's owner change it."))
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         changes = dict(form.cleaned_data)
@@ -331,7 +345,7 @@ class MilestoneView(MilestoneMixin, TemplateView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.render_to_response(self.get_context_data(form=form))
-        messages.success(request, f"“{changes.get('title', self.milestone.title)}” saved.")
+        messages.success(request, gettext("“%(title)s” saved.") % {"title": changes.get("title", self.milestone.title)})
         return redirect(self.roadmap_url("milestone", milestone_id=self.milestone.pk))
 
 
@@ -347,7 +361,7 @@ class MilestoneDeleteView(MilestoneMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         milestone = self.milestone
         services.delete_milestone(milestone=milestone, deleted_by=request.user)
-        messages.success(request, f"“{milestone.title}” deleted.")
+        messages.success(request, gettext("“%(title)s” deleted.") % {"title": milestone.title})
         return redirect(self.roadmap_url("board", number=milestone.competency.number))
 
 
@@ -387,8 +401,13 @@ class AreasView(RoadmapMixin, TemplateView):
             area = self.get_area()
             count = area.milestones.count()
             services.remove_operational_area(area=area, changed_by=request.user)
-            involved = f" {count} milestone{'s' if count != 1 else ''} no longer name it." if count else ""
-            messages.success(request, f"{area.name} removed.{involved}")
+            removed = gettext("%(area)s removed.") % {"area": area.name}
+            if count:
+                no_longer = ngettext(
+                    "%(count)d milestone no longer names it.", "%(count)d milestones no longer name it.", count
+                )
+                removed += " " + no_longer % {"count": count}
+            messages.success(request, removed)
             return redirect(self.roadmap_url("areas"))
         if action == "rename":
             area = self.get_area()
