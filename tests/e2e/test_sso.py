@@ -1,10 +1,12 @@
 """Single sign-on through a real OpenID provider (oidc-provider, tests/e2e/oidc/provider.mjs): the whole sign-in
 through the provider's own login and consent pages, the sign-out that ends the provider's session too, and the
-refusals of an unverified email and of a replayed state."""
+refusals of an unverified email, of a replayed state, of an ID token for another audience and of an expired one (the
+provider asked to issue them, signed with its own key) and of an address whose domain belongs to no organization."""
 
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from cco_portal.audit.models import Action, AuditEvent
@@ -14,7 +16,7 @@ from cco_portal.sso.services import save_identity_provider
 from tests.e2e.conftest import PHONE, sideways_overflow
 from tests.e2e.test_accessibility import AXE, AXE_OPTIONS, RUN_AXE, SEVERE
 from tests.factories import InvitationFactory
-from tests.sso.oidc_provider import UNVERIFIED, VERIFIED, running_provider
+from tests.sso.oidc_provider import EXPIRED, UNVERIFIED, VERIFIED, WRONG_AUDIENCE, running_provider
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -139,6 +141,70 @@ def test_unverified_email_is_refused(page, live_server, screenshot, organization
     assert not Membership.objects.filter(user__email=UNVERIFIED).exists()
     refusal = AuditEvent.objects.get(action=Action.SIGN_IN_FAILED, target=UNVERIFIED)
     assert refusal.details["reason"] == "email_unverified"
+
+
+@pytest.fixture
+def faulty_id_tokens(oidc_provider):
+    """Makes the provider (shared by the module) issue ID tokens with a fault; honest again after the test."""
+    yield oidc_provider.issue_faulty_id_tokens
+    oidc_provider.issue_faulty_id_tokens("")
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason", "what_happened"),
+    [
+        (WRONG_AUDIENCE, "audience", "The ID token's audience is not the one expected."),
+        (EXPIRED, "expired", "The provider's ID token has expired."),
+    ],
+)
+def test_id_token_with_a_faulty_claim_is_refused(
+    page,
+    live_server,
+    screenshot,
+    organization,
+    acme_signs_on,
+    oidc_provider,
+    faulty_id_tokens,
+    fault,
+    reason,
+    what_happened,
+):
+    """Given the provider issues ID tokens for another client, or expired an hour ago, both signed with its own
+    published key, when Ada signs in through its login page, then the portal refuses on the claim: the page says
+    what happened and what to do, she is not signed in, no account is made, and the refusal is audited with the
+    reason and the organization whose provider was used."""
+    faulty_id_tokens(fault)
+    offline_provider_pages(page, oidc_provider.issuer)
+    start_company_sign_in(page, live_server, VERIFIED)
+    sign_in_at_the_provider(page, VERIFIED)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in refused")
+    expect(page.get_by_role("alert")).to_have_text(what_happened)
+    expect(page.get_by_text("Start again from the sign-in page.")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign in with your company's account")).to_be_visible()
+    screenshot(page, f"sso-refused-{fault}")
+    refusal = AuditEvent.objects.get(action=Action.SIGN_IN_FAILED)
+    assert refusal.details["reason"] == reason
+    assert refusal.details["provider_of"] == organization.slug
+    assert not AuditEvent.objects.filter(action=Action.SIGNED_IN).exists()
+    assert not get_user_model().objects.filter(email=VERIFIED).exists()
+    page.goto(f"{live_server.url}/o/{organization.slug}/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_address_of_no_organization_is_told_what_to_do(page, live_server, screenshot, acme_signs_on):
+    """Given only acme.test signs on, when Bob gives bob@nowhere.test on the company sign-in page, then he stays on
+    it, told that no organization signs in with that domain and what to do instead, and the refusal is audited."""
+    start_company_sign_in(page, live_server, "bob@nowhere.test")
+
+    expect(page).to_have_url(f"{live_server.url}/sso/")
+    expect(page.get_by_text("No organization signs in with nowhere.test here")).to_be_visible()
+    expect(page.get_by_text("Sign in with your email and password instead")).to_be_visible()
+    expect(page.get_by_label("Your work email address")).to_have_value("bob@nowhere.test")
+    screenshot(page, "sso-unknown-domain")
+    refusal = AuditEvent.objects.get(action=Action.SIGN_IN_FAILED, target="bob@nowhere.test")
+    assert refusal.details["reason"] == "domain"
+    assert refusal.details["provider_of"] == ""
 
 
 @pytest.fixture
