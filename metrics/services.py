@@ -29,7 +29,7 @@ from cco_portal.audit.services import record_event
 from cco_portal.organizations.models import Organization
 
 from . import selectors
-from .imports import Problem, Report, merge_activity, merge_reasons, staging_for, sum_problems
+from .imports import Problem, Report, columnar, merge_activity, merge_reasons, staging_for, sum_problems
 from .imports.values import parse_text
 from .models import (
     ActivityImport,
@@ -223,6 +223,28 @@ def _run(activity_import: ActivityImport, on_progress: Callable[[int], None] | N
         if on_progress is not None:
             on_progress(rows)
 
+    if columnar.applies(connection, kind=activity_import.kind, enabled=settings.METRICS_COLUMNAR):
+        with contextlib.ExitStack() as stack:
+            try:
+                path = activity_import.file.path
+            except NotImplementedError:  # a storage without local files
+                path = None
+            quick = stack.enter_context(columnar.ColumnarImport(path, kind=activity_import.kind)) if path else None
+            report = quick.read(on_progress=progress) if quick else None
+            read = time.monotonic()
+            if (
+                quick
+                and report
+                and quick.within_limits(
+                    connection,
+                    organization_id=activity_import.organization_id,
+                    mode=activity_import.mode,
+                    report=report,
+                )
+            ):
+                _load(activity_import, report, grouped=quick)
+                _log_run(activity_import, report, started, read)
+                return
     with staging_for(connection) as staging, activity_import.file.open("rb") as stored:
         report = staging.read(stored, kind=activity_import.kind, on_progress=progress)
         read = time.monotonic()
@@ -252,6 +274,10 @@ def _run(activity_import: ActivityImport, on_progress: Callable[[int], None] | N
             if not isinstance(error, DataError) and "overflow" not in str(error):
                 raise
             _finish(activity_import, ImportStatus.FAILED, report, [Problem(None, "revenue", TOO_LARGE)])
+    _log_run(activity_import, report, started, read)
+
+
+def _log_run(activity_import: ActivityImport, report: Report, started: float, read: float) -> None:
     logger.info(
         "Import %s (%s, %s): %s, %d rows read in %.1f s, loaded in %.1f s",
         activity_import.pk,
@@ -265,7 +291,8 @@ def _run(activity_import: ActivityImport, on_progress: Callable[[int], None] | N
 
 
 @transaction.atomic
-def _load(activity_import: ActivityImport, report: Report) -> None:
+def _load(activity_import: ActivityImport, report: Report, grouped: columnar.ColumnarImport | None = None) -> None:
+    """Store a checked file's rows: the staged ones, or those `grouped` holds (PostgreSQL's quick path)."""
     organization = activity_import.organization
     dataset, _ = Dataset.objects.get_or_create(organization=organization)
     # One load per organization at a time (and none while its movements are computed).
@@ -280,7 +307,7 @@ def _load(activity_import: ActivityImport, report: Report) -> None:
     if activity_import.kind == ImportKind.REASONS:
         merge_reasons(connection, organization_id=organization.pk, mode=activity_import.mode)
     else:
-        merge_activity(connection, organization_id=organization.pk, mode=activity_import.mode)
+        merge_activity(connection, organization_id=organization.pk, mode=activity_import.mode, grouped=grouped)
         activity = CustomerActivity.objects.for_organization(organization)
         bounds = activity.aggregate(first=Min("month"), last=Max("month"))
         first_changed = min(report.months, default=None)

@@ -8,12 +8,17 @@ non-empty one among its rows, in file order (the staged `line`), and a customer'
 its latest month with data. A reason is the last one given for the customer and month.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from ..models import REVENUE_SCALE, Customer, CustomerActivity, ImportMode, LostReason
 from ..months import month_label
 from .staging import TABLE as STAGED
 from .staging import temporary
+
+if TYPE_CHECKING:
+    from .columnar import ColumnarImport
 
 CUSTOMER = Customer._meta.db_table
 ACTIVITY = CustomerActivity._meta.db_table
@@ -94,9 +99,15 @@ INSERT_REASONS = f"""
 REPLACE_REASON = " ON CONFLICT (customer_id, month) DO UPDATE SET reason = excluded.reason"
 
 
-def merge_activity(connection: BaseDatabaseWrapper, *, organization_id: int, mode: str) -> None:
-    """Store the staged activity rows for the organization: in replace mode the months they cover are
-    deleted first, in append mode they are added to what is there."""
+def merge_activity(
+    connection: BaseDatabaseWrapper, *, organization_id: int, mode: str, grouped: "ColumnarImport | None" = None
+) -> None:
+    """Store the staged activity rows for the organization (or those `grouped` holds, already added up by
+    PostgreSQL's quick path): in replace mode the months they cover are deleted first, in append mode they
+    are added to what is there."""
+    if grouped is not None:
+        grouped.merge(connection, organization_id=organization_id, mode=mode)
+        return
     org = organization_id
     touched = temporary(connection, TOUCHED)
     postgresql = connection.vendor == "postgresql"
