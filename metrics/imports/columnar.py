@@ -44,19 +44,25 @@ DUCKDB_MEMORY = "256MB"
 # only: a plain file holds no other whitespace. A row is usual as reading.py's fast path defines it.
 GROUP_ROWS = f"""
 CREATE TABLE grouped_periods AS
-WITH cells AS (
+WITH texts AS (
     SELECT trim(coalesce({{key}}, '')) AS key, trim(coalesce({{period}}, '')) AS period,
            trim(coalesce({{revenue}}, '')) AS revenue, {{label}} AS label
     FROM read_csv(?, header = false, skip = 1, delim = ',', quote = '', escape = '', auto_detect = false,
                   strict_mode = true, null_padding = false, max_line_size = {MAX_LINE - 2}, columns = {{columns}})
+),
+cells AS (
+    -- In ten-thousandths: a DECIMAL(18, 4) times 10,000 overflows from 10 digits before the point, so longer
+    -- amounts (rare) take the wider, twice slower DECIMAL(38, 4).
+    SELECT *, TRY_CAST(CASE WHEN length(revenue) <= 10 THEN TRY_CAST(revenue AS DECIMAL(18, 4)) * 10000
+                            ELSE TRY_CAST(revenue AS DECIMAL(38, 4)) * 10000 END AS BIGINT) AS units
+    FROM texts
 )
 SELECT key, period, count(*) AS rows,
     count(*) FILTER (WHERE NOT (
-        regexp_full_match(revenue, '{PLAIN_AMOUNT}') AND key <> '' AND left(key, 1) <> ''''
+        regexp_full_match(revenue, '{PLAIN_AMOUNT}') AND units IS NOT NULL AND key <> '' AND left(key, 1) <> ''''
         AND left(label, 1) <> '''' AND length(key) <= {MAX_TEXT} AND length(label) <= {MAX_TEXT}
     )) AS unusual,
-    sum(TRY_CAST(TRY_CAST(revenue AS DECIMAL(18, 4)) * 10000 AS BIGINT)) AS revenue,
-    sum(abs(TRY_CAST(TRY_CAST(revenue AS DECIMAL(18, 4)) * 10000 AS BIGINT))::HUGEINT) AS magnitude,
+    sum(units) AS revenue, sum(abs(units)::HUGEINT) AS magnitude,
     min(nullif(label, '')) AS first_label, max(nullif(label, '')) AS last_label
 FROM cells GROUP BY key, period
 """

@@ -21,7 +21,9 @@ row = st.tuples(
     # A customer-month split over a month and a date of it, and over several rows.
     st.sampled_from(["2023-11", "2024-01", "2024-01-15", " 2024-02", "2024-03", "2024-03-31"]),
     # Refunds, zero amounts, the most digits a row takes; "+5" and "7." are not plain: reading.py reads them.
-    st.sampled_from(["0", "-0", "0.0001", "10", "-10", " 25.5 ", "-40.25", "123456789012.1234", "100"]),
+    st.sampled_from(
+        ["0", "-0", "0.0001", "10", "-10", " 25.5 ", "-40.25", "9999999999", "123456789012.1234", "-999999999999.9999"]
+    ),
     st.sampled_from(["", "North", " South ", "East", "North"]),
 )
 unusual = st.sampled_from(["+5", "7.", "10.50000"])
@@ -68,15 +70,24 @@ def test_the_quick_path_stores_what_the_python_path_stores(organization, other_o
 
 def test_a_plain_file_takes_the_quick_path(organization):
     """Without this, the comparison above could be comparing reading.py with itself."""
-    rows = [("ann", "2024-01", "10", "North"), ("ann", "2024-01-20", "-2.5", ""), ("bob", "2024-02", "3", "")]
+    rows = [
+        ("ann", "2024-01", "10", "North"),
+        ("ann", "2024-01-20", "-2.5", ""),
+        ("bob", "2024-02", "3", ""),
+        ("cy", "2024-02", "-999999999999.9999", "West"),
+    ]
     with mock.patch.object(
         columnar.ColumnarImport, "merge", autospec=True, side_effect=columnar.ColumnarImport.merge
     ) as merge:
         finished = run(organization, csv_bytes(rows))
     assert merge.call_count == 1
     assert finished.status == ImportStatus.SUCCEEDED
-    assert stored_activity(organization) == {("ann", "2024-01"): (75_000, "North"), ("bob", "2024-02"): (30_000, "")}
-    assert stored_segments(organization) == {"ann": "North", "bob": ""}
+    assert stored_activity(organization) == {
+        ("ann", "2024-01"): (75_000, "North"),
+        ("bob", "2024-02"): (30_000, ""),
+        ("cy", "2024-02"): (-9_999_999_999_999_999, "West"),
+    }
+    assert stored_segments(organization) == {"ann": "North", "bob": "", "cy": "West"}
 
 
 def test_a_file_with_one_bad_row_gets_the_exact_message(organization, other_organization):
