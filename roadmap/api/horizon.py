@@ -34,8 +34,8 @@ class CompetencyHorizonSerializer(serializers.Serializer):
 
 class PathYearSerializer(serializers.Serializer):
     year = serializers.IntegerField(source="number")
-    first_day = serializers.DateField()
-    last_day = serializers.DateField()
+    first_day = serializers.DateField(read_only=True)
+    last_day = serializers.DateField(read_only=True)
     is_current = serializers.BooleanField(help_text="Whether the organization is in this year of the path today.")
 
 
