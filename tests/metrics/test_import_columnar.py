@@ -35,37 +35,65 @@ def imported(organization, content: bytes, *, mode: str, quick: bool):
     return finished.status, finished.rows_total, finished.months, finished.errors
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    files=st.lists(
-        st.tuples(
-            st.lists(row, min_size=1, max_size=25),
-            st.sampled_from([ImportMode.REPLACE, ImportMode.APPEND]),
-            st.lists(unusual, max_size=1),
-        ),
-        min_size=1,
-        max_size=3,
-    )
-)
-def test_the_quick_path_stores_what_the_python_path_stores(organization, other_organization, files):
+def with_one_segment_a_month(rows):
+    """The rows with each customer-month's first segment on all its rows, as billing systems write them."""
+    first = {}
+    for key, period, _amount, segment in rows:
+        first.setdefault((key.strip(), period.strip()[:7]), segment)
+    return [(key, period, amount, first[key.strip(), period.strip()[:7]]) for key, period, amount, _ in rows]
+
+
+# Files that hypothesis makes hold, now and then, a key's month with two segments, an unusual amount or sums near
+# the limit, all of which go to reading.py; at least this share of the imports must still take the quick path,
+# or the comparison would be comparing reading.py with itself.
+QUICK_SHARE_AT_LEAST = 0.3
+
+
+def test_the_quick_path_stores_what_the_python_path_stores(organization, other_organization):
     """The same files imported one after the other in each mode: the same rows, segments and reports."""
-    for organization_ in (organization, other_organization):
-        organization_.customers.all().delete()
-        ActivityImport.objects.for_organization(organization_).delete()
-    appended = set()
-    for rows, mode, odd in files:
-        if odd:
-            rows = [*rows[:-1], (rows[-1][0], rows[-1][1], odd[0], rows[-1][3])]
-        content = csv_bytes(rows)
-        if mode == ImportMode.APPEND and content in appended:
-            continue  # refused before it is read, on either path (start_import)
-        if mode == ImportMode.APPEND:
-            appended.add(content)
-        quick = imported(organization, content, mode=mode, quick=True)
-        python = imported(other_organization, content, mode=mode, quick=False)
-        assert quick == python
-        assert stored_activity(organization) == stored_activity(other_organization)
-        assert stored_segments(organization) == stored_segments(other_organization)
+    quick_merges = []
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(
+        files=st.lists(
+            st.tuples(
+                st.lists(row, min_size=1, max_size=25),
+                st.sampled_from([ImportMode.REPLACE, ImportMode.APPEND]),
+                st.lists(unusual, max_size=1),
+                st.booleans(),
+            ),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    def same_rows_both_ways(files):
+        for organization_ in (organization, other_organization):
+            organization_.customers.all().delete()
+            ActivityImport.objects.for_organization(organization_).delete()
+        appended = set()
+        for rows, mode, odd, one_segment_a_month in files:
+            if one_segment_a_month:
+                rows = with_one_segment_a_month(rows)
+            if odd:
+                rows = [*rows[:-1], (rows[-1][0], rows[-1][1], odd[0], rows[-1][3])]
+            content = csv_bytes(rows)
+            if mode == ImportMode.APPEND and content in appended:
+                continue  # refused before it is read, on either path (start_import)
+            if mode == ImportMode.APPEND:
+                appended.add(content)
+            with mock.patch.object(
+                columnar.ColumnarImport, "merge", autospec=True, side_effect=columnar.ColumnarImport.merge
+            ) as merge:
+                quick = imported(organization, content, mode=mode, quick=True)
+            quick_merges.append(merge.call_count)
+            python = imported(other_organization, content, mode=mode, quick=False)
+            assert quick == python
+            assert stored_activity(organization) == stored_activity(other_organization)
+            assert stored_segments(organization) == stored_segments(other_organization)
+
+    same_rows_both_ways()
+
+    assert sum(quick_merges) >= QUICK_SHARE_AT_LEAST * len(quick_merges), quick_merges
 
 
 def test_a_plain_file_takes_the_quick_path(organization):
