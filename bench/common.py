@@ -31,3 +31,20 @@ def setup_django(database_url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def empty_database() -> None:
+    """Empty the organizations and every table that hangs off them. The metrics tables have no foreign keys in
+    the database (metrics/models.py: derived and bulk-loaded rows), so `TRUNCATE ... CASCADE` of the
+    organizations does not reach them: without naming them, each run would leave its rows to the next, which
+    then imports or computes beside a growing table (a 68k-customer import took 3.6-4.3 s after five runs, a
+    first one far less)."""
+    from django.apps import apps
+    from django.db import connection
+
+    from cco_portal.organizations.models import Organization
+
+    tables = [Organization._meta.db_table]
+    tables += [model._meta.db_table for model in apps.get_app_config("metrics").get_models() if model._meta.managed]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")

@@ -22,7 +22,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-from common import setup_django  # noqa: E402
+from common import empty_database, setup_django  # noqa: E402
 from generate import default_path, generate  # noqa: E402
 
 SIZES = (100_000, 1_000_000)
@@ -43,12 +43,10 @@ finally:
 def main() -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     setup_django(database_url)
-    from django.db import connection
 
     from cco_portal.organizations.models import Organization
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {Organization._meta.db_table} CASCADE")
+    empty_database()
     print(f"{'customers':>10}{'rows':>13}{'MB file':>9}{'seconds':>9}{'peak MB':>9}")
     peaks = []
     for customers in SIZES:

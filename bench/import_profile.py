@@ -19,7 +19,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-from common import setup_django  # noqa: E402
+from common import empty_database, setup_django  # noqa: E402
 from generate import default_path, generate  # noqa: E402
 
 
@@ -57,7 +57,7 @@ def main(argv=None) -> None:
             timings.append((time.perf_counter() - started, " ".join(sql.split())))
 
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {Organization._meta.db_table} CASCADE")
+        empty_database()
         cursor.execute("CHECKPOINT")
     organization = Organization.objects.create(name="Profile", slug="profile")
     with path.open("rb") as source:

@@ -27,7 +27,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-from common import setup_django  # noqa: E402
+from common import empty_database, setup_django  # noqa: E402
 from generate import default_path, generate  # noqa: E402
 
 
@@ -91,7 +91,7 @@ def import_run(path: Path, run: int, phases: Phases, cpus: list) -> tuple[float,
     from metrics.models import ImportStatus
 
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {Organization._meta.db_table} CASCADE")
+        empty_database()
         cursor.execute("CHECKPOINT")
     organization = Organization.objects.create(name=f"Bench {run}", slug=f"bench-{run}")
     with Cpu() as cpu:

@@ -26,7 +26,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-from common import setup_django  # noqa: E402
+from common import empty_database, setup_django  # noqa: E402
 from generate import default_path  # noqa: E402
 
 CLASSES = ("new", "reactivated", "lost", "increased", "decreased")
@@ -41,9 +41,7 @@ def load_postgres(path: Path):
     from cco_portal.organizations.models import Organization
 
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {Organization._meta.db_table} CASCADE")
-        # The movements have no foreign keys in the database (metrics/models.py): CASCADE does not reach them.
-        cursor.execute("TRUNCATE metrics_customermovement, metrics_stagedcustomermovement")
+        empty_database()
         organization = Organization.objects.create(name=f"Bench {path.stem}", slug=f"bench-{path.stem}"[:50])
         started = time.perf_counter()
         cursor.execute(

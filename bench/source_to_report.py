@@ -32,7 +32,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-from common import setup_django  # noqa: E402
+from common import empty_database, setup_django  # noqa: E402
 from generate import default_path, generate  # noqa: E402
 
 POLL_SECONDS = 0.2
@@ -182,7 +182,6 @@ def main(argv=None) -> None:
         sys.exit("CELERY_BROKER_URL must name a Redis server: the worker is a real one")
     setup_django(database_url)
     from django.conf import settings
-    from django.db import connection
 
     from cco_portal.organizations.models import Organization
     from metrics.sources import services as source_services
@@ -193,8 +192,7 @@ def main(argv=None) -> None:
         with path.open("w", encoding="utf-8", newline="") as out:
             generate(args.customers, 20240601, out)
     source_url = load_source_database(database_url, path)
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {Organization._meta.db_table} CASCADE")
+    empty_database()
     media_root = BENCH / "data" / "media"
     settings.MEDIA_ROOT = str(media_root)
     worker = start_worker(database_url, broker_url, media_root)
