@@ -1,15 +1,16 @@
-"""The classification of metrics/movements.py run in an in-process DuckDB, for PostgreSQL's computations of
-every month (a first import, a new window).
+"""The classification of metrics/movements.py run in an in-process DuckDB, for PostgreSQL's computations.
 
-Those classify every customer-month of an organization; PostgreSQL sorts its ~3 million change points per
-100,000 customers row by row, where a columnar engine takes a fraction of the time (bench/README.md). The
-shard's activity, its customers' segments and the 'new' rows kept before its first month leave PostgreSQL by
-`COPY ... TO STDOUT` into CSV files in a private temporary folder, DuckDB reads them into tables of the same
-names and columns, runs the very same SQL text (CHANGES_SQL, AGGREGATE_SQL, with the computation's integers
-written in), and writes the rows to store to a CSV file that `COPY ... FROM STDIN` loads into the same
-table and the same transaction as the SQL path. Every value is an integer of ten-thousandths in both
+A computation of every month (a first import, a new window) classifies every customer-month of an organization,
+one after a monthly import the few months a window reads; PostgreSQL sorts their change points (~3 million per
+100,000 customers for every month) row by row, where a columnar engine takes a fraction of the time, export
+included (bench/README.md). The shard's activity, its customers' segments, the 'new' rows kept before its first
+month and the sums of the rows that only open its first month's values leave PostgreSQL by `COPY ... TO STDOUT`
+into CSV files in a private temporary folder, DuckDB reads them into tables of the same names and columns, runs
+the very same SQL text (CHANGES_TEMPLATE, AGGREGATE_SQL, with the computation's integers written in and the
+sums read from their table), and writes the rows to store to a CSV file that `COPY ... FROM STDIN` loads into
+the same table and the same transaction as the SQL path. Every value is an integer of ten-thousandths in both
 engines, so the stored rows and the figures are the same, which tests/metrics/test_columnar.py checks.
-SQLite (the embedded default) and the computations from a later month keep the SQL path.
+SQLite (the embedded default) keeps the SQL path.
 """
 
 import tempfile
@@ -17,21 +18,27 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
+from django.db import DataError
 
-from .movements import AGGREGATE_SQL, CHANGES_SQL, SCRATCH, STORED_CLASSES
+from .movements import AGGREGATE_SQL, CHANGES_TEMPLATE, OPENING_SQL, SCRATCH, SHARD, STORED_CLASSES
 
 # What DuckDB is given of the shard's rows: every column the classification reads, as PostgreSQL types them.
 # The activity (~12 rows per customer) comes as CSV lines joined into a few thousand-row texts by the query
-# itself: psycopg hands over a COPY row by row, at about twice the time of PostgreSQL writing them.
+# itself: psycopg hands over a COPY row by row, at about twice the time of PostgreSQL writing them. Only the
+# rows whose own change points the classification reads: from F - 1 on (F the first month computed), and those
+# whose revenue leaves the window from F on; the others come added up per customer (OPENING).
 ACTIVITY = (
     "SELECT string_agg(concat_ws(',', organization_id, customer_id, month, revenue), E'\\n')"
     " FROM metrics_customeractivity"
     " WHERE organization_id = %(organization)s AND customer_id %% %(shards)s = %(shard)s"
     " AND month >= %(from_month)s - %(window)s AND month <= %(last_month)s"
+    " AND (month >= %(from_month)s - 1 OR month <= %(last_month)s - %(window)s)"
     " GROUP BY customer_id / 1024",
     {"organization_id": "BIGINT", "customer_id": "BIGINT", "month": "INTEGER", "revenue": "BIGINT"},
 )
-# The customers' segments and the 'new' rows kept (texts, which COPY quotes as CSV wants).
+# The customers' segments and the 'new' rows kept (texts, which COPY quotes as CSV wants), and the revenue of
+# the rows left out above, added up per customer.
+OPENING = "metrics_customer_opening"
 EXPORTS = {
     "metrics_customer": (
         "SELECT id, segment FROM metrics_customer"
@@ -44,7 +51,9 @@ EXPORTS = {
         " AND customer_id %% %(shards)s = %(shard)s",
         {"organization_id": "BIGINT", "customer_id": "BIGINT", "month": "INTEGER", "movement": "VARCHAR"},
     ),
+    OPENING: (OPENING_SQL, {"customer_id": "BIGINT", "revenue": "BIGINT"}),
 }
+CHANGES_SQL = CHANGES_TEMPLATE.format(customers=SHARD, opening=OPENING)
 
 STORED = ", ".join(f"'{name}'" for name in STORED_CLASSES)
 
@@ -81,7 +90,11 @@ def classify_in_duckdb(cursor, params: dict, *, clear: str, staged: bool) -> lis
         with ThreadPoolExecutor(max_workers=1) as duckdb_thread:
             classified = duckdb_thread.submit(_classify, scratch, literals, staged)
             cursor.execute(clear, params)
-            aggregate = classified.result()
+            try:
+                aggregate = classified.result()
+            except (duckdb.ConversionException, duckdb.OutOfRangeException) as error:
+                # A sum past BIGINT, as PostgreSQL would have refused it: the computation fails with the same reason.
+                raise DataError(str(error)) from error
         with (scratch / "rows.csv").open("rb") as source, cursor.cursor.copy(COPY_IN[staged]) as copy:
             while chunk := source.read(CHUNK):
                 copy.write(chunk)

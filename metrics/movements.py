@@ -17,8 +17,8 @@ A computation can start at any month F (the first month whose data changed): val
 need the activity from F-W on, and "was this customer ever active before?" is answered for the months
 before F by the stored 'new' row every customer gets in its first active month.
 
-On PostgreSQL a computation of every month runs the same SQL text in an in-process DuckDB instead
-(metrics/columnar.py), which classifies millions of change points in a fraction of PostgreSQL's time.
+On PostgreSQL a computation runs the same SQL text in an in-process DuckDB instead (metrics/columnar.py), which
+classifies millions of change points in a fraction of PostgreSQL's time.
 
 Only the rare classes (new, reactivated, lost) are stored per customer; increased, decreased and
 stable are read from the activity of the month and the one before when someone asks (selectors.py),
@@ -37,6 +37,11 @@ STORED_CLASSES = (Movement.NEW, Movement.REACTIVATED, Movement.LOST)
 # Parameters: organization, window, from_month, last_month, and those of {customers}: which customers (a
 # shard of them, or those who changed segment). One scan of the activity gives both change points of each
 # row: +revenue at its month and -revenue W months on (the second only while it falls within the data).
+# The +revenue of rows before F - 1 (F the first month computed) only counts towards value(c, F - 1), so it
+# comes added up per customer from {opening}, at F - 1; their -revenue, W months on, still comes row by row.
+# {opening} is OPENING_SQL on the database; DuckDB is given its result as a table (metrics/columnar.py), with
+# the rows it still needs: after a monthly import at a window of 12 months, 3 months of rows and one sum per
+# customer, where it needed 13 months of rows.
 CHANGES_TEMPLATE = """
 WITH deltas AS (
     SELECT a.customer_id, a.month + s.shift AS m, s.sign * a.revenue AS d
@@ -44,6 +49,9 @@ WITH deltas AS (
     CROSS JOIN (SELECT 0 AS shift, 1 AS sign UNION ALL SELECT %(window)s, -1) s
     WHERE a.organization_id = %(organization)s AND {customers}
       AND a.month >= %(from_month)s - %(window)s AND a.month + s.shift <= %(last_month)s
+      AND (s.shift > 0 OR a.month >= %(from_month)s - 1)
+    UNION ALL
+    SELECT o.customer_id, %(from_month)s - 1 AS m, o.revenue AS d FROM {opening} o
 ),
 changes AS (
     SELECT customer_id, m, CAST(SUM(d) AS BIGINT) AS d FROM deltas GROUP BY customer_id, m HAVING SUM(d) <> 0
@@ -76,7 +84,17 @@ SELECT s.customer_id, s.m AS month,
 FROM sided s LEFT JOIN active_before b ON b.customer_id = s.customer_id
 WHERE s.m >= %(from_month)s AND (s.v > 0 OR s.pv > 0)
 """
-CHANGES_SQL = CHANGES_TEMPLATE.format(customers="a.customer_id %% %(shards)s = %(shard)s")
+# The revenue of the months F - W .. F - 2, added up per customer: the rest of value(c, F - 1).
+OPENING_TEMPLATE = """
+SELECT a.customer_id, CAST(SUM(a.revenue) AS BIGINT) AS revenue
+FROM metrics_customeractivity a
+WHERE a.organization_id = %(organization)s AND {customers}
+  AND a.month >= %(from_month)s - %(window)s AND a.month <= %(from_month)s - 2
+GROUP BY a.customer_id
+"""
+SHARD = "a.customer_id %% %(shards)s = %(shard)s"
+OPENING_SQL = OPENING_TEMPLATE.format(customers=SHARD)
+CHANGES_SQL = CHANGES_TEMPLATE.format(customers=SHARD, opening=f"({OPENING_SQL})")
 
 # The classification is kept for the length of one shard's computation, read twice (stored rows, sums),
 # in a temporary table: each connection has its own, so shards and organizations never meet.
@@ -231,7 +249,10 @@ WHERE m.organization_id = %(organization)s AND m.movement = 'new' AND m.month < 
 # Customers named in one UPDATE, well under SQLite's limit of bound parameters.
 RESTAMP_BATCH = 2000
 
-MOVED_CHANGES_SQL = CHANGES_TEMPLATE.format(customers=f"a.customer_id IN (SELECT id FROM {MOVED})")
+MOVED_ONLY = f"a.customer_id IN (SELECT id FROM {MOVED})"
+MOVED_CHANGES_SQL = CHANGES_TEMPLATE.format(
+    customers=MOVED_ONLY, opening=f"({OPENING_TEMPLATE.format(customers=MOVED_ONLY)})"
+)
 
 MOVED_AGGREGATE_SQL = AGGREGATE_TEMPLATE.format(
     segments="c.counted_in, c.segment", scratch=MOVED_SCRATCH, customers=MOVED

@@ -301,7 +301,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Customer movements are computed in this many shards of customers (see metrics/movements.py).
 METRICS_SHARDS = env.int("METRICS_SHARDS", default=1)
-# On PostgreSQL, a computation of every month classifies in an in-process DuckDB (metrics/columnar.py), and a
+# On PostgreSQL, the movements are classified in an in-process DuckDB (metrics/columnar.py), and a
 # plain activity file is read, checked and added up in it (metrics/imports/columnar.py).
 METRICS_COLUMNAR = env.bool("METRICS_COLUMNAR", default=True)
 # The largest customer-data file an import takes (1 GiB is ~30M rows); larger ones are refused unread.

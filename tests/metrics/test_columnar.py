@@ -1,5 +1,5 @@
-"""On PostgreSQL, a computation of every month classifies in an in-process DuckDB (metrics/columnar.py): it must
-store the same rows and figures as the SQL path, to the ten-thousandth."""
+"""On PostgreSQL, the movements are classified in an in-process DuckDB (metrics/columnar.py), for every month and
+from a later month alike: they must store the same rows and figures as the SQL path, to the ten-thousandth."""
 
 import pytest
 from django.test import override_settings
@@ -53,14 +53,51 @@ def test_duckdb_stores_what_the_sql_path_stores(organization, rows, window, shar
     assert through_duckdb == through_sql
 
 
+def resumed(organization, *, at: str, columnar: bool) -> tuple[dict, set]:
+    """The bridge and stored rows after a computation that starts at `at`, as after an import of its months,
+    from the rows and bridge a computation of every month (through SQL) left before it."""
+    computed(organization, columnar=False, shards=1)
+    Dataset.objects.filter(organization=organization).update(changed_from=parse_month_label(at))
+    with override_settings(METRICS_COLUMNAR=columnar):
+        compute_movements_task.delay(organization.pk, shards=1)
+    return stored_bridge(organization), stored_movements(organization)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(row, min_size=1, max_size=30),
+    window=st.integers(min_value=1, max_value=3),
+    at=st.sampled_from(periods[1:]),
+)
 @pytest.mark.django_db
-def test_only_a_computation_of_every_month_goes_through_duckdb(organization):
-    """A computation that resumes at a later month reads few rows: it stays on the SQL path."""
+def test_duckdb_resumes_at_a_later_month_as_the_sql_path_does(organization, rows, window, at):
+    """A computation from a later month reads the 'new' rows stored before it (was the customer ever active?)
+    and W months of activity before it: both paths store the same rows and bridge, which are those of a
+    computation of every month."""
+    load(organization, rows, window=window)
+    Dataset.objects.get_or_create(organization=organization)
+
+    through_sql = resumed(organization, at=at, columnar=False)
+    through_duckdb = resumed(organization, at=at, columnar=True)
+
+    assert through_duckdb == through_sql
+    assert through_duckdb == computed(organization, columnar=False, shards=1)
+
+
+@pytest.mark.django_db
+def test_every_computation_on_postgresql_goes_through_duckdb_unless_turned_off(organization):
+    """Of every month and from a later month alike; METRICS_COLUMNAR off keeps the SQL path."""
     load(organization, [("ann", "2024-01", "100", "North"), ("ann", "2024-02", "50", "North")])
     dataset, _ = Dataset.objects.get_or_create(organization=organization)
-    assert uses_columnar_engine(plan_computation(organization, dataset))
+    plan = plan_computation(organization, dataset)
+    assert plan.from_month == plan.first_month
+    assert uses_columnar_engine(plan)
 
     compute_movements_task.delay(organization.pk, shards=1)
     Dataset.objects.filter(organization=organization).update(changed_from=parse_month_label("2024-02"))
+    plan = plan_computation(organization, Dataset.objects.get(organization=organization))
 
-    assert not uses_columnar_engine(plan_computation(organization, Dataset.objects.get(organization=organization)))
+    assert plan.from_month == parse_month_label("2024-02")
+    assert uses_columnar_engine(plan)
+    with override_settings(METRICS_COLUMNAR=False):
+        assert not uses_columnar_engine(plan)
