@@ -5,9 +5,9 @@
 It reads bench/data/activity-<size>.csv (make it with bench/generate.py), creates the database if it is
 missing and migrates it, empties it (the database's name must contain "bench"), and loads the file for
 a fresh organization directly with COPY: this measures the computation, not the import. Then, for each
-window and shard count, it runs compute_customer_movements (the median of --runs runs for window 1, one
-run for the other windows; a computation of every month classifies in DuckDB inside the portal,
-metrics/columnar.py, and, with --sql-path, also in PostgreSQL, METRICS_COLUMNAR off) and DuckDB (2
+window and shard count, it runs compute_customer_movements (the median of --runs runs; it classifies in
+DuckDB inside the portal, metrics/columnar.py, and, with --sql-path, a computation of every month also in
+PostgreSQL, METRICS_COLUMNAR off), then after an import of the last --recent months, and DuckDB (2
 threads, the same medians) on the same file, checks that every month's figures are exactly equal,
 overall and per segment, and prints a table. Last (--moves), at window 1, it times the computation
 after an import of the last month, alternately without and with 1% of all customers (among that
@@ -384,7 +384,7 @@ def main(argv=None) -> None:
     parser.add_argument("--windows", default="1,12")
     parser.add_argument("--shards", default="1,2")
     parser.add_argument("--recent", default="1,3", help="also time a computation after an import of the last N months")
-    parser.add_argument("--runs", type=int, default=3, help="runs of window 1 (median); other windows run once")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each timing (median)")
     parser.add_argument(
         "--moves",
         type=float,
@@ -414,7 +414,7 @@ def main(argv=None) -> None:
 
     results, failures = [], 0
     for window in [int(w) for w in args.windows.split(",")]:
-        runs = args.runs if window == 1 else 1
+        runs = args.runs
         timed = {}
         for name, method in DUCKDB_METHODS.items():
             timed[name] = time_duckdb(db, method, window, runs)

@@ -192,7 +192,7 @@ def finish_computation(organization: Organization, plan: Plan, figures: ShardFig
     else:
         if plan.from_month > plan.first_month:
             _move_segments(organization, plan)
-        segments = _segments(organization) | {segment for segment, _ in figures}
+        segments = _segments(organization, known={segment for segment, _ in figures})
         rows = monthly_rows(organization, plan, figures, segments)
         if plan.computation is not None:
             publish_staged_movements(
@@ -307,11 +307,15 @@ def _bridge_totals(figures: ShardFigures, first: int, last: int) -> dict[tuple[s
     return totals
 
 
-def _segments(organization: Organization) -> set[str]:
-    """The segments of the customers with activity (a customer whose rows were all replaced away is in none)."""
-    with_activity = Exists(CustomerActivity.objects.filter(customer=OuterRef("pk")))
-    customers = Customer.objects.for_organization(organization).filter(with_activity)
-    return set(customers.values_list("segment", flat=True).distinct())
+def _segments(organization: Organization, known: set[str]) -> set[str]:
+    """The segments of the customers with activity (a customer whose rows were all replaced away is in none):
+    `known` (those with movements in the months computed), and any other segment of a customer, each asked on
+    its own, which its first customer with activity answers. One semi-join of every customer with the activity
+    took 0.4-0.6 s at 100,000 customers, half of a computation after a monthly import."""
+    customers = Customer.objects.for_organization(organization)
+    with_activity = customers.filter(Exists(CustomerActivity.objects.filter(customer=OuterRef("pk"))))
+    others = set(customers.values_list("segment", flat=True).distinct()) - known
+    return known | {segment for segment in others if with_activity.filter(segment=segment).exists()}
 
 
 def monthly_rows(
