@@ -22,36 +22,42 @@ from django.db import DataError
 
 from .movements import AGGREGATE_SQL, CHANGES_TEMPLATE, OPENING_SQL, SCRATCH, SHARD, STORED_CLASSES
 
-# What DuckDB is given of the shard's rows: every column the classification reads, as PostgreSQL types them.
-# The activity (~12 rows per customer) comes as CSV lines joined into a few thousand-row texts by the query
-# itself: psycopg hands over a COPY row by row, at about twice the time of PostgreSQL writing them. Only the
-# rows whose own change points the classification reads: from F - 1 on (F the first month computed), and those
-# whose revenue leaves the window from F on; the others come added up per customer (OPENING).
-ACTIVITY = (
-    "SELECT string_agg(concat_ws(',', organization_id, customer_id, month, revenue), E'\\n')"
-    " FROM metrics_customeractivity"
-    " WHERE organization_id = %(organization)s AND customer_id %% %(shards)s = %(shard)s"
-    " AND month >= %(from_month)s - %(window)s AND month <= %(last_month)s"
-    " AND (month >= %(from_month)s - 1 OR month <= %(last_month)s - %(window)s)"
-    " GROUP BY customer_id / 1024",
-    {"organization_id": "BIGINT", "customer_id": "BIGINT", "month": "INTEGER", "revenue": "BIGINT"},
-)
-# The customers' segments and the 'new' rows kept (texts, which COPY quotes as CSV wants), and the revenue of
-# the rows left out above, added up per customer.
+# What DuckDB is given of the shard's rows: every column the classification reads, as PostgreSQL types them, as
+# CSV lines that each query joins itself into texts of the lines of 1,024 customer ids (psycopg hands over a
+# COPY row by row, at about twice the time of PostgreSQL writing them). Segments are quoted, as CSV wants.
+# Of the activity, only the rows whose own change points the classification reads: from F - 1 on (F the first
+# month computed), and those whose revenue leaves the window from F on; the others come added up per customer
+# (OPENING). Of the movements kept, the 'new' rows.
 OPENING = "metrics_customer_opening"
 EXPORTS = {
+    "metrics_customeractivity": (
+        "SELECT string_agg(concat_ws(',', organization_id, customer_id, month, revenue), E'\\n')"
+        " FROM metrics_customeractivity"
+        " WHERE organization_id = %(organization)s AND customer_id %% %(shards)s = %(shard)s"
+        " AND month >= %(from_month)s - %(window)s AND month <= %(last_month)s"
+        " AND (month >= %(from_month)s - 1 OR month <= %(last_month)s - %(window)s)"
+        " GROUP BY customer_id / 1024",
+        {"organization_id": "BIGINT", "customer_id": "BIGINT", "month": "INTEGER", "revenue": "BIGINT"},
+    ),
     "metrics_customer": (
-        "SELECT id, segment FROM metrics_customer"
-        " WHERE organization_id = %(organization)s AND id %% %(shards)s = %(shard)s",
+        "SELECT string_agg(concat_ws(',', id, '\"' || replace(segment, '\"', '\"\"') || '\"'), E'\\n')"
+        " FROM metrics_customer WHERE organization_id = %(organization)s AND id %% %(shards)s = %(shard)s"
+        " GROUP BY id / 1024",
         {"id": "BIGINT", "segment": "VARCHAR"},
     ),
     "metrics_customermovement": (
-        "SELECT organization_id, customer_id, month, movement FROM metrics_customermovement"
+        "SELECT string_agg(concat_ws(',', organization_id, customer_id, month, movement), E'\\n')"
+        " FROM metrics_customermovement"
         " WHERE organization_id = %(organization)s AND movement = 'new' AND month < %(from_month)s"
-        " AND customer_id %% %(shards)s = %(shard)s",
+        " AND customer_id %% %(shards)s = %(shard)s"
+        " GROUP BY customer_id / 1024",
         {"organization_id": "BIGINT", "customer_id": "BIGINT", "month": "INTEGER", "movement": "VARCHAR"},
     ),
-    OPENING: (OPENING_SQL, {"customer_id": "BIGINT", "revenue": "BIGINT"}),
+    OPENING: (
+        f"SELECT string_agg(concat_ws(',', customer_id, revenue), E'\\n') FROM ({OPENING_SQL}) AS opening"
+        " GROUP BY customer_id / 1024",
+        {"customer_id": "BIGINT", "revenue": "BIGINT"},
+    ),
 }
 CHANGES_SQL = CHANGES_TEMPLATE.format(customers=SHARD, opening=OPENING)
 
@@ -102,28 +108,22 @@ def classify_in_duckdb(cursor, params: dict, *, clear: str, staged: bool) -> lis
 
 
 def _export(cursor, scratch: Path, literals: dict) -> None:
-    with (scratch / "metrics_customeractivity.csv").open("w") as out:
-        cursor.execute(ACTIVITY[0] % literals)
-        for (lines,) in cursor:
-            out.write(lines + "\n")
     for table, (query, _) in EXPORTS.items():
-        with (
-            (scratch / f"{table}.csv").open("wb") as out,
-            cursor.cursor.copy(f"COPY ({query % literals}) TO STDOUT (FORMAT csv)") as copy,
-        ):
-            for chunk in copy:
-                out.write(chunk)
+        with (scratch / f"{table}.csv").open("w") as out:
+            cursor.execute(query % literals)
+            for (lines,) in cursor:
+                out.write(lines + "\n")
 
 
 def _classify(scratch: Path, literals: dict, staged: bool) -> list[tuple]:
     """Load the exported files, classify, write the rows to store to rows.csv, and return the sums."""
     db = duckdb.connect(":memory:", config={"temp_directory": str(scratch / "spill")})
     try:
-        for table, (_, columns) in {"metrics_customeractivity": ACTIVITY, **EXPORTS}.items():
+        for table, (_, columns) in EXPORTS.items():
             db.execute(f"CREATE TABLE {table} ({', '.join(f'{name} {kind}' for name, kind in columns.items())})")
             exported = scratch / f"{table}.csv"
             if exported.stat().st_size:  # DuckDB refuses to read an empty file
-                # allow_quoted_nulls off: PostgreSQL writes a blank segment as "", which must stay blank.
+                # allow_quoted_nulls off: a blank segment comes as "", which must stay blank.
                 names = ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items())
                 db.execute(
                     f"INSERT INTO {table} SELECT * FROM read_csv(?, header = false, columns = {{{names}}},"
