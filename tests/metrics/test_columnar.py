@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metrics.computation import plan_computation, uses_columnar_engine
-from metrics.models import Dataset
+from metrics.models import Customer, Dataset
 from metrics.months import parse_month_label
 from metrics.tasks import compute_movements_task
 from tests.metrics.activity import load, stored_bridge, stored_movements
@@ -101,3 +101,38 @@ def test_every_computation_on_postgresql_goes_through_duckdb_unless_turned_off(o
     assert uses_columnar_engine(plan)
     with override_settings(METRICS_COLUMNAR=False):
         assert not uses_columnar_engine(plan)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(row, min_size=1, max_size=30),
+    before=st.integers(min_value=1, max_value=3),
+    window=st.integers(min_value=1, max_value=3),
+    moved=st.sets(st.sampled_from(["a", "b", "c", "d", "e"])),
+)
+@pytest.mark.django_db
+def test_duckdb_writes_only_the_rows_that_change_and_stores_what_the_sql_path_stores(
+    organization, rows, before, window, moved
+):
+    """A computation of every month over the rows one at another window stored, after some customers changed
+    segment: DuckDB compares the stored rows with its own and writes only the difference (rows gone, changed or
+    new), and what is stored then is what the SQL path, which deletes and writes every row, stores."""
+    load(organization, rows, window=before)
+    Dataset.objects.get_or_create(organization=organization)
+    segments = dict(Customer.objects.filter(organization=organization).values_list("external_id", "segment"))
+
+    def after_a_change(*, columnar: bool) -> tuple[dict, set]:
+        for name, segment in segments.items():
+            Customer.objects.filter(organization=organization, external_id=name).update(segment=segment)
+        organization.activity_window = before
+        organization.save(update_fields=["activity_window"])
+        computed(organization, columnar=False, shards=1)
+        Customer.objects.filter(organization=organization, external_id__in=moved).update(segment="Moved")
+        organization.activity_window = window
+        organization.save(update_fields=["activity_window"])
+        return computed(organization, columnar=columnar, shards=1)
+
+    through_duckdb = after_a_change(columnar=True)
+    through_sql = after_a_change(columnar=False)
+
+    assert through_duckdb == through_sql
