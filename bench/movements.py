@@ -7,7 +7,9 @@ missing and migrates it, empties it (the database's name must contain "bench"), 
 a fresh organization directly with COPY: this measures the computation, not the import. Then, for each
 window and shard count, it runs compute_customer_movements (the median of --runs runs; it classifies in
 DuckDB inside the portal, metrics/columnar.py, and, with --sql-path, a computation of every month also in
-PostgreSQL, METRICS_COLUMNAR off), then after an import of the last --recent months, and DuckDB (2
+PostgreSQL, METRICS_COLUMNAR off): of every month with nothing stored before (a first import), with the rows
+of another window stored (a new window) and with its own rows stored (a re-import of the whole history),
+then after an import of the last --recent months; and DuckDB (2
 threads, the same medians) on the same file, checks that every month's figures are exactly equal,
 overall and per segment, and prints a table. Last (--moves), at window 1, it times the computation
 after an import of the last month, alternately without and with 1% of all customers (among that
@@ -103,18 +105,40 @@ def postgres_figures(organization) -> dict:
     }
 
 
-def time_postgres(organization, window: int, shards: int, runs: int) -> tuple[float, dict]:
-    from metrics.computation import compute_customer_movements
+# What a computation of every month finds stored before it: nothing (a first import), the rows of another window
+# (a new window: nearly every row changes), or its own rows (a re-import of the whole history: most rows stay).
+EVERY_MONTH = ("first import", "new window", "same data")
 
-    organization.activity_window = window
-    organization.save(update_fields=["activity_window"])
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
+
+def time_postgres(organization, window: int, shards: int, runs: int) -> dict[str, tuple[float, dict]]:
+    """The median seconds and the figures of a computation of every month, for each case of EVERY_MONTH."""
+    from metrics.computation import compute_customer_movements
+    from metrics.models import CustomerMovement, Dataset, MonthlyMovement
+
+    def compute(at: int) -> None:
+        organization.activity_window = at
+        organization.save(update_fields=["activity_window"])
         compute_customer_movements(organization=organization, shards=shards)
-        times.append(time.perf_counter() - started)
-        vacuum_movements()
-    return statistics.median(times), postgres_figures(organization)
+
+    timings = {}
+    for case in EVERY_MONTH:
+        times = []
+        for _ in range(runs):
+            if case == "first import":
+                CustomerMovement.objects.filter(organization=organization).delete()
+                MonthlyMovement.objects.filter(organization=organization).delete()
+                Dataset.objects.filter(organization=organization).update(computed_version=None, computed_window=None)
+            else:
+                compute(window + 1 if case == "new window" else window)
+            vacuum_movements()
+            organization.activity_window = window
+            organization.save(update_fields=["activity_window"])
+            started = time.perf_counter()
+            compute_customer_movements(organization=organization, shards=shards)
+            times.append(time.perf_counter() - started)
+        timings[case] = statistics.median(times), postgres_figures(organization)
+    vacuum_movements()
+    return timings
 
 
 def vacuum_movements() -> None:
@@ -429,10 +453,12 @@ def main(argv=None) -> None:
             for columnar in (True, False) if args.sql_path else (True,):
                 label = "postgres + duckdb inside" if columnar else "postgres, SQL path"
                 with override_settings(METRICS_COLUMNAR=columnar):
-                    seconds, ours = time_postgres(organization, window, shards, runs)
-                print(f"{label} window {window} shards {shards}: {seconds:.2f} s", flush=True)
-                failures += compare(ours, duck, f"window {window} shards {shards} {label}")
-                results.append((label, customers, rows, window, shards, runs, seconds, seconds / duck_seconds))
+                    timings = time_postgres(organization, window, shards, runs)
+                for case, (seconds, ours) in timings.items():
+                    case_label = f"{label}, every month: {case}"
+                    print(f"{case_label} window {window} shards {shards}: {seconds:.2f} s", flush=True)
+                    failures += compare(ours, duck, f"window {window} shards {shards} {case_label}")
+                    results.append((case_label, customers, rows, window, shards, runs, seconds, seconds / duck_seconds))
         for months in [int(m) for m in args.recent.split(",") if m]:
             seconds, ours = time_postgres_recent(organization, months, runs)
             label = f"postgres, last {months} month{'s' if months > 1 else ''} changed"
@@ -444,7 +470,9 @@ def main(argv=None) -> None:
     if args.moves:
         organization.activity_window = 1
         organization.save(update_fields=["activity_window"])
-        time_postgres(organization, 1, 1, 1)  # every month at window 1, as the monthly imports find them
+        from metrics.computation import compute_customer_movements
+
+        compute_customer_movements(organization=organization, shards=1)  # every month at window 1
         # What autovacuum does after a table is rewritten (a development server may run without it): with no
         # statistics at all, PostgreSQL reads every stored movement to find a few customers' rows.
         vacuum_movements()
