@@ -21,10 +21,11 @@ import duckdb
 from django.db import DataError
 
 from .movements import AGGREGATE_SQL, CHANGES_TEMPLATE, OPENING_SQL, SCRATCH, SHARD, STORED_CLASSES
+from .transfer import copy_file_in, write_joined_lines
 
 # What DuckDB is given of the shard's rows: every column the classification reads, as PostgreSQL types them, as
-# CSV lines that each query joins itself into texts of the lines of 1,024 customer ids (psycopg hands over a
-# COPY row by row, at about twice the time of PostgreSQL writing them). Segments are quoted, as CSV wants.
+# CSV lines that each query joins itself into texts of the lines of 1,024 customer ids (metrics/transfer.py).
+# Segments are quoted, as CSV wants.
 # Of the activity, only the rows whose own change points the classification reads: from F - 1 on (F the first
 # month computed), and those whose revenue leaves the window from F on; the others come added up per customer
 # (OPENING). Of the movements kept, the 'new' rows.
@@ -117,8 +118,6 @@ COPY_IN = {
     " previous_value, segment) FROM STDIN (FORMAT csv)",
 }
 
-CHUNK = 1 << 20
-
 
 def classify_in_duckdb(cursor, params: dict, *, clear: str, staged: bool) -> list[tuple]:
     """Classify one shard's change points in DuckDB, COPY the new, reactivated and lost rows into the movements
@@ -131,7 +130,8 @@ def classify_in_duckdb(cursor, params: dict, *, clear: str, staged: bool) -> lis
     with tempfile.TemporaryDirectory(prefix="cco-movements-") as folder:
         scratch = Path(folder)
         exports = EXPORTS if staged else {**EXPORTS, KEPT: KEPT_ROWS}
-        _export(cursor, scratch, literals, exports)
+        for table, (query, _) in exports.items():
+            write_joined_lines(cursor.cursor, query % literals, scratch / f"{table}.csv")
         # DuckDB works in a thread of its own (it lets go of the GIL), the database deletes meanwhile.
         with ThreadPoolExecutor(max_workers=1) as duckdb_thread:
             classified = duckdb_thread.submit(_classify, scratch, literals, staged)
@@ -145,25 +145,11 @@ def classify_in_duckdb(cursor, params: dict, *, clear: str, staged: bool) -> lis
         if not staged:
             cursor.execute(f"DROP TABLE IF EXISTS {GONE}")
             cursor.execute(f"CREATE TEMPORARY TABLE {GONE} (customer_id bigint, month integer)")
-            _copy_in(cursor, f"COPY {GONE} FROM STDIN (FORMAT csv)", scratch / "gone.csv")
+            copy_file_in(cursor.cursor, f"COPY {GONE} FROM STDIN (FORMAT csv)", scratch / "gone.csv")
             cursor.execute(DELETE_GONE, params)
             cursor.execute(f"DROP TABLE {GONE}")
-        _copy_in(cursor, COPY_IN[staged], scratch / "rows.csv")
+        copy_file_in(cursor.cursor, COPY_IN[staged], scratch / "rows.csv")
     return aggregate
-
-
-def _export(cursor, scratch: Path, literals: dict, exports: dict) -> None:
-    for table, (query, _) in exports.items():
-        with (scratch / f"{table}.csv").open("w") as out:
-            cursor.execute(query % literals)
-            for (lines,) in cursor:
-                out.write(lines + "\n")
-
-
-def _copy_in(cursor, statement: str, path: Path) -> None:
-    with path.open("rb") as source, cursor.cursor.copy(statement) as copy:
-        while chunk := source.read(CHUNK):
-            copy.write(chunk)
 
 
 def _classify(scratch: Path, literals: dict, staged: bool) -> list[tuple]:

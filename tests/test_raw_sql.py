@@ -15,8 +15,9 @@ MODULES_ALLOWED_RAW_SQL = {
     "metrics/imports/merging.py": "INSERT … SELECT … ON CONFLICT from the import's temporary table",
     "metrics/imports/staging.py": "the import's temporary table, filled with COPY",
     "metrics/movements.py": "the movements' window functions over a temporary table of change points",
-    "metrics/columnar.py": "every month's movements: the activity exported to DuckDB, the rows COPYed back",
+    "metrics/columnar.py": "the movements: activity exported to DuckDB, the rows that change deleted and COPYed back",
     "metrics/imports/columnar.py": "a plain file read by DuckDB, its customer-months COPYed into the table",
+    "metrics/transfer.py": "the rows DuckDB reads leave by queries that join their CSV lines, and come back by COPY",
     "metrics/periods.py": "the quarters' and years' values: activity joined to period ranges, window functions",
     "metrics/sources/fetchers.py": "the query of a data source runs in someone else's database",
 }

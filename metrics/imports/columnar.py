@@ -22,6 +22,7 @@ import duckdb
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from ..models import ImportKind, ImportMode
+from ..transfer import copy_file_in, write_joined_lines
 from . import reading
 from .merging import ACTIVITY, CUSTOMER, MAX_CUSTOMER_MONTH, MAX_MONTH_TOTAL, TOUCHED, UPDATE_SEGMENTS
 from .reading import MAX_LINE, Report, Stop
@@ -104,8 +105,8 @@ FILE_CUSTOMERS = (
     f"SELECT customer.id, customer.external_id FROM {CUSTOMER} AS customer JOIN {KEYS} AS keys"
     " ON customer.organization_id = {organization} AND customer.external_id = keys.external_id"
 )
-# The same as CSV lines, joined by the query into texts of 1,024 ids each: psycopg hands a COPY over row by row
-# (0.16 s for 68,000 customers). A plain file's keys hold no quote, comma or line end: they need no quoting.
+# The same as CSV lines joined into texts (metrics/transfer.py; a COPY took 0.16 s for 68,000 customers). A plain
+# file's keys hold no quote, comma or line end: they need no quoting.
 FILE_CUSTOMER_LINES = (
     "SELECT string_agg(concat_ws(',', id, external_id), E'\\n') FROM ({file_customers}) AS known GROUP BY id / 1024"
 )
@@ -212,7 +213,7 @@ class ColumnarImport:
                 cursor.execute(f"DROP TABLE IF EXISTS {temporary(connection, table)}")
             cursor.execute(f"CREATE TEMPORARY TABLE {KEYS} (external_id text NOT NULL, segment text NOT NULL)")
             cursor.execute(f"CREATE TEMPORARY TABLE {TOUCHED} (customer_id bigint)")
-            _copy_in(cursor, f"COPY {KEYS} FROM STDIN (FORMAT csv, FORCE_NOT_NULL (segment))", keys)
+            copy_file_in(cursor, f"COPY {KEYS} FROM STDIN (FORMAT csv, FORCE_NOT_NULL (segment))", keys)
             # The customers known before: their latest month may lie outside the file, so their segment is
             # worked out from what is stored once it is (merging.UPDATE_SEGMENTS).
             file_customers = FILE_CUSTOMERS.format(organization=org)
@@ -222,10 +223,7 @@ class ColumnarImport:
                 f" SELECT %s, external_id, segment FROM {KEYS} ON CONFLICT (organization_id, external_id) DO NOTHING",
                 [org],
             )
-            with ids.open("w") as out:
-                cursor.execute(FILE_CUSTOMER_LINES.format(file_customers=file_customers))
-                for (lines,) in cursor:
-                    out.write(lines + "\n")
+            write_joined_lines(cursor, FILE_CUSTOMER_LINES.format(file_customers=file_customers), ids)
             self.db.execute(ROWS.format(organization=org, path=rows), [str(ids)])
             if mode == ImportMode.REPLACE:
                 # Customers who lose the rows of these months may lose their latest month, and so its segment.
@@ -235,7 +233,7 @@ class ColumnarImport:
                     [org, months],
                 )
                 cursor.execute(f"DELETE FROM {ACTIVITY} WHERE organization_id = %s AND month = ANY(%s)", [org, months])
-                _copy_in(cursor, COPY_ACTIVITY.format(table=ACTIVITY), rows)
+                copy_file_in(cursor, COPY_ACTIVITY.format(table=ACTIVITY), rows)
             else:
                 cursor.execute(
                     f"SELECT EXISTS (SELECT 1 FROM {ACTIVITY} WHERE organization_id = %s AND month = ANY(%s))",
@@ -244,7 +242,7 @@ class ColumnarImport:
                 if cursor.fetchone()[0]:
                     # Appending to months with data: added to the rows there, as merging.ADD_TO_ACTIVITY does.
                     cursor.execute(f"CREATE TEMPORARY TABLE {GROUPED} (LIKE {ACTIVITY})")
-                    _copy_in(cursor, COPY_ACTIVITY.format(table=GROUPED), rows)
+                    copy_file_in(cursor, COPY_ACTIVITY.format(table=GROUPED), rows)
                     cursor.execute(
                         f"INSERT INTO {ACTIVITY} (organization_id, customer_id, month, revenue, segment)"
                         f" SELECT organization_id, customer_id, month, revenue, segment FROM {GROUPED}"
@@ -255,7 +253,7 @@ class ColumnarImport:
                     )
                     cursor.execute(f"DROP TABLE {GROUPED}")
                 else:
-                    _copy_in(cursor, COPY_ACTIVITY.format(table=ACTIVITY), rows)
+                    copy_file_in(cursor, COPY_ACTIVITY.format(table=ACTIVITY), rows)
             cursor.execute(UPDATE_SEGMENTS)
             cursor.execute(f"DROP TABLE {TOUCHED}")
             cursor.execute(f"DROP TABLE {KEYS}")
@@ -285,9 +283,3 @@ def _plain_header(stream) -> list[str]:
     if not any(cell.strip() for cell in header):
         raise Declined
     return header
-
-
-def _copy_in(cursor, statement: str, path: Path) -> None:
-    with path.open("rb") as source, cursor.copy(statement) as copy:
-        while chunk := source.read(CHUNK):
-            copy.write(chunk)
