@@ -4,12 +4,13 @@ A computation of every month (a first import, a new window) classifies every cus
 one after a monthly import the few months a window reads; PostgreSQL sorts their change points (~3 million per
 100,000 customers for every month) row by row, where a columnar engine takes a fraction of the time, export
 included (bench/README.md). The shard's activity, its customers' segments, the 'new' rows kept before its first
-month and the sums of the rows that only open its first month's values leave PostgreSQL by `COPY ... TO STDOUT`
-into CSV files in a private temporary folder, DuckDB reads them into tables of the same names and columns, runs
-the very same SQL text (CHANGES_TEMPLATE, AGGREGATE_SQL, with the computation's integers written in and the
-sums read from their table), and writes the rows to store to a CSV file that `COPY ... FROM STDIN` loads into
-the same table and the same transaction as the SQL path. Every value is an integer of ten-thousandths in both
-engines, so the stored rows and the figures are the same, which tests/metrics/test_columnar.py checks.
+month, the sums of the rows that only open its first month's values, and the rows stored from that month on leave
+PostgreSQL as CSV texts (metrics/transfer.py) into files in a private temporary folder. DuckDB reads them into
+tables of the same names and columns, runs the very same SQL text (CHANGES_TEMPLATE, AGGREGATE_SQL, with the
+computation's integers written in and the sums read from their table), and compares its rows with those stored:
+PostgreSQL deletes the rows gone or changed and `COPY ... FROM STDIN` loads the new or changed ones, in the same
+table and the same transaction as the SQL path. Every value is an integer of ten-thousandths in both engines, so
+the stored rows and the figures are the same, which tests/metrics/test_columnar.py checks.
 SQLite (the embedded default) keeps the SQL path.
 """
 
