@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 from django.db import DataError
 
-from .movements import AGGREGATE_SQL, CHANGES_TEMPLATE, OPENING_SQL, SCRATCH, SHARD, STORED_CLASSES
+from .movements import AGGREGATE_SQL, CHANGES_TEMPLATE, CLEAR_STAGED_SQL, OPENING_SQL, SCRATCH, SHARD, STORED_CLASSES
 from .transfer import copy_file_in, write_joined_lines
 
 # What DuckDB is given of the shard's rows: every column the classification reads, as PostgreSQL types them, as
@@ -31,6 +31,7 @@ from .transfer import copy_file_in, write_joined_lines
 # month computed), and those whose revenue leaves the window from F on; the others come added up per customer
 # (OPENING). Of the movements kept, the 'new' rows.
 OPENING = "metrics_customer_opening"
+QUOTED_SEGMENT = "'\"' || replace(segment, '\"', '\"\"') || '\"'"
 EXPORTS = {
     "metrics_customeractivity": (
         "SELECT string_agg(concat_ws(',', organization_id, customer_id, month, revenue), E'\\n')"
@@ -42,7 +43,7 @@ EXPORTS = {
         {"organization_id": "BIGINT", "customer_id": "BIGINT", "month": "INTEGER", "revenue": "BIGINT"},
     ),
     "metrics_customer": (
-        "SELECT string_agg(concat_ws(',', id, '\"' || replace(segment, '\"', '\"\"') || '\"'), E'\\n')"
+        f"SELECT string_agg(concat_ws(',', id, {QUOTED_SEGMENT}), E'\\n')"
         " FROM metrics_customer WHERE organization_id = %(organization)s AND id %% %(shards)s = %(shard)s"
         " GROUP BY id / 1024",
         {"id": "BIGINT", "segment": "VARCHAR"},
@@ -71,8 +72,8 @@ STORED = ", ".join(f"'{name}'" for name in STORED_CLASSES)
 # deleted: at 1,000,000 customers, 16 s of a 31 s computation (bench/README.md).
 KEPT = "metrics_movement_kept"
 KEPT_ROWS = (
-    "SELECT string_agg(concat_ws(',', customer_id, month, movement, value, previous_value,"
-    " '\"' || replace(segment, '\"', '\"\"') || '\"'), E'\\n')"
+    f"SELECT string_agg(concat_ws(',', customer_id, month, movement, value, previous_value, {QUOTED_SEGMENT}),"
+    " E'\\n')"
     " FROM metrics_customermovement"
     " WHERE organization_id = %(organization)s AND month >= %(from_month)s AND customer_id %% %(shards)s = %(shard)s"
     " GROUP BY customer_id / 1024",
@@ -85,8 +86,9 @@ KEPT_ROWS = (
         "segment": "VARCHAR",
     },
 )
+ROWS = "metrics_movement_rows"
 ROWS_SQL = f"""
-CREATE TABLE metrics_movement_rows AS
+CREATE TABLE {ROWS} AS
 SELECT s.customer_id, s.month, s.movement, s.value, s.previous_value, c.segment
 FROM {SCRATCH} s JOIN metrics_customer c ON c.id = s.customer_id
 WHERE s.movement IN ({STORED})
@@ -96,13 +98,13 @@ WHERE s.movement IN ({STORED})
 # and the keys of the rows kept that are gone or changed.
 WRITE_SQL = f"""
 COPY (
-    SELECT {{prefix}}* FROM (SELECT * FROM metrics_movement_rows EXCEPT SELECT * FROM {KEPT})
+    SELECT {{prefix}}* FROM (SELECT * FROM {ROWS} EXCEPT SELECT * FROM {KEPT})
     ORDER BY customer_id, month
 ) TO '{{path}}' (HEADER false)
 """
 GONE_SQL = f"""
 COPY (
-    SELECT customer_id, month FROM (SELECT * FROM {KEPT} EXCEPT SELECT * FROM metrics_movement_rows)
+    SELECT customer_id, month FROM (SELECT * FROM {KEPT} EXCEPT SELECT * FROM {ROWS})
     ORDER BY customer_id, month
 ) TO '{{path}}' (HEADER false)
 """
@@ -120,10 +122,10 @@ COPY_IN = {
 }
 
 
-def classify_in_duckdb(cursor, params: dict, *, clear: str, staged: bool) -> list[tuple]:
+def classify_in_duckdb(cursor, params: dict, *, staged: bool) -> list[tuple]:
     """Classify one shard's change points in DuckDB, COPY the new, reactivated and lost rows into the movements
     in place of those stored from the first month computed, writing only the rows that change (or, `staged`, into
-    the staging table, after `clear`, the DELETE of the rows staged before, run in PostgreSQL meanwhile), and
+    the staging table, after the DELETE of the rows it staged before, run in PostgreSQL meanwhile), and
     return AGGREGATE_SQL's rows. `cursor` is a Django cursor on PostgreSQL, inside the computation's transaction:
     DuckDB reads that transaction's snapshot."""
     # Every parameter is an integer: written into the SQL text, it reads the same in both engines.
@@ -137,7 +139,7 @@ def classify_in_duckdb(cursor, params: dict, *, clear: str, staged: bool) -> lis
         with ThreadPoolExecutor(max_workers=1) as duckdb_thread:
             classified = duckdb_thread.submit(_classify, scratch, literals, staged)
             if staged:
-                cursor.execute(clear, params)
+                cursor.execute(CLEAR_STAGED_SQL, params)
             try:
                 aggregate = classified.result()
             except (duckdb.ConversionException, duckdb.OutOfRangeException) as error:

@@ -207,13 +207,12 @@ def compute_shard(
     figures: ShardFigures = {}
     # Called inside a transaction: if anything fails, the rollback takes the temporary table with it.
     with connection.cursor() as cursor:
-        clear = CLEAR_SQL if computation is None else CLEAR_STAGED_SQL
         if columnar:
             from .columnar import classify_in_duckdb  # here: it builds on this module's SQL
 
-            aggregate = classify_in_duckdb(cursor, params, clear=clear, staged=computation is not None)
+            aggregate = classify_in_duckdb(cursor, params, staged=computation is not None)
         else:
-            cursor.execute(clear, params)
+            cursor.execute(CLEAR_SQL if computation is None else CLEAR_STAGED_SQL, params)
             cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
             cursor.execute(f"CREATE TEMPORARY TABLE {SCRATCH} AS {CHANGES_SQL}", params)
             cursor.execute(STORE_SQL if computation is None else STAGE_SQL, params)
