@@ -22,7 +22,7 @@ import duckdb
 from django.db import DataError
 
 from .movements import AGGREGATE_SQL, CHANGES_TEMPLATE, CLEAR_STAGED_SQL, OPENING_SQL, SCRATCH, SHARD, STORED_CLASSES
-from .transfer import copy_file_in, write_joined_lines
+from .transfer import QUOTED_SEGMENT, copy_file_in, write_joined_lines
 
 # What DuckDB is given of the shard's rows: every column the classification reads, as PostgreSQL types them, as
 # CSV lines that each query joins itself into texts of the lines of 1,024 customer ids (metrics/transfer.py).
@@ -31,7 +31,6 @@ from .transfer import copy_file_in, write_joined_lines
 # month computed), and those whose revenue leaves the window from F on; the others come added up per customer
 # (OPENING). Of the movements kept, the 'new' rows.
 OPENING = "metrics_customer_opening"
-QUOTED_SEGMENT = "'\"' || replace(segment, '\"', '\"\"') || '\"'"
 EXPORTS = {
     "metrics_customeractivity": (
         "SELECT string_agg(concat_ws(',', organization_id, customer_id, month, revenue), E'\\n')"

@@ -307,10 +307,15 @@ def _load(activity_import: ActivityImport, report: Report, grouped: columnar.Col
     if activity_import.kind == ImportKind.REASONS:
         merge_reasons(connection, organization_id=organization.pk, mode=activity_import.mode)
     else:
-        merge_activity(connection, organization_id=organization.pk, mode=activity_import.mode, grouped=grouped)
+        first_changed = merge_activity(
+            connection, organization_id=organization.pk, mode=activity_import.mode, grouped=grouped
+        )
         activity = CustomerActivity.objects.for_organization(organization)
         bounds = activity.aggregate(first=Min("month"), last=Max("month"))
-        first_changed = min(report.months, default=None)
+        if first_changed is None:
+            # Every month came back as it was: only segments may have changed, which the computation of the last
+            # month moves for the months before it.
+            first_changed = bounds["last"]
         Dataset.objects.filter(organization=organization, pk=dataset.pk).update(
             version=F("version") + 1,
             first_month=bounds["first"],

@@ -22,9 +22,16 @@ import duckdb
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from ..models import ImportKind, ImportMode
-from ..transfer import copy_file_in, write_joined_lines
+from ..transfer import QUOTED_SEGMENT, copy_file_in, write_joined_lines
 from . import reading
-from .merging import ACTIVITY, CUSTOMER, MAX_CUSTOMER_MONTH, MAX_MONTH_TOTAL, TOUCHED, UPDATE_SEGMENTS
+from .merging import (
+    ACTIVITY,
+    CUSTOMER,
+    MAX_CUSTOMER_MONTH,
+    MAX_MONTH_TOTAL,
+    TOUCHED,
+    UPDATE_SEGMENTS,
+)
 from .reading import MAX_LINE, Report, Stop
 from .staging import temporary
 from .values import LAYOUTS, MAX_TEXT, parse_period
@@ -87,14 +94,50 @@ COPY (
     SELECT key, arg_max(coalesce(first_label, ''), month) FROM grouped GROUP BY key ORDER BY key
 ) TO '{path}' (FORMAT csv, HEADER false)
 """
-# The rows to store, in the order of the primary key (the index then grows at its end).
+# The file's rows as they are to be stored.
+FILE_ROWS = """
+CREATE TABLE file_rows AS
+SELECT ids.id AS customer_id, g.month, g.revenue, coalesce(g.first_label, '') AS segment
+FROM grouped g JOIN read_csv(?, header = false, delim = ',', quote = '"', auto_detect = false,
+                             columns = {'id': 'BIGINT', 'key': 'VARCHAR'}) ids ON ids.key = g.key
+"""
+# The rows to write, in the order of the primary key (the index then grows at its end): all of them, or, when the
+# file replaces months already stored, those not stored as they are.
 ROWS = """
 COPY (
-    SELECT {organization}, ids.id, g.month, g.revenue, coalesce(g.first_label, '')
-    FROM grouped g JOIN read_csv(?, header = false, delim = ',', quote = '"', auto_detect = false,
-                                 columns = {{'id': 'BIGINT', 'key': 'VARCHAR'}}) ids ON ids.key = g.key
-    ORDER BY ids.id, g.month
+    SELECT {organization}, * FROM ({rows}) AS written ORDER BY customer_id, month
 ) TO '{path}' (FORMAT csv, HEADER false)
+"""
+# A replace import of months already stored (a whole history uploaded again every month, a data source's
+# scheduled pull) mostly brings them back as they were: their stored rows are read into DuckDB beside the file's,
+# and only the rows that differ are deleted and written. The computation that follows starts at the first month
+# whose revenue differs, as the months before it keep their movements.
+STORED_ROWS = (
+    f"SELECT string_agg(concat_ws(',', customer_id, month, revenue, {QUOTED_SEGMENT}), E'\\n')"
+    f" FROM {ACTIVITY} WHERE organization_id = %s AND month = ANY(%s) GROUP BY customer_id / 1024"
+)
+STORED_TABLE = """
+CREATE TABLE stored_rows AS SELECT * FROM read_csv(?, header = false, delim = ',', quote = '"', escape = '"',
+    auto_detect = false, allow_quoted_nulls = false,
+    columns = {'customer_id': 'BIGINT', 'month': 'INTEGER', 'revenue': 'BIGINT', 'segment': 'VARCHAR'})
+"""
+CHANGED_ROWS = "SELECT * FROM file_rows EXCEPT SELECT * FROM stored_rows"
+GONE_KEYS = """
+COPY (
+    SELECT customer_id, month FROM (SELECT * FROM stored_rows EXCEPT SELECT * FROM file_rows) AS gone
+) TO '{path}' (FORMAT csv, HEADER false)
+"""
+FIRST_DIFFERENCE = """
+SELECT min(month) FROM (
+    (SELECT customer_id, month, revenue FROM file_rows EXCEPT SELECT customer_id, month, revenue FROM stored_rows)
+    UNION ALL
+    (SELECT customer_id, month, revenue FROM stored_rows EXCEPT SELECT customer_id, month, revenue FROM file_rows)
+) AS differing
+"""
+GONE = "metrics_import_gone"
+DELETE_GONE = f"""
+DELETE FROM {ACTIVITY} AS activity USING {GONE} AS gone
+WHERE activity.organization_id = %s AND activity.customer_id = gone.customer_id AND activity.month = gone.month
 """
 COPY_ACTIVITY = (
     "COPY {table} (organization_id, customer_id, month, revenue, segment)"
@@ -201,15 +244,16 @@ class ColumnarImport:
                 kept = cursor.fetchone()[0]
         return report.magnitude + kept <= min(MAX_CUSTOMER_MONTH, MAX_MONTH_TOTAL)
 
-    def merge(self, connection: BaseDatabaseWrapper, *, organization_id: int, mode: str) -> None:
-        """Store the grouped rows as merging.merge_activity stores staged ones; inside the import's transaction."""
+    def merge(self, connection: BaseDatabaseWrapper, *, organization_id: int, mode: str) -> int | None:
+        """Store the grouped rows as merging.merge_activity stores staged ones, inside the import's transaction, and
+        return the first month whose stored rows changed, as it does."""
         org = int(organization_id)
         months = sorted(self.report.months)
         keys, ids, rows = self.scratch / "keys.csv", self.scratch / "ids.csv", self.scratch / "rows.csv"
         self.db.execute(KEYS_SQL.format(path=keys))
         with connection.cursor() as django_cursor:
             cursor = django_cursor.cursor
-            for table in (KEYS, TOUCHED, GROUPED):
+            for table in (KEYS, TOUCHED, GROUPED, GONE):
                 cursor.execute(f"DROP TABLE IF EXISTS {temporary(connection, table)}")
             cursor.execute(f"CREATE TEMPORARY TABLE {KEYS} (external_id text NOT NULL, segment text NOT NULL)")
             cursor.execute(f"CREATE TEMPORARY TABLE {TOUCHED} (customer_id bigint)")
@@ -224,39 +268,53 @@ class ColumnarImport:
                 [org],
             )
             write_joined_lines(cursor, FILE_CUSTOMER_LINES.format(file_customers=file_customers), ids)
-            self.db.execute(ROWS.format(organization=org, path=rows), [str(ids)])
-            if mode == ImportMode.REPLACE:
-                # Customers who lose the rows of these months may lose their latest month, and so its segment.
-                cursor.execute(
-                    f"INSERT INTO {TOUCHED} (customer_id) SELECT DISTINCT customer_id FROM {ACTIVITY}"
-                    " WHERE organization_id = %s AND month = ANY(%s)",
-                    [org, months],
-                )
-                cursor.execute(f"DELETE FROM {ACTIVITY} WHERE organization_id = %s AND month = ANY(%s)", [org, months])
+            self.db.execute(FILE_ROWS, [str(ids)])
+            first_changed = months[0]
+            cursor.execute(
+                f"SELECT EXISTS (SELECT 1 FROM {ACTIVITY} WHERE organization_id = %s AND month = ANY(%s))",
+                [org, months],
+            )
+            if not cursor.fetchone()[0]:
+                self.db.execute(ROWS.format(organization=org, rows="SELECT * FROM file_rows", path=rows))
                 copy_file_in(cursor, COPY_ACTIVITY.format(table=ACTIVITY), rows)
+            elif mode == ImportMode.REPLACE:
+                first_changed = self._replace(cursor, org, months, rows)
             else:
+                # Appending to months with data: added to the rows there, as merging.ADD_TO_ACTIVITY does.
+                self.db.execute(ROWS.format(organization=org, rows="SELECT * FROM file_rows", path=rows))
+                cursor.execute(f"CREATE TEMPORARY TABLE {GROUPED} (LIKE {ACTIVITY})")
+                copy_file_in(cursor, COPY_ACTIVITY.format(table=GROUPED), rows)
                 cursor.execute(
-                    f"SELECT EXISTS (SELECT 1 FROM {ACTIVITY} WHERE organization_id = %s AND month = ANY(%s))",
-                    [org, months],
+                    f"INSERT INTO {ACTIVITY} (organization_id, customer_id, month, revenue, segment)"
+                    f" SELECT organization_id, customer_id, month, revenue, segment FROM {GROUPED}"
+                    " ORDER BY customer_id, month"
+                    " ON CONFLICT (customer_id, month) DO UPDATE SET revenue = "
+                    f"{ACTIVITY}.revenue + excluded.revenue, segment = CASE WHEN excluded.segment <> ''"
+                    f" THEN excluded.segment ELSE {ACTIVITY}.segment END"
                 )
-                if cursor.fetchone()[0]:
-                    # Appending to months with data: added to the rows there, as merging.ADD_TO_ACTIVITY does.
-                    cursor.execute(f"CREATE TEMPORARY TABLE {GROUPED} (LIKE {ACTIVITY})")
-                    copy_file_in(cursor, COPY_ACTIVITY.format(table=GROUPED), rows)
-                    cursor.execute(
-                        f"INSERT INTO {ACTIVITY} (organization_id, customer_id, month, revenue, segment)"
-                        f" SELECT organization_id, customer_id, month, revenue, segment FROM {GROUPED}"
-                        " ORDER BY customer_id, month"
-                        " ON CONFLICT (customer_id, month) DO UPDATE SET revenue = "
-                        f"{ACTIVITY}.revenue + excluded.revenue, segment = CASE WHEN excluded.segment <> ''"
-                        f" THEN excluded.segment ELSE {ACTIVITY}.segment END"
-                    )
-                    cursor.execute(f"DROP TABLE {GROUPED}")
-                else:
-                    copy_file_in(cursor, COPY_ACTIVITY.format(table=ACTIVITY), rows)
+                cursor.execute(f"DROP TABLE {GROUPED}")
             cursor.execute(UPDATE_SEGMENTS)
             cursor.execute(f"DROP TABLE {TOUCHED}")
             cursor.execute(f"DROP TABLE {KEYS}")
+        return first_changed
+
+    def _replace(self, cursor, org: int, months: list[int], rows: Path) -> int | None:
+        """Replace the stored rows of the file's months by its own, deleting and writing only the rows that
+        differ, and return the first month whose revenue differs (None: none does)."""
+        stored, gone = self.scratch / "stored.csv", self.scratch / "gone.csv"
+        write_joined_lines(cursor, STORED_ROWS, stored, [org, months])
+        self.db.execute(STORED_TABLE, [str(stored)])
+        self.db.execute(ROWS.format(organization=org, rows=CHANGED_ROWS, path=rows))
+        self.db.execute(GONE_KEYS.format(path=gone))
+        first_changed = self.db.execute(FIRST_DIFFERENCE).fetchone()[0]
+        cursor.execute(f"CREATE TEMPORARY TABLE {GONE} (customer_id bigint, month integer)")
+        copy_file_in(cursor, f"COPY {GONE} FROM STDIN (FORMAT csv)", gone)
+        # Customers who lose a row of these months may lose their latest month, and so its segment.
+        cursor.execute(f"INSERT INTO {TOUCHED} (customer_id) SELECT DISTINCT customer_id FROM {GONE}")
+        cursor.execute(DELETE_GONE, [org])
+        cursor.execute(f"DROP TABLE {GONE}")
+        copy_file_in(cursor, COPY_ACTIVITY.format(table=ACTIVITY), rows)
+        return first_changed
 
 
 def applies(connection: BaseDatabaseWrapper, *, kind: str, enabled: bool) -> bool:

@@ -98,16 +98,34 @@ INSERT_REASONS = f"""
 """
 REPLACE_REASON = " ON CONFLICT (customer_id, month) DO UPDATE SET reason = excluded.reason"
 
+# A replace import of months already stored (a whole history uploaded again every month, a data source's
+# scheduled pull) mostly brings them back as they were. The rows it replaces are kept aside and compared, row for
+# row, with those it stores: the computation that follows starts at the first month whose revenue differs, as the
+# months before it keep their movements, where starting at the file's first month computed every month again.
+# (PostgreSQL's quick path compares in DuckDB, and writes only the rows that differ: columnar.py.)
+REPLACED = "metrics_import_replaced"
+REPLACED_ROWS = f"SELECT customer_id, month, revenue FROM {REPLACED}"
+STORED_ROWS = (
+    f"SELECT customer_id, month, revenue FROM {ACTIVITY} WHERE organization_id = %s AND month IN ({STAGED_MONTHS})"
+)
+FIRST_DIFFERENCE = f"""
+    SELECT MIN(month) FROM (
+        SELECT month FROM ({REPLACED_ROWS} EXCEPT {STORED_ROWS}) AS gone
+        UNION ALL
+        SELECT month FROM ({STORED_ROWS} EXCEPT {REPLACED_ROWS}) AS added
+    ) AS differing
+"""
+
 
 def merge_activity(
     connection: BaseDatabaseWrapper, *, organization_id: int, mode: str, grouped: "ColumnarImport | None" = None
-) -> None:
+) -> int | None:
     """Store the staged activity rows for the organization (or those `grouped` holds, already added up by
     PostgreSQL's quick path): in replace mode the months they cover are deleted first, in append mode they
-    are added to what is there."""
+    are added to what is there. Return the first month whose stored rows changed: in append mode the file's
+    first; in replace mode the first that differs from what was stored, None if none does."""
     if grouped is not None:
-        grouped.merge(connection, organization_id=organization_id, mode=mode)
-        return
+        return grouped.merge(connection, organization_id=organization_id, mode=mode)
     org = organization_id
     touched = temporary(connection, TOUCHED)
     postgresql = connection.vendor == "postgresql"
@@ -118,20 +136,28 @@ def merge_activity(
         cursor.execute(ADD_CUSTOMERS, [org])
         cursor.execute(f"DROP TABLE IF EXISTS {touched}")
         cursor.execute(f"CREATE TEMPORARY TABLE {TOUCHED} (customer_id bigint)")
+        cursor.execute(f"SELECT MIN(month) FROM {STAGED}")
+        first_changed = cursor.fetchone()[0]
         if mode == ImportMode.REPLACE:
+            replaced = temporary(connection, REPLACED)
+            cursor.execute(f"DROP TABLE IF EXISTS {replaced}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {REPLACED} AS {STORED_ROWS}", [org])
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {REPLACED})")
+            replaces_rows = cursor.fetchone()[0]
             # Customers who lose the rows of these months may lose their latest month, and so its segment.
-            cursor.execute(
-                f"INSERT INTO {TOUCHED} (customer_id) SELECT DISTINCT customer_id FROM {ACTIVITY} "
-                f"WHERE organization_id = %s AND month IN ({STAGED_MONTHS})",
-                [org],
-            )
+            cursor.execute(f"INSERT INTO {TOUCHED} (customer_id) SELECT DISTINCT customer_id FROM {REPLACED}")
             cursor.execute(f"DELETE FROM {ACTIVITY} WHERE organization_id = %s AND month IN ({STAGED_MONTHS})", [org])
             cursor.execute(insert, [org, org])
+            if replaces_rows:
+                cursor.execute(FIRST_DIFFERENCE, [org, org])
+                first_changed = cursor.fetchone()[0]
+            cursor.execute(f"DROP TABLE {replaced}")
         else:
             cursor.execute(insert + ADD_TO_ACTIVITY, [org, org])
         cursor.execute(TOUCH_STAGED_CUSTOMERS, [org])
         cursor.execute(UPDATE_SEGMENTS)
         cursor.execute(f"DROP TABLE {touched}")
+    return first_changed
 
 
 def merge_reasons(connection: BaseDatabaseWrapper, *, organization_id: int, mode: str) -> None:
