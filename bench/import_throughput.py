@@ -7,8 +7,9 @@ It writes bench/data/activity-<size>.csv with bench/generate.py unless it is the
 gives about 1M rows), creates the database if it is missing and migrates it, and empties it (its name
 must contain "bench"). Then, --runs times each: COPY of the file into a table with the file's four
 columns and no index or key ("raw COPY"), and run_import of the same file for a fresh organization,
-with the movements it asks for left unrun (they are measured by bench/movements.py). It prints the
-medians, the ratio, and where the import's time went. It asserts nothing about time.
+with the movements it asks for left unrun (they are measured by bench/movements.py); with --again, the same
+file imported once more in place of its months. It prints the medians, the ratio, and where the import's time
+went. It asserts nothing about time.
 
 Beside the wall time it prints the CPU seconds each spent, this process's and its PostgreSQL backend's
 (read from /proc, so PostgreSQL must run on this machine): on a shared, busy machine wall time mostly
